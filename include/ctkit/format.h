@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Formatters: an entry (or a per-CPU statistics record) to bytes.
+ *
+ * Every function here writes into a caller's buffer like snprintf(): it
+ * returns the length the full text needs (without the NUL), writes at most
+ * @size bytes including a terminating NUL, and never appends a newline.
+ * No function allocates or touches stdio.
+ *
+ * The text, XML and save kinds are byte-identical to conntrack-tools 1.4.7
+ * (libnetfilter_conntrack 1.0.9); JSON is ctkit's own (docs/json.md).
+ */
+#ifndef CTKIT_FORMAT_H
+#define CTKIT_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <ctkit/entry.h>
+#include <ctkit/labels.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum ctk_fmt_kind {
+	CTK_FMT_DEFAULT,	/* the one-line text format */
+	CTK_FMT_XML,		/* one <flow> element */
+	CTK_FMT_SAVE,		/* conntrack command-line options (-o save) */
+	CTK_FMT_JSON,		/* one JSON object */
+};
+
+/* Modifiers, as the -o words of conntrack. */
+enum ctk_fmt_flag {
+	CTK_FMT_F_EXTENDED = 1 << 0,	/* layer-3 column */
+	CTK_FMT_F_ID = 1 << 1,		/* id= */
+	CTK_FMT_F_KTIMESTAMP = 1 << 2,	/* [start=..] [stop=..] */
+	CTK_FMT_F_TIMESTAMP = 1 << 3,	/* events: <when> in XML (the text prefix is the caller's) */
+	CTK_FMT_F_LABELS = 1 << 4,	/* labels= (needs a label map) */
+	CTK_FMT_F_NO_USE = 1 << 5,	/* never print use= (reference -D path prints it; events lack it anyway) */
+};
+
+struct ctk_fmt {
+	enum ctk_fmt_kind kind;
+	unsigned int flags;			/* enum ctk_fmt_flag */
+	const struct ctk_labelmap *labels;	/* NULL: labels never printed */
+	int64_t now;				/* wall clock (s) for delta-time when no stop time */
+	/*
+	 * Save kind only: the command prefix for an entry that is not an
+	 * event (CTK_EV_NEW "-A", CTK_EV_UPDATE "-U", CTK_EV_DESTROY "-D").
+	 */
+	enum ctk_event save_as;
+};
+
+/*
+ * ctk_format_entry - format @e.
+ * @ev: CTK_EV_NONE for dumps; otherwise the event tag ("    [NEW] ", ...,
+ *	type="new" in XML, "-A"/"-U"/"-D" in save, "event" in JSON).
+ */
+size_t ctk_format_entry(char *buf, size_t size, const struct ctk_entry *e,
+			enum ctk_event ev, const struct ctk_fmt *fmt);
+
+/* XML document framing, as the reference prints it. */
+#define CTK_XML_HEADER "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<conntrack>\n"
+#define CTK_XML_FOOTER "</conntrack>\n"
+
+/* Per-CPU statistics (-S). */
+enum ctk_stat {
+	CTK_STAT_SEARCHED,
+	CTK_STAT_FOUND,
+	CTK_STAT_NEW,
+	CTK_STAT_INVALID,
+	CTK_STAT_IGNORE,
+	CTK_STAT_DELETE,
+	CTK_STAT_DELETE_LIST,
+	CTK_STAT_INSERT,
+	CTK_STAT_INSERT_FAILED,
+	CTK_STAT_DROP,
+	CTK_STAT_EARLY_DROP,
+	CTK_STAT_ERROR,
+	CTK_STAT_SEARCH_RESTART,
+	CTK_STAT_CLASH_RESOLVE,
+	CTK_STAT_CHAIN_TOOLONG,
+	CTK_STAT_MAX
+};
+
+struct ctk_cpu_stats {
+	uint32_t cpu;
+	uint32_t present;		/* bit per enum ctk_stat */
+	uint32_t value[CTK_STAT_MAX];
+};
+
+/* "cpu=%-4u\t" then "name=%u " per present counter (trailing space kept). */
+size_t ctk_format_cpu_stats(char *buf, size_t size, const struct ctk_cpu_stats *s,
+			    const struct ctk_fmt *fmt);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

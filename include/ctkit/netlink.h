@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ctnetlink: the kernel's conntrack table over netlink (libmnl underneath).
+ *
+ * Two layers:
+ *  - the codec turns a struct ctk_entry into ctnetlink attributes and back;
+ *    it never reads outside the message and rejects malformed input;
+ *  - the session (struct ctk_nl, opaque) sends requests, waits for acks and
+ *    streams dumps entry by entry into a callback, decoding every message
+ *    into one reused entry: no allocation per entry, no whole-table buffer.
+ *
+ * Errors: functions return 0 or a negative errno. A kernel NLMSG_ERROR is
+ * returned as its (negative) errno; an interrupted dump (NLM_F_DUMP_INTR)
+ * as -EINTR; a malformed message as -EBADMSG; a callback asking to stop
+ * with an error as -ECANCELED. Constructors return NULL with errno set.
+ */
+#ifndef CTKIT_NETLINK_H
+#define CTKIT_NETLINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <ctkit/entry.h>
+#include <ctkit/format.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct nlmsghdr;
+
+/* Callback verdicts, as libmnl's MNL_CB_*. */
+enum {
+	CTK_CB_ERROR = -1,
+	CTK_CB_STOP = 0,
+	CTK_CB_OK = 1,
+};
+
+typedef int (*ctk_entry_cb)(const struct ctk_entry *e, enum ctk_event ev, void *data);
+typedef int (*ctk_stats_cb)(const struct ctk_cpu_stats *s, void *data);
+
+/* ---- codec -------------------------------------------------------------- */
+
+/*
+ * ctk_ct_parse - decode an IPCTNL_MSG_CT_* message into @e (mask cleared
+ * first). Unknown attributes are skipped. Sets *@ev from the message type
+ * and flags (NEW with NLM_F_CREATE, UPDATE, DESTROY); @ev may be NULL.
+ * Returns 0, or -EBADMSG when the message is malformed or truncated.
+ */
+int ctk_ct_parse(const struct nlmsghdr *nlh, struct ctk_entry *e, enum ctk_event *ev);
+
+/*
+ * ctk_ct_put_entry - append the attributes of every present part of @e to
+ * @nlh in the reference's order. Returns 0, or -EMSGSIZE when @buflen (the
+ * size of the buffer that starts at @nlh) is too small.
+ */
+int ctk_ct_put_entry(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e);
+
+/*
+ * ctk_ct_nlmsg - start a ctnetlink message in @buf: netlink header with
+ * type (IPCTNL_MSG_CT_* in the CTNETLINK subsystem), @flags and @seq, and
+ * the nfgenmsg header carrying @family.
+ */
+struct nlmsghdr *ctk_ct_nlmsg(char *buf, uint16_t msg_type, uint16_t flags,
+			      uint32_t seq, uint8_t family);
+
+/* Decode IPCTNL_MSG_CT_GET_STATS_CPU (one CPU) / CT_GET_STATS (global count). */
+int ctk_ct_parse_cpu_stats(const struct nlmsghdr *nlh, struct ctk_cpu_stats *s);
+int ctk_ct_parse_count(const struct nlmsghdr *nlh, uint32_t *count);
+
+/* ---- session ------------------------------------------------------------ */
+
+struct ctk_nl;
+
+/* ctk_nl_open - a NETLINK_NETFILTER socket, bound, with a large receive buffer. */
+struct ctk_nl *ctk_nl_open(void);
+void ctk_nl_close(struct ctk_nl *nl);
+int ctk_nl_fd(const struct ctk_nl *nl);
+uint32_t ctk_nl_portid(const struct ctk_nl *nl);
+/* ctk_nl_set_rcvbuf - SO_RCVBUFFORCE (root) or SO_RCVBUF; returns the size the kernel granted or -errno. */
+int ctk_nl_set_rcvbuf(struct ctk_nl *nl, size_t bytes);
+
+enum ctk_table {
+	CTK_TABLE_CONNTRACK,
+	CTK_TABLE_DYING,
+	CTK_TABLE_UNCONFIRMED,
+};
+
+/* What a dump asks the kernel to filter; unset parts are not sent. */
+struct ctk_dump_opts {
+	uint8_t family;			/* AF_UNSPEC: both */
+	enum ctk_table table;
+	bool zero;			/* IPCTNL_MSG_CT_GET_CTRZERO */
+	bool has_mark;
+	uint32_t mark, mark_mask;
+	bool has_status;
+	uint32_t status, status_mask;
+};
+
+/* ctk_nl_dump - stream the table into @cb. */
+int ctk_nl_dump(struct ctk_nl *nl, const struct ctk_dump_opts *o, ctk_entry_cb cb, void *data);
+/* ctk_nl_get - fetch the entry whose tuple (and zone) @tmpl carries. */
+int ctk_nl_get(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *tmpl,
+	       ctk_entry_cb cb, void *data);
+/*
+ * ctk_nl_create - IPCTNL_MSG_CT_NEW with @nlm_flags (NLM_F_CREATE|NLM_F_EXCL
+ * to create, 0 to update an existing entry); waits for the ack.
+ */
+int ctk_nl_create(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *e,
+		  uint16_t nlm_flags);
+/* ctk_nl_delete - delete by tuple (orig, else reply), zone and id if present. */
+int ctk_nl_delete(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *e);
+/* ctk_nl_flush - empty the table (of @family, AF_UNSPEC: all). */
+int ctk_nl_flush(struct ctk_nl *nl, uint8_t family);
+/* ctk_nl_count - the number of entries (IPCTNL_MSG_CT_GET_STATS). */
+int ctk_nl_count(struct ctk_nl *nl, uint32_t *count);
+/* ctk_nl_stats_cpu - per-CPU statistics (IPCTNL_MSG_CT_GET_STATS_CPU). */
+int ctk_nl_stats_cpu(struct ctk_nl *nl, ctk_stats_cb cb, void *data);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A buffered writer: formatters write straight into a large buffer that is
+ * flushed to a file descriptor when full, at the end, or per event.
+ */
+#ifndef CTKIT_OUTPUT_H
+#define CTKIT_OUTPUT_H
+
+#include <stddef.h>
+#include <ctkit/format.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CTK_OUT_SIZE (256 * 1024)
+
+struct ctk_out {
+	int fd;
+	int error;		/* first write error (positive errno), sticky */
+	size_t len;
+	char buf[CTK_OUT_SIZE];
+};
+
+void ctk_out_init(struct ctk_out *out, int fd);
+/* ctk_out_write - append @len bytes. */
+void ctk_out_write(struct ctk_out *out, const void *data, size_t len);
+void ctk_out_puts(struct ctk_out *out, const char *s);
+/* ctk_out_entry - format @e with @fmt and append it plus a newline. */
+void ctk_out_entry(struct ctk_out *out, const struct ctk_entry *e, enum ctk_event ev,
+		   const struct ctk_fmt *fmt);
+/* ctk_out_flush - write everything buffered; returns 0 or -errno. */
+int ctk_out_flush(struct ctk_out *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

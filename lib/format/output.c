@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Buffered output: see include/ctkit/output.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ctkit/output.h>
+
+void ctk_out_init(struct ctk_out *out, int fd)
+{
+	out->fd = fd;
+	out->error = 0;
+	out->len = 0;
+}
+
+int ctk_out_flush(struct ctk_out *out)
+{
+	size_t done = 0;
+
+	while (done < out->len) {
+		ssize_t n = write(out->fd, out->buf + done, out->len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (!out->error)
+				out->error = errno;
+			break;
+		}
+		done += (size_t)n;
+	}
+	out->len = 0;
+	return out->error ? -out->error : 0;
+}
+
+void ctk_out_write(struct ctk_out *out, const void *data, size_t len)
+{
+	if (len > sizeof(out->buf) - out->len)
+		ctk_out_flush(out);
+	if (len > sizeof(out->buf)) {
+		/* Larger than the whole buffer: write it through. */
+		ssize_t n;
+		const char *p = data;
+
+		while (len > 0) {
+			n = write(out->fd, p, len);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				if (!out->error)
+					out->error = errno;
+				return;
+			}
+			p += n;
+			len -= (size_t)n;
+		}
+		return;
+	}
+	memcpy(out->buf + out->len, data, len);
+	out->len += len;
+}
+
+void ctk_out_puts(struct ctk_out *out, const char *s)
+{
+	ctk_out_write(out, s, strlen(s));
+}
+
+void ctk_out_entry(struct ctk_out *out, const struct ctk_entry *e, enum ctk_event ev,
+		   const struct ctk_fmt *fmt)
+{
+	size_t room = sizeof(out->buf) - out->len;
+	size_t n = ctk_format_entry(out->buf + out->len, room, e, ev, fmt);
+
+	if (n + 1 < room) {
+		out->len += n;
+		out->buf[out->len++] = '\n';
+		return;
+	}
+	ctk_out_flush(out);
+	room = sizeof(out->buf);
+	n = ctk_format_entry(out->buf, room, e, ev, fmt);
+	if (n + 1 < room) {
+		out->len = n;
+		out->buf[out->len++] = '\n';
+		return;
+	}
+	/* A line longer than the buffer: format it on the heap. */
+	char *line = malloc(n + 2);
+
+	if (!line) {
+		out->error = ENOMEM;
+		return;
+	}
+	ctk_format_entry(line, n + 1, e, ev, fmt);
+	line[n] = '\n';
+	ctk_out_write(out, line, n + 1);
+	free(line);
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later OR LGPL-2.1-or-later */
+/*
+ * The conntrack command line, compiled: options become one command, a
+ * table, a filter (which entries), a template (what to create or change)
+ * and an output format. Parsing never exits or prints: it fills a
+ * struct ct_error that main() reports, so the parser can be fuzzed.
+ */
+#ifndef CT_CLI_H
+#define CT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ctkit/entry.h>
+#include <ctkit/filter.h>
+#include <ctkit/format.h>
+#include <ctkit/labels.h>
+
+enum ct_cmd {
+	CT_CMD_NONE,	/* no command: usage, exit 0 */
+	CT_CMD_LIST,	/* -L */
+	CT_CMD_CREATE,	/* -I */
+	CT_CMD_UPDATE,	/* -U */
+	CT_CMD_DELETE,	/* -D */
+	CT_CMD_GET,	/* -G */
+	CT_CMD_FLUSH,	/* -F */
+	CT_CMD_EVENT,	/* -E */
+	CT_CMD_VERSION,	/* -V */
+	CT_CMD_HELP,	/* -h */
+	CT_CMD_COUNT,	/* -C */
+	CT_CMD_STATS,	/* -S */
+	CT_CMD_ADD,	/* -A */
+};
+
+enum ct_table {
+	CT_TABLE_CONNTRACK,
+	CT_TABLE_EXPECT,
+	CT_TABLE_DYING,
+	CT_TABLE_UNCONFIRMED,
+};
+
+/* Options seen, in the reference's order (its optflags[] / legality matrix columns). */
+enum ct_opt {
+	CT_OPT_ORIG_SRC,	/* -s */
+	CT_OPT_ORIG_DST,	/* -d */
+	CT_OPT_REPL_SRC,	/* -r */
+	CT_OPT_REPL_DST,	/* -q */
+	CT_OPT_PROTO,		/* -p */
+	CT_OPT_TIMEOUT,		/* -t */
+	CT_OPT_STATUS,		/* -u */
+	CT_OPT_ZERO,		/* -z */
+	CT_OPT_EVENT_MASK,	/* -e */
+	CT_OPT_EXP_SRC,		/* --tuple-src */
+	CT_OPT_EXP_DST,		/* --tuple-dst */
+	CT_OPT_MASK_SRC,	/* --mask-src */
+	CT_OPT_MASK_DST,	/* --mask-dst */
+	CT_OPT_NATRANGE,	/* -a */
+	CT_OPT_MARK,		/* -m */
+	CT_OPT_ID,		/* -i */
+	CT_OPT_FAMILY,		/* -f */
+	CT_OPT_SRC_NAT,		/* -n */
+	CT_OPT_DST_NAT,		/* -g */
+	CT_OPT_OUTPUT,		/* -o */
+	CT_OPT_SECMARK,		/* -c */
+	CT_OPT_BUFFERSIZE,	/* -b */
+	CT_OPT_ANY_NAT,		/* -j */
+	CT_OPT_ZONE,		/* -w */
+	CT_OPT_LABEL,		/* -l */
+	CT_OPT_ADD_LABEL,	/* --label-add */
+	CT_OPT_DEL_LABEL,	/* --label-del */
+	CT_OPT_ORIG_ZONE,	/* --orig-zone */
+	CT_OPT_REPL_ZONE,	/* --reply-zone */
+	CT_OPT_MAX
+};
+
+/* Event groups for -E (-e). */
+enum {
+	CT_EVENT_NEW = 1 << 0,
+	CT_EVENT_UPDATE = 1 << 1,
+	CT_EVENT_DESTROY = 1 << 2,
+	CT_EVENT_ALL = 7,
+};
+
+struct ct_cli {
+	enum ct_cmd cmd;
+	enum ct_table table;
+	uint32_t opts;			/* bit per enum ct_opt */
+	uint32_t proto_opts;		/* bit per option of the -p extension, in its table order */
+	uint8_t family;			/* AF_UNSPEC unless an address or -f set it */
+	uint8_t l4proto;		/* valid when CT_OPT_PROTO is set */
+
+	/* Which entries: -L, -D, -E, -U, and -G/-I checks. */
+	struct ctk_filter filter;
+	/*
+	 * What to send: tuples, status, timeout, mark, secmark, zones,
+	 * protoinfo, NAT and labels for -I/-A/-U/-G/-D/-I expect.
+	 */
+	struct ctk_entry tmpl;
+	uint32_t mark_mask;		/* -m v/mask: -U sets (old & ~mask) ^ v */
+
+	/* Expectations (-I/-G/-D expect): tuple and mask. */
+	struct ctk_tuple exp_tuple;
+	struct ctk_tuple exp_mask;
+
+	/* Labels. */
+	struct ctk_labelmap *labelmap;	/* loaded when -o labels, -l, --label-add, --label-del */
+	uint32_t label_add[CTK_LABEL_WORDS];
+	uint32_t label_del[CTK_LABEL_WORDS];
+	bool label_del_all;		/* --label-del without a name */
+
+	struct ctk_fmt fmt;		/* kind + flags from -o */
+	bool output_timestamp;		/* -o timestamp (events) */
+	unsigned int event_mask;	/* CT_EVENT_*; CT_EVENT_ALL by default */
+	size_t buffer_size;		/* -b, 0 when not given */
+	bool help_proto;		/* -h -p X: print the protocol's help too */
+};
+
+struct ct_error {
+	int exit_code;			/* 0: no error; 1: OTHER_PROBLEM; 2: PARAMETER_PROBLEM */
+	bool try_help;			/* add the "Try `conntrack -h'..." line */
+	char msg[512];			/* without the program prefix */
+	char warnings[512];		/* WARNING lines already due (printed even on success) */
+};
+
+void ct_cli_init(struct ct_cli *cli);
+void ct_cli_free(struct ct_cli *cli);
+
+/*
+ * ct_parse_args - compile argv into @cli. Returns 0, or -1 with @err set.
+ * Never prints, never exits.
+ */
+int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *err);
+
+#endif
