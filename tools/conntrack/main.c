@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * conntrack (ctkit): a drop-in replacement for conntrack-tools' conntrack.
+ * main() only parses, reports and dispatches; see run.c for execution.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "loadfile.h"
+#include "report.h"
+#include "run.h"
+
+static struct ctk_out out;
+
+static bool is_load_file(int argc, char **argv)
+{
+	return argc > 2 && (!strcmp(argv[1], "-R") || !strcmp(argv[1], "--load-file"));
+}
+
+/* -R: every line is parsed first; the first runtime error stops the rest. */
+static int run_load_file(const char *path)
+{
+	struct ct_batch batch;
+	struct ct_error err;
+	int rc = 0;
+
+	if (ct_load_file(path, &batch, &err) < 0)
+		return ct_report_error(&err);
+	ct_report_error(&err);	/* warnings */
+	for (size_t i = 0; i < batch.count && rc == 0; i++)
+		rc = ct_run_command(&batch.cmds[i], &out, true);
+	ct_batch_free(&batch);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct ct_cli cli;
+	struct ct_error err;
+	int rc;
+
+	ctk_out_init(&out, STDOUT_FILENO);
+	if (is_load_file(argc, argv)) {
+		rc = run_load_file(argv[2]);
+	} else {
+		ct_cli_init(&cli);
+		if (ct_parse_args(argc, argv, &cli, &err) < 0) {
+			rc = ct_report_error(&err);
+		} else {
+			ct_report_error(&err);	/* warnings */
+			rc = ct_run_command(&cli, &out, false);
+		}
+		ct_cli_free(&cli);
+	}
+	if (ctk_out_flush(&out) < 0 && rc == 0)
+		rc = CT_EXIT_OTHER;
+	return rc;
+}

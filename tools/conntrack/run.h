@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Command execution: a compiled struct ct_cli runs against a source of
+ * entries (the kernel over ctnetlink) and writes to one buffered output.
+ */
+#ifndef CT_RUN_H
+#define CT_RUN_H
+
+#include <stdbool.h>
+#include <ctkit/netlink.h>
+#include <ctkit/output.h>
+
+#include "cli.h"
+
+struct ct_run {
+	const struct ct_cli *cli;
+	struct ctk_nl *nl;		/* requests and dumps */
+	struct ctk_nl *modifier;	/* changes made while a dump runs */
+	struct ctk_out *out;
+	struct ctk_fmt fmt;		/* the format of this command's path */
+	unsigned int counter;		/* entries shown / changed */
+	bool xml_open;			/* the XML header has been written */
+	bool batch;			/* part of a -R file: no summaries */
+	int error;			/* first runtime error (negative errno) */
+};
+
+/*
+ * ct_run_command - execute one command. Returns the exit code; the
+ * summary line is printed unless @batch.
+ */
+int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch);
+
+/* A runner that already printed its own message returns this. */
+#define CT_ERR_REPORTED (-4095)
+
+/* Per-command runners; each returns 0, a negative errno or CT_ERR_REPORTED. */
+int ct_run_list(struct ct_run *run);
+int ct_run_get(struct ct_run *run);
+int ct_run_create(struct ct_run *run);
+int ct_run_update(struct ct_run *run);
+int ct_run_delete(struct ct_run *run);
+int ct_run_flush(struct ct_run *run);
+int ct_run_count(struct ct_run *run);
+int ct_run_stats(struct ct_run *run);
+
+/* ct_print_entry - write @e in the path's format, opening the XML document if asked. */
+void ct_print_entry(struct ct_run *run, const struct ctk_entry *e, bool xml_header);
+
+#endif

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * -I/-A, -U and -D: changes to the kernel table.
+ *
+ * -U and -D dump the table and change each matching entry through a second
+ * session while the dump runs, as the reference does. Deliberate fixes
+ * (docs/COMPATIBILITY.md): requests carry the entry's own family and zones,
+ * acks are consumed so long runs never hit ENOBUFS, and an entry that
+ * vanished meanwhile (ENOENT) counts as already gone, not as a failure.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/netlink.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+
+#include <ctkit/filter.h>
+
+#include "report.h"
+#include "run.h"
+
+#define OPT(o) (1u << (o))
+
+/* -I/-A: complete the missing direction, then create. */
+int ct_run_create(struct ct_run *run)
+{
+	const struct ct_cli *cli = run->cli;
+	struct ctk_entry e = cli->tmpl;
+	uint16_t flags = NLM_F_CREATE | NLM_F_EXCL;
+	int ret;
+
+	if (ctk_entry_has(&e, CTK_ATTR_ORIG) && !ctk_entry_has(&e, CTK_ATTR_REPLY)) {
+		ctk_tuple_invert(&e.reply, &e.orig);
+		ctk_entry_set(&e, CTK_ATTR_REPLY);
+	} else if (!ctk_entry_has(&e, CTK_ATTR_ORIG) && ctk_entry_has(&e, CTK_ATTR_REPLY)) {
+		ctk_tuple_invert(&e.orig, &e.reply);
+		ctk_entry_set(&e, CTK_ATTR_ORIG);
+	}
+	if (cli->opts & OPT(CT_OPT_ADD_LABEL)) {
+		memcpy(e.labels, cli->label_add, sizeof(e.labels));
+		ctk_entry_set(&e, CTK_ATTR_LABELS);
+	}
+	ret = ctk_nl_create(run->nl, cli->family, &e, flags);
+	if (ret == -EEXIST && cli->cmd == CT_CMD_ADD)
+		return 0;	/* -A: already there is fine */
+	if (ret == 0)
+		run->counter++;
+	return ret;
+}
+
+/* ---- -D ----------------------------------------------------------------- */
+
+static int delete_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
+{
+	struct ct_run *run = data;
+	int ret;
+
+	(void)ev;
+	if (!ctk_filter_match(&run->cli->filter, e))
+		return CTK_CB_OK;
+	ret = ctk_nl_delete(run->modifier, e->orig.l3num, e);
+	if (ret == -ENOENT)
+		return CTK_CB_OK;	/* vanished in the meantime */
+	if (ret < 0) {
+		run->error = ret;
+		return CTK_CB_ERROR;
+	}
+	ct_print_entry(run, e, false);
+	run->counter++;
+	return CTK_CB_OK;
+}
+
+static int open_modifier(struct ct_run *run)
+{
+	run->modifier = ctk_nl_open();
+	return run->modifier ? 0 : -errno;
+}
+
+int ct_run_delete(struct ct_run *run)
+{
+	const struct ctk_filter *f = &run->cli->filter;
+	struct ctk_dump_opts o = { .family = run->cli->family };
+	int ret;
+
+	/* The reference's delete path prints neither ktimestamp nor labels. */
+	run->fmt.flags &= ~(CTK_FMT_F_KTIMESTAMP | CTK_FMT_F_LABELS | CTK_FMT_F_TIMESTAMP);
+	run->fmt.save_as = CTK_EV_DESTROY;
+	ret = open_modifier(run);
+	if (ret < 0)
+		return ret;
+	if (ctk_filter_has(f, CTK_F_MARK)) {
+		o.has_mark = true;
+		o.mark = f->mark;
+		o.mark_mask = f->mark_mask;
+	}
+	ret = ctk_nl_dump(run->nl, &o, delete_cb, run);
+	if (ret == -ECANCELED && run->error)
+		ret = run->error;
+	return ret;
+}
+
+/* ---- -U ----------------------------------------------------------------- */
+
+/*
+ * What selects entries for -U: NAT, labels, networks and id always; the
+ * original tuple when -s/-d/-p was given, the reply tuple when -r/-q/-p
+ * was. Mark, status and zone are values to set, not selectors.
+ */
+static uint64_t update_selectors(const struct ct_cli *cli)
+{
+	uint64_t keep = (1ull << CTK_F_SNAT) | (1ull << CTK_F_DNAT) | (1ull << CTK_F_ANYNAT) |
+			(1ull << CTK_F_LABELS) | (1ull << CTK_F_ID);
+	uint64_t orig = (1ull << CTK_F_FAMILY) | (1ull << CTK_F_ORIG_SRC) | (1ull << CTK_F_ORIG_DST) |
+			(1ull << CTK_F_L4PROTO) | (1ull << CTK_F_ORIG_SPORT) |
+			(1ull << CTK_F_ORIG_DPORT) | (1ull << CTK_F_ICMP_TYPE) |
+			(1ull << CTK_F_ICMP_CODE) | (1ull << CTK_F_ICMP_ID);
+	uint64_t reply = (1ull << CTK_F_FAMILY) | (1ull << CTK_F_REPLY_SRC) |
+			 (1ull << CTK_F_REPLY_DST) | (1ull << CTK_F_L4PROTO) |
+			 (1ull << CTK_F_REPLY_SPORT) | (1ull << CTK_F_REPLY_DPORT);
+
+	if (cli->opts & (OPT(CT_OPT_ORIG_SRC) | OPT(CT_OPT_ORIG_DST) | OPT(CT_OPT_PROTO)))
+		keep |= orig;
+	if (cli->opts & (OPT(CT_OPT_REPL_SRC) | OPT(CT_OPT_REPL_DST) | OPT(CT_OPT_PROTO)))
+		keep |= reply;
+	return cli->filter.has & keep;
+}
+
+static void labels_update(const struct ct_cli *cli, const struct ctk_entry *cur,
+			  struct ctk_entry *upd)
+{
+	if (!(cli->opts & (OPT(CT_OPT_ADD_LABEL) | OPT(CT_OPT_DEL_LABEL))))
+		return;
+	for (int i = 0; i < CTK_LABEL_WORDS; i++) {
+		uint32_t old = ctk_entry_has(cur, CTK_ATTR_LABELS) ? cur->labels[i] : 0;
+
+		if (cli->opts & OPT(CT_OPT_ADD_LABEL)) {
+			upd->labels[i] = old | cli->label_add[i];
+			upd->labels_mask[i] = cli->label_add[i];
+		} else if (cli->label_del_all) {
+			upd->labels[i] = 0;
+			upd->labels_mask[i] = ~0u;
+		} else {
+			upd->labels[i] = old & ~cli->label_del[i];
+			upd->labels_mask[i] = cli->label_del[i];
+		}
+	}
+	ctk_entry_set(upd, CTK_ATTR_LABELS);
+	ctk_entry_set(upd, CTK_ATTR_LABELS_MASK);
+}
+
+/* Build the update of @cur; returns false when nothing would change. */
+static bool build_update(const struct ct_cli *cli, const struct ctk_entry *cur,
+			 struct ctk_entry *upd)
+{
+	const struct ctk_entry *t = &cli->tmpl;
+	bool changed = false;
+
+	ctk_entry_clear(upd);
+	upd->orig = cur->orig;
+	ctk_entry_set(upd, CTK_ATTR_ORIG);
+	if (ctk_entry_has(cur, CTK_ATTR_ORIG_ZONE)) {
+		upd->orig_zone = cur->orig_zone;
+		ctk_entry_set(upd, CTK_ATTR_ORIG_ZONE);
+	}
+	if (ctk_entry_has(cur, CTK_ATTR_ZONE)) {
+		upd->zone = cur->zone;
+		ctk_entry_set(upd, CTK_ATTR_ZONE);
+	}
+	if (cli->opts & OPT(CT_OPT_TIMEOUT)) {
+		upd->timeout = t->timeout;
+		ctk_entry_set(upd, CTK_ATTR_TIMEOUT);
+		changed |= !ctk_entry_has(cur, CTK_ATTR_TIMEOUT) || cur->timeout != t->timeout;
+	}
+	if (cli->opts & OPT(CT_OPT_MARK)) {
+		uint32_t old = ctk_entry_has(cur, CTK_ATTR_MARK) ? cur->mark : 0;
+
+		upd->mark = (old & ~cli->mark_mask) ^ cli->filter.mark;
+		ctk_entry_set(upd, CTK_ATTR_MARK);
+		changed |= !ctk_entry_has(cur, CTK_ATTR_MARK) || cur->mark != upd->mark;
+	}
+	if (cli->opts & OPT(CT_OPT_STATUS)) {
+		/* Status bits can only be set, never cleared. */
+		upd->status = cur->status | t->status;
+		ctk_entry_set(upd, CTK_ATTR_STATUS);
+		changed |= upd->status != cur->status;
+	}
+	if (cli->opts & OPT(CT_OPT_SECMARK)) {
+		upd->secmark = t->secmark;
+		ctk_entry_set(upd, CTK_ATTR_SECMARK);
+		changed |= !ctk_entry_has(cur, CTK_ATTR_SECMARK) || cur->secmark != t->secmark;
+	}
+	labels_update(cli, cur, upd);
+	if (ctk_entry_has(upd, CTK_ATTR_LABELS))
+		changed |= memcmp(upd->labels, cur->labels, sizeof(upd->labels)) != 0 ||
+			   !ctk_entry_has(cur, CTK_ATTR_LABELS);
+	return changed;
+}
+
+static int print_updated_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
+{
+	struct ct_run *run = data;
+
+	(void)ev;
+	ct_print_entry(run, e, false);
+	return CTK_CB_OK;
+}
+
+static int update_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
+{
+	struct ct_run *run = data;
+	struct ctk_filter sel = run->cli->filter;
+	struct ctk_entry upd;
+	int ret;
+
+	(void)ev;
+	sel.has = update_selectors(run->cli);
+	if (!ctk_filter_match(&sel, e))
+		return CTK_CB_OK;
+	if (!build_update(run->cli, e, &upd))
+		return CTK_CB_OK;
+	ret = ctk_nl_create(run->modifier, e->orig.l3num, &upd, 0);
+	if (ret == -ENOENT)
+		return CTK_CB_OK;
+	if (ret < 0)
+		fprintf(stderr, "Operation failed: %s\n", ct_err2str(-ret, CT_CMD_UPDATE));
+	ret = ctk_nl_get(run->modifier, e->orig.l3num, &upd, print_updated_cb, run);
+	if (ret == -ENOENT)
+		return CTK_CB_OK;
+	if (ret < 0) {
+		run->error = ret;
+		return CTK_CB_ERROR;
+	}
+	run->counter++;
+	return CTK_CB_OK;
+}
+
+int ct_run_update(struct ct_run *run)
+{
+	struct ctk_dump_opts o = { .family = run->cli->family };
+	int ret;
+
+	run->fmt.flags &= ~(CTK_FMT_F_KTIMESTAMP | CTK_FMT_F_TIMESTAMP);
+	run->fmt.save_as = CTK_EV_NEW;
+	ret = open_modifier(run);
+	if (ret < 0)
+		return ret;
+	ret = ctk_nl_dump(run->nl, &o, update_cb, run);
+	if (ret == -ECANCELED && run->error)
+		ret = run->error;
+	return ret;
+}

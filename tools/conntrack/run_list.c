@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * -L and -G: stream entries from the kernel through the filter into the
+ * output. The kernel applies what it can (family, mark, status); the
+ * filter re-checks everything, so a kernel that ignores a part is harmless.
+ */
+#include <ctkit/filter.h>
+
+#include "run.h"
+
+static int list_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
+{
+	struct ct_run *run = data;
+
+	(void)ev;
+	if (!ctk_filter_match(&run->cli->filter, e))
+		return CTK_CB_OK;
+	ct_print_entry(run, e, true);
+	run->counter++;
+	return CTK_CB_OK;
+}
+
+static enum ctk_table dump_table(enum ct_table t)
+{
+	switch (t) {
+	case CT_TABLE_DYING:
+		return CTK_TABLE_DYING;
+	case CT_TABLE_UNCONFIRMED:
+		return CTK_TABLE_UNCONFIRMED;
+	default:
+		return CTK_TABLE_CONNTRACK;
+	}
+}
+
+/* The kernel-side part of the filter, as the reference sends it. */
+static void dump_opts_from_cli(const struct ct_cli *cli, struct ctk_dump_opts *o)
+{
+	const struct ctk_filter *f = &cli->filter;
+
+	*o = (struct ctk_dump_opts){
+		.family = cli->family,
+		.table = dump_table(cli->table),
+		.zero = cli->opts & (1u << CT_OPT_ZERO),
+	};
+	if (o->table != CTK_TABLE_CONNTRACK) {
+		/* The reference sends no kernel filter with these lists. */
+		return;
+	}
+	if (ctk_filter_has(f, CTK_F_MARK)) {
+		o->has_mark = true;
+		o->mark = f->mark;
+		o->mark_mask = f->mark_mask;
+	}
+	if (ctk_filter_has(f, CTK_F_STATUS)) {
+		o->has_status = true;
+		o->status = f->status;
+		o->status_mask = f->status_mask;
+	}
+}
+
+int ct_run_list(struct ct_run *run)
+{
+	struct ctk_dump_opts o;
+	int ret;
+
+	run->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
+	dump_opts_from_cli(run->cli, &o);
+	ret = ctk_nl_dump(run->nl, &o, list_cb, run);
+	if (run->xml_open)
+		ctk_out_puts(run->out, CTK_XML_FOOTER);
+	return ret;
+}
+
+int ct_run_get(struct ct_run *run)
+{
+	run->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
+	/* Like the reference, -G opens the XML document but never closes it. */
+	return ctk_nl_get(run->nl, run->cli->family, &run->cli->tmpl, list_cb, run);
+}
