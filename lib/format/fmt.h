@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Private to lib/format/: a bounded writer with snprintf() semantics and
+ * the small facts every format shares (delta-time, state names, labels).
+ *
+ * The writer counts every byte it is asked to write, stores only what fits
+ * (keeping one byte for the NUL), and never fails: a formatter just writes
+ * its whole text and returns fb_finish(). Writing is done by hand instead
+ * of through snprintf() because a dump of a million entries spends most of
+ * its time here.
+ */
+#ifndef CTK_FORMAT_FMT_H
+#define CTK_FORMAT_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <ctkit/entry.h>
+#include <ctkit/format.h>
+
+struct fbuf {
+	char *buf;
+	size_t size;	/* bytes the caller gave us, NUL included */
+	size_t len;	/* bytes the full text needs so far */
+};
+
+static inline void fb_init(struct fbuf *b, char *buf, size_t size)
+{
+	b->buf = buf;
+	b->size = size;
+	b->len = 0;
+}
+
+void fb_putn(struct fbuf *b, const char *s, size_t n);
+
+static inline void fb_puts(struct fbuf *b, const char *s)
+{
+	fb_putn(b, s, strlen(s));
+}
+
+static inline void fb_putc(struct fbuf *b, char c)
+{
+	if (b->len + 1 < b->size)
+		b->buf[b->len] = c;
+	b->len++;
+}
+
+/* Forget the last byte written ("size--" / "offset--" in the reference). */
+static inline void fb_unput(struct fbuf *b)
+{
+	if (b->len)
+		b->len--;
+}
+
+void fb_u64(struct fbuf *b, uint64_t v);		/* %llu */
+void fb_i64(struct fbuf *b, int64_t v);			/* %lld */
+void fb_hex(struct fbuf *b, uint32_t v);		/* %x */
+void fb_dec2(struct fbuf *b, unsigned int v);		/* %02d for 0..99 */
+void fb_pad(struct fbuf *b, const char *s, unsigned int width);	/* %-*s */
+void fb_lpad(struct fbuf *b, const char *s, unsigned int width);	/* %*s */
+/* An address as inet_ntoa()/inet_ntop() print it; nothing for other families. */
+void fb_addr(struct fbuf *b, uint8_t l3num, const union ctk_addr *a);
+
+/* NUL-terminate what fits; returns the full length. */
+size_t fb_finish(struct fbuf *b);
+
+/* A tuple the entry may lack: absent tuples read as all zero, as in the library. */
+const struct ctk_tuple *fmt_tuple(const struct ctk_entry *e, enum ctk_attr which);
+
+/* Seconds from start to stop (or @now while the entry lives), as the library. */
+uint64_t fmt_delta_time(const struct ctk_entry *e, int64_t now);
+
+/* Is label bit @bit set in @labels? */
+static inline int fmt_label_test(const uint32_t *labels, unsigned int bit)
+{
+	return (labels[bit / 32] >> (bit % 32)) & 1;
+}
+
+/* State name or "NONE" when out of range (the default format's rule). */
+const char *fmt_tcp_state(uint8_t state);
+const char *fmt_sctp_state(uint8_t state);
+const char *fmt_dccp_state(uint8_t state);
+
+/* One writer per kind; each writes the whole text into @b. */
+void fmt_entry_default(struct fbuf *b, const struct ctk_entry *e,
+		       enum ctk_event ev, const struct ctk_fmt *fmt);
+void fmt_entry_xml(struct fbuf *b, const struct ctk_entry *e,
+		   enum ctk_event ev, const struct ctk_fmt *fmt);
+void fmt_entry_save(struct fbuf *b, const struct ctk_entry *e,
+		    enum ctk_event ev, const struct ctk_fmt *fmt);
+void fmt_entry_json(struct fbuf *b, const struct ctk_entry *e,
+		    enum ctk_event ev, const struct ctk_fmt *fmt);
+
+#endif
