@@ -21,38 +21,58 @@
 extern "C" {
 #endif
 
+/*
+ * A field the entry lacks fails its comparison (as nfct_cmp with
+ * NFCT_CMP_MASK does), except the zones: the kernel omits zone 0.
+ * Addresses compare only when the entry's tuple has family @family.
+ * Ports compare only for protocols with ports (ctk_proto_has_ports), ICMP
+ * fields only for icmp/icmpv6; set CTK_F_L4PROTO along with them.
+ */
 enum ctk_filter_field {
 	CTK_F_FAMILY,		/* orig.l3num == family */
-	CTK_F_ORIG_SRC,		/* (orig.src & orig_src_mask) == orig.src */
+	CTK_F_ORIG_SRC,		/* (orig.src & orig_src_mask) == (f.orig.src & mask) */
 	CTK_F_ORIG_DST,
 	CTK_F_REPLY_SRC,	/* exact */
 	CTK_F_REPLY_DST,
-	CTK_F_L4PROTO,		/* orig.l4num */
-	CTK_F_ORIG_SPORT,	/* ports, or GRE keys */
+	CTK_F_L4PROTO,		/* orig.l4num == f.orig.l4num */
+	CTK_F_ORIG_SPORT,	/* ports, or GRE keys; 1.4.7 never compares GRE keys */
 	CTK_F_ORIG_DPORT,
-	CTK_F_REPLY_SPORT,
+	CTK_F_REPLY_SPORT,	/* f.reply.sport */
 	CTK_F_REPLY_DPORT,
-	CTK_F_ICMP_TYPE,	/* orig tuple */
+	CTK_F_ICMP_TYPE,	/* orig tuple (the request type: 8, not 0) */
 	CTK_F_ICMP_CODE,
 	CTK_F_ICMP_ID,
 	CTK_F_TCP_STATE,
 	CTK_F_SCTP_STATE,
 	CTK_F_DCCP_STATE,
-	CTK_F_STATUS,		/* (status & status_mask) == status */
+	CTK_F_STATUS,		/* (status & status_mask) == status, see below */
 	CTK_F_MARK,		/* (mark & mark_mask) == mark */
-	CTK_F_SECMARK,
-	CTK_F_ZONE,
+	CTK_F_SECMARK,		/* exact; 1.4.7 accepts -c but never compares it */
+	CTK_F_ZONE,		/* absent zone counts as 0 */
 	CTK_F_ORIG_ZONE,
 	CTK_F_REPLY_ZONE,
 	CTK_F_ID,
 	CTK_F_TIMEOUT,		/* exact (reference compares it when -t is given to -D) */
-	CTK_F_LABELS,		/* every bit in labels[] set */
-	CTK_F_SNAT,		/* entry is source-NATed [to nat ip/port] */
+	CTK_F_LABELS,		/* entry has labels and every bit in labels[] set */
+	CTK_F_SNAT,		/* entry is source-NATed [to nat ip/port], see below */
 	CTK_F_DNAT,
-	CTK_F_ANYNAT,
+	CTK_F_ANYNAT,		/* SNAT or DNAT, both checked with @anynat */
 	CTK_F_MAX
 };
 
+/*
+ * NAT, as conntrack 1.4.7 filter_nat(): an entry is source-NATed when
+ * IPS_SRC_NAT_DONE is set (or the status is absent) and
+ * reply.dst != orig.src (address NAT) or reply.dport !=
+ * orig.sport (port NAT); DNAT likewise with reply.src/orig.dst, reply.sport/
+ * orig.dport and IPS_DST_NAT_DONE. With has_ip the address must be NATed to
+ * @ip (in the entry's family); with has_port the port must be NATed to @port
+ * (ICMP, having no port, compares 0); with both, both; with neither,
+ * address or port NAT counts.
+ * Compat: 1.4.7 ignores an IPv6 NAT address (it reads only the IPv4 one),
+ * so `--src-nat fd00::8` lists every IPv6 SNAT entry: a compatible CLI
+ * leaves has_ip false for IPv6 addresses.
+ */
 struct ctk_filter_nat {
 	bool has_ip;
 	bool has_port;
@@ -62,7 +82,8 @@ struct ctk_filter_nat {
 
 struct ctk_filter {
 	uint64_t has;				/* bit per enum ctk_filter_field */
-	uint8_t family;
+	uint8_t family;				/* CTK_F_FAMILY; also the family of
+						 * every address in the filter */
 	struct ctk_tuple orig;			/* values for CTK_F_ORIG_* and L4/ICMP fields */
 	struct ctk_tuple reply;			/* values for CTK_F_REPLY_* */
 	union ctk_addr orig_src_mask;		/* all ones unless CIDR or --mask-src */
@@ -88,6 +109,15 @@ static inline void ctk_filter_set(struct ctk_filter *f, enum ctk_filter_field x)
 	f->has |= UINT64_C(1) << x;
 }
 
+/*
+ * Status: conntrack -L sends CTA_STATUS/CTA_STATUS_MASK, where the mask is
+ * the "!FLAG" and UNREPLIED bits or, when there are none, the value itself
+ * (so "-u ASSURED,UNREPLIED" gives value ASSURED, mask SEEN_REPLY, and
+ * matches nothing, as in the reference). -D and -E only check that the
+ * value's bits are set (UNREPLIED and !FLAG have no effect there): a
+ * compatible CLI sets status_mask = status for them.
+ */
+
 /* ctk_filter_init - an empty filter (matches everything), masks all ones. */
 void ctk_filter_init(struct ctk_filter *f);
 
@@ -105,6 +135,11 @@ struct ctk_kernel_caps {
 /*
  * ctk_filter_kernel_fields - the CTK_F_* bits of @f that a dump request
  * could carry on a kernel with @caps. The caller may still check them here.
+ * Tuple fields (caps->tuple, CTA_FILTER) are claimed only as the kernel can
+ * take them: addresses with CTK_F_FAMILY set (family in nfgenmsg) and, for
+ * orig src/dst, an all-ones mask; ports and ICMP fields with CTK_F_L4PROTO
+ * (f->orig.l4num is the protocol of both tuples). CTK_F_ZONE only for a
+ * zone other than 0 (the kernel matches the zone id in any direction).
  */
 uint64_t ctk_filter_kernel_fields(const struct ctk_filter *f, const struct ctk_kernel_caps *caps);
 

@@ -19,11 +19,19 @@ const char *ctk_l4_name(uint8_t l4num);
 /* ctk_l4_by_name - protocol number of a name above (case-insensitive), or -1. */
 int ctk_l4_by_name(const char *name);
 
-/* State names; out-of-range values give NULL. */
+/*
+ * State names; out-of-range values give NULL (libnetfilter_conntrack then
+ * prints "NONE", the name of state 0).
+ */
 const char *ctk_tcp_state_name(uint8_t state);
 const char *ctk_sctp_state_name(uint8_t state);
 const char *ctk_dccp_state_name(uint8_t state);
-/* Parse a state name (exact, case-sensitive as the reference); -1 if unknown. */
+/*
+ * Parse a state name (exact, case-sensitive as the reference); -1 if unknown.
+ * TCP also takes "LISTEN" (9, printed as SYN_SENT2). SCTP takes only the
+ * first CTK_SCTP_STATE_PARSE_MAX names: conntrack 1.4.7's table stops there
+ * (it even crashes on any other name, where ctkit returns -1).
+ */
 int ctk_tcp_state_by_name(const char *name);
 int ctk_sctp_state_by_name(const char *name);
 int ctk_dccp_state_by_name(const char *name);
@@ -32,6 +40,10 @@ int ctk_dccp_state_by_name(const char *name);
 #define CTK_TCP_STATE_MAX 10
 #define CTK_SCTP_STATE_MAX 10
 #define CTK_DCCP_STATE_MAX 10
+/* SCTP states conntrack --state accepts: NONE .. SHUTDOWN_ACK_SENT. */
+#define CTK_SCTP_STATE_PARSE_MAX 8
+/* Status bits that have a name: 0 .. 15 (IPS_HW_OFFLOAD). */
+#define CTK_STATUS_BIT_MAX 16
 
 /*
  * ctk_status_bit_name - name of IPS_* bit @bit ("EXPECTED", "SEEN_REPLY",
