@@ -28,6 +28,7 @@ extern "C" {
 #endif
 
 struct nlmsghdr;
+struct ctk_filter;
 
 /* Callback verdicts, as libmnl's MNL_CB_*. */
 enum {
@@ -52,14 +53,19 @@ int ctk_ct_parse(const struct nlmsghdr *nlh, struct ctk_entry *e, enum ctk_event
 /*
  * ctk_ct_put_entry - append the attributes of every present part of @e to
  * @nlh in the reference's order. Returns 0, or -EMSGSIZE when @buflen (the
- * size of the buffer that starts at @nlh) is too small.
+ * size of the buffer that starts at @nlh) is too small (the message is
+ * then incomplete). As the reference: CTA_STATUS carries IPS_CONFIRMED
+ * too; a NAT binding sends its minimum address (its maximum only with
+ * has_max_ip, and no address for a port-only binding, i.e. address 0
+ * with has_port) and PORT_MIN/PORT_MAX (max = min without has_max_port).
+ * Kernel-only parts (counters, use, id, timestamps, secctx) are not sent.
  */
 int ctk_ct_put_entry(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e);
 
 /*
  * ctk_ct_nlmsg - start a ctnetlink message in @buf: netlink header with
- * type (IPCTNL_MSG_CT_* in the CTNETLINK subsystem), @flags and @seq, and
- * the nfgenmsg header carrying @family.
+ * type (IPCTNL_MSG_CT_* in the CTNETLINK subsystem), NLM_F_REQUEST | @flags
+ * and @seq, and the nfgenmsg header (version 0) carrying @family.
  */
 struct nlmsghdr *ctk_ct_nlmsg(char *buf, uint16_t msg_type, uint16_t flags,
 			      uint32_t seq, uint8_t family);
@@ -72,7 +78,12 @@ int ctk_ct_parse_count(const struct nlmsghdr *nlh, uint32_t *count);
 
 struct ctk_nl;
 
-/* ctk_nl_open - a NETLINK_NETFILTER socket, bound, with a large receive buffer. */
+/*
+ * ctk_nl_open - a NETLINK_NETFILTER socket, bound, with a large receive
+ * buffer. A dump that ends early (callback stop or error, ENOBUFS, ...)
+ * leaves the kernel mid-dump; the next request then renews the socket
+ * under the same descriptor (the port id changes).
+ */
 struct ctk_nl *ctk_nl_open(void);
 void ctk_nl_close(struct ctk_nl *nl);
 int ctk_nl_fd(const struct ctk_nl *nl);
@@ -86,15 +97,30 @@ enum ctk_table {
 	CTK_TABLE_UNCONFIRMED,
 };
 
-/* What a dump asks the kernel to filter; unset parts are not sent. */
+/*
+ * What a dump asks the kernel to filter; unset parts are not sent. A
+ * kernel too old for a part ignores it and sends more entries, so a caller
+ * that needs exact results still checks them (ctk_filter_match).
+ */
 struct ctk_dump_opts {
 	uint8_t family;			/* AF_UNSPEC: both */
 	enum ctk_table table;
 	bool zero;			/* IPCTNL_MSG_CT_GET_CTRZERO */
 	bool has_mark;
 	uint32_t mark, mark_mask;
-	bool has_status;
+	bool has_status;		/* Linux >= 5.15 */
 	uint32_t status, status_mask;
+	bool has_zone;			/* CTA_ZONE, any direction: Linux >= 6.8 */
+	uint16_t zone;
+	/*
+	 * Tuple fields compared by the kernel (CTA_FILTER, Linux >= 5.8):
+	 * the CTK_F_ORIG_SRC/DST, REPLY_SRC/DST, L4PROTO, ORIG/REPLY_SPORT/
+	 * DPORT and ICMP_TYPE/CODE/ID bits of @filter_fields, with values from
+	 * @filter (addresses in @family). Not sent when @family is AF_UNSPEC:
+	 * the kernel refuses a tuple filter without a family.
+	 */
+	const struct ctk_filter *filter;
+	uint64_t filter_fields;
 };
 
 /* ctk_nl_dump - stream the table into @cb. */
@@ -104,18 +130,55 @@ int ctk_nl_get(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *tmpl,
 	       ctk_entry_cb cb, void *data);
 /*
  * ctk_nl_create - IPCTNL_MSG_CT_NEW with @nlm_flags (NLM_F_CREATE|NLM_F_EXCL
- * to create, 0 to update an existing entry); waits for the ack.
+ * to create, 0 to update an existing entry); waits for the ack. Like the
+ * reference, a present status is sent with IPS_CONFIRMED added (the kernel
+ * refuses to clear it: EBUSY).
  */
 int ctk_nl_create(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *e,
 		  uint16_t nlm_flags);
-/* ctk_nl_delete - delete by tuple (orig, else reply), zone and id if present. */
+/*
+ * ctk_nl_delete - delete by tuple (orig, else reply) with its tuple zone,
+ * CTA_ZONE and CTA_ID when present (the id guards against deleting a newer
+ * entry with the same tuple; clear CTK_ATTR_ID to send the tuple only).
+ */
 int ctk_nl_delete(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *e);
-/* ctk_nl_flush - empty the table (of @family, AF_UNSPEC: all). */
+/*
+ * ctk_nl_flush - empty the table, exactly as conntrack 1.4.7 asks: @family
+ * is sent, but with nfgenmsg version 0 the kernel empties every family
+ * (so "conntrack -F -f ipv6" removes IPv4 entries too).
+ * ctk_nl_flush_family - empty only @family's entries (AF_UNSPEC: all);
+ * needs Linux >= 5.3.
+ */
 int ctk_nl_flush(struct ctk_nl *nl, uint8_t family);
+int ctk_nl_flush_family(struct ctk_nl *nl, uint8_t family);
 /* ctk_nl_count - the number of entries (IPCTNL_MSG_CT_GET_STATS). */
 int ctk_nl_count(struct ctk_nl *nl, uint32_t *count);
 /* ctk_nl_stats_cpu - per-CPU statistics (IPCTNL_MSG_CT_GET_STATS_CPU). */
 int ctk_nl_stats_cpu(struct ctk_nl *nl, ctk_stats_cb cb, void *data);
+
+/* ---- batches ------------------------------------------------------------ */
+
+/*
+ * Many requests per sendmsg(): the kernel handles a whole batch in one
+ * pass and answers only failures plus one ack per batch, so deleting or
+ * updating a large part of the table costs a few system calls per
+ * hundred entries instead of a round trip each. Requests are numbered
+ * from 0 in the order they were queued; a failed one reaches @err_cb with
+ * its number and negative errno. A batch goes out when its buffer is full
+ * and at ctk_nl_batch_send(). Its session must not be dumping meanwhile
+ * (use a second session, as for single requests from a dump callback).
+ */
+struct ctk_nl_batch;
+typedef void (*ctk_batch_err_cb)(unsigned long index, int err, void *data);
+
+struct ctk_nl_batch *ctk_nl_batch_new(struct ctk_nl *nl, ctk_batch_err_cb cb, void *data);
+void ctk_nl_batch_free(struct ctk_nl_batch *b);
+/* Queue a request; returns its number, or a negative errno (then nothing was queued). */
+long ctk_nl_batch_delete(struct ctk_nl_batch *b, uint8_t family, const struct ctk_entry *e);
+long ctk_nl_batch_create(struct ctk_nl_batch *b, uint8_t family, const struct ctk_entry *e,
+			 uint16_t nlm_flags);
+/* Send what is queued and wait for its acks; 0 or a negative errno (transport). */
+int ctk_nl_batch_send(struct ctk_nl_batch *b);
 
 #ifdef __cplusplus
 }

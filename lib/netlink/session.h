@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Private to lib/netlink: the session object and its request/reply loop.
+ */
+#ifndef CTK_NETLINK_SESSION_H
+#define CTK_NETLINK_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+#include <ctkit/netlink.h>
+
+/*
+ * One recvmsg() returns one kernel skb; a dump skb holds at most about
+ * 32 KiB of messages however large the buffer (the kernel caps its
+ * allocation), so twice that leaves room and never truncates.
+ */
+#define CTKNL_RECV_SIZE (64 * 1024)
+/* Receive queue: room for acks of batched requests and event bursts. */
+#define CTKNL_SOCK_RCVBUF (4 * 1024 * 1024)
+/* A request is a header and one entry's attributes: well under a page. */
+#define CTKNL_SEND_SIZE 4096
+
+struct ctk_nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	size_t rcvbuf;		/* asked for; asked again when the socket is renewed */
+	bool stale;		/* a dump was abandoned: renew before the next request */
+	char *buf;		/* CTKNL_RECV_SIZE bytes */
+	struct ctk_entry entry; /* decoded into for every reply: no per-entry allocation */
+};
+
+/*
+ * struct ctknl_run - one request's reply loop. Message callbacks get the
+ * run as their data, set @err before returning MNL_CB_ERROR and @stopped
+ * when their caller asked to stop early.
+ */
+struct ctknl_run {
+	struct ctk_nl *nl;
+	ctk_entry_cb entry_cb; /* the caller's callback (one of) */
+	ctk_stats_cb stats_cb;
+	void *data; /* and its data */
+	int err;
+	bool kernel_err; /* @err came in an NLMSG_ERROR: the exchange is over */
+	bool stopped;
+};
+
+/* ctknl_ready - renew the socket if an abandoned dump left it busy. */
+int ctknl_ready(struct ctk_nl *nl);
+uint32_t ctknl_next_seq(struct ctk_nl *nl);
+
+/* ctknl_request - stamp @nlh with the next sequence number, send it, run the replies. */
+int ctknl_request(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb, struct ctknl_run *run);
+
+/* ctknl_put_delete - the attributes of a delete request for @e (request.c). */
+int ctknl_put_delete(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e);
+
+/* ctknl_put_dump_filter - the kernel-side filter of a dump request (dump_filter.c). */
+int ctknl_put_dump_filter(struct nlmsghdr *nlh, size_t buflen, const struct ctk_dump_opts *o);
+
+/* ctknl_entry_cb - decode a reply entry and hand it over with no event (dump, get). */
+int ctknl_entry_cb(const struct nlmsghdr *nlh, void *data);
+
+#endif
