@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <ctkit/entry.h>
+#include <ctkit/expect.h>
 #include <ctkit/labels.h>
 
 #ifdef __cplusplus
@@ -59,6 +60,21 @@ struct ctk_fmt {
 size_t ctk_format_entry(char *buf, size_t size, const struct ctk_entry *e,
 			enum ctk_event ev, const struct ctk_fmt *fmt);
 
+/*
+ * ctk_format_expect - format an expectation (conntrack -L/-E expect).
+ * Default and XML are byte-identical to libnetfilter_conntrack 1.0.9
+ * nfexp_snprintf(); JSON is documented in docs/json.md. @ev as for
+ * ctk_format_entry(). Of @fmt only the kind and CTK_FMT_F_TIMESTAMP (XML
+ * <when> from @fmt->now, events only) are used; the save kind prints the
+ * default format (the reference has no save format for expectations).
+ */
+size_t ctk_format_expect(char *buf, size_t size, const struct ctk_expect *x,
+			 enum ctk_event ev, const struct ctk_fmt *fmt);
+
+/* XML document framing of expectations (-L expect -o xml). */
+#define CTK_XML_EXP_HEADER "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<expect>\n"
+#define CTK_XML_EXP_FOOTER "</expect>\n"
+
 /* XML document framing, as the reference prints it. */
 #define CTK_XML_HEADER "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<conntrack>\n"
 #define CTK_XML_FOOTER "</conntrack>\n"
@@ -80,6 +96,10 @@ enum ctk_stat {
 	CTK_STAT_SEARCH_RESTART,
 	CTK_STAT_CLASH_RESOLVE,
 	CTK_STAT_CHAIN_TOOLONG,
+	/* The expectation table's counters (-S expect, IPCTNL_MSG_EXP_GET_STATS_CPU). */
+	CTK_STAT_EXP_NEW,
+	CTK_STAT_EXP_CREATE,
+	CTK_STAT_EXP_DELETE,
 	CTK_STAT_MAX
 };
 

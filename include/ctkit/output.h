@@ -29,6 +29,9 @@ void ctk_out_puts(struct ctk_out *out, const char *s);
 /* ctk_out_entry - format @e with @fmt and append it plus a newline. */
 void ctk_out_entry(struct ctk_out *out, const struct ctk_entry *e, enum ctk_event ev,
 		   const struct ctk_fmt *fmt);
+/* ctk_out_expect - format the expectation @x with @fmt and append it plus a newline. */
+void ctk_out_expect(struct ctk_out *out, const struct ctk_expect *x, enum ctk_event ev,
+		    const struct ctk_fmt *fmt);
 /* ctk_out_flush - write everything buffered; returns 0 or -errno. */
 int ctk_out_flush(struct ctk_out *out);
 

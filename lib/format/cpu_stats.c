@@ -22,6 +22,9 @@ static const char *const stat_names[CTK_STAT_MAX] = {
 	[CTK_STAT_SEARCH_RESTART] = "search_restart",
 	[CTK_STAT_CLASH_RESOLVE] = "clash_resolve",
 	[CTK_STAT_CHAIN_TOOLONG] = "chaintoolong",
+	[CTK_STAT_EXP_NEW] = "expect_new",
+	[CTK_STAT_EXP_CREATE] = "expect_create",
+	[CTK_STAT_EXP_DELETE] = "expect_delete",
 };
 
 static void put_text(struct fbuf *b, const struct ctk_cpu_stats *s)

@@ -36,7 +36,7 @@ static void put_proto_name(struct fbuf *b, const char *name, unsigned int num)
 }
 
 /* Ports, GRE keys or ICMP type/code/id: the tuple's own protocol decides. */
-static void put_l4(struct fbuf *b, const struct ctk_tuple *t)
+void fmt_text_l4(struct fbuf *b, const struct ctk_tuple *t)
 {
 	switch (t->l4num) {
 	case IPPROTO_TCP:
@@ -72,7 +72,7 @@ static void put_tuple(struct fbuf *b, const struct ctk_tuple *t)
 		fb_addr(b, t->l3num, &t->dst);
 		fb_putc(b, ' ');
 	}
-	put_l4(b, t);
+	fmt_text_l4(b, t);
 }
 
 static void put_counters(struct fbuf *b, const struct ctk_counters *c)

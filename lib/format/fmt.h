@@ -91,4 +91,35 @@ void fmt_entry_save(struct fbuf *b, const struct ctk_entry *e,
 void fmt_entry_json(struct fbuf *b, const struct ctk_entry *e,
 		    enum ctk_event ev, const struct ctk_fmt *fmt);
 
+/*
+ * Pieces the expectation formatters share with the entry ones: a tuple's
+ * layer-4 fields as the text ("sport=1 dport=2 ") and XML kinds print them.
+ */
+void fmt_text_l4(struct fbuf *b, const struct ctk_tuple *t);
+void fmt_xml_l4(struct fbuf *b, const struct ctk_tuple *t);
+
+/* JSON: writes the keys of one object, putting the commas between them (json.c). */
+struct jobj {
+	struct fbuf *b;
+	bool first;
+};
+
+void fmt_jobj_open(struct jobj *o, struct fbuf *b);
+void fmt_jobj_close(struct jobj *o);
+void fmt_jkey(struct jobj *o, const char *key);
+void fmt_jstr_raw(struct fbuf *b, const char *s, size_t max);	/* a quoted, escaped string */
+void fmt_jnum(struct jobj *o, const char *key, uint64_t v);
+void fmt_jstr(struct jobj *o, const char *key, const char *s, size_t max);
+void fmt_jaddr(struct jobj *o, const char *key, uint8_t l3num, const union ctk_addr *a);
+void fmt_jtuple_l4(struct jobj *o, const struct ctk_tuple *t);	/* ports, keys or type/code/id */
+void fmt_jproto_ids(struct jobj *o, const struct ctk_tuple *t);	/* l3proto ... l4protonum */
+
+/* Expectations (expect_*.c). */
+void fmt_expect_default(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev);
+void fmt_expect_xml(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev,
+		    const struct ctk_fmt *fmt);
+void fmt_expect_json(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev);
+/* A tuple the expectation may lack reads as all zero, as in the library. */
+const struct ctk_tuple *fmt_exp_tuple(const struct ctk_expect *x, enum ctk_exp_attr which);
+
 #endif

@@ -10,25 +10,19 @@
 #include <ctkit/names.h>
 #include "fmt.h"
 
-/* Writes keys of one object, putting the commas between them. */
-struct jobj {
-	struct fbuf *b;
-	bool first;
-};
-
-static void jobj_open(struct jobj *o, struct fbuf *b)
+void fmt_jobj_open(struct jobj *o, struct fbuf *b)
 {
 	o->b = b;
 	o->first = true;
 	fb_putc(b, '{');
 }
 
-static void jobj_close(struct jobj *o)
+void fmt_jobj_close(struct jobj *o)
 {
 	fb_putc(o->b, '}');
 }
 
-static void jkey(struct jobj *o, const char *key)
+void fmt_jkey(struct jobj *o, const char *key)
 {
 	if (!o->first)
 		fb_putc(o->b, ',');
@@ -92,7 +86,7 @@ static void put_escape(struct fbuf *b, unsigned char c)
  * any byte: control characters are escaped, valid UTF-8 is kept, and each
  * byte of an invalid sequence becomes \u00XX (its Latin-1 reading).
  */
-static void put_jstr(struct fbuf *b, const char *s, size_t max)
+void fmt_jstr_raw(struct fbuf *b, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strnlen(s, max);
@@ -121,49 +115,49 @@ static void put_jstr(struct fbuf *b, const char *s, size_t max)
 	fb_putc(b, '"');
 }
 
-static void jnum(struct jobj *o, const char *key, uint64_t v)
+void fmt_jnum(struct jobj *o, const char *key, uint64_t v)
 {
-	jkey(o, key);
+	fmt_jkey(o, key);
 	fb_u64(o->b, v);
 }
 
-static void jstr(struct jobj *o, const char *key, const char *s, size_t max)
+void fmt_jstr(struct jobj *o, const char *key, const char *s, size_t max)
 {
-	jkey(o, key);
-	put_jstr(o->b, s, max);
+	fmt_jkey(o, key);
+	fmt_jstr_raw(o->b, s, max);
 }
 
-static void jaddr(struct jobj *o, const char *key, uint8_t l3num, const union ctk_addr *a)
+void fmt_jaddr(struct jobj *o, const char *key, uint8_t l3num, const union ctk_addr *a)
 {
 	if (l3num != AF_INET && l3num != AF_INET6)
 		return;
-	jkey(o, key);
+	fmt_jkey(o, key);
 	fb_putc(o->b, '"');
 	fb_addr(o->b, l3num, a);
 	fb_putc(o->b, '"');
 }
 
-static void put_tuple_l4(struct jobj *o, const struct ctk_tuple *t)
+void fmt_jtuple_l4(struct jobj *o, const struct ctk_tuple *t)
 {
 	if (ctk_proto_is_icmp(t->l4num)) {
-		jnum(o, "type", t->icmp_type);
-		jnum(o, "code", t->icmp_code);
-		jnum(o, "id", t->icmp_id);
+		fmt_jnum(o, "type", t->icmp_type);
+		fmt_jnum(o, "code", t->icmp_code);
+		fmt_jnum(o, "id", t->icmp_id);
 	} else if (t->l4num == IPPROTO_GRE) {
-		jnum(o, "srckey", t->sport);
-		jnum(o, "dstkey", t->dport);
+		fmt_jnum(o, "srckey", t->sport);
+		fmt_jnum(o, "dstkey", t->dport);
 	} else if (ctk_proto_has_ports(t->l4num)) {
-		jnum(o, "sport", t->sport);
-		jnum(o, "dport", t->dport);
+		fmt_jnum(o, "sport", t->sport);
+		fmt_jnum(o, "dport", t->dport);
 	}
 }
 
-static void put_proto_ids(struct jobj *o, const struct ctk_tuple *t)
+void fmt_jproto_ids(struct jobj *o, const struct ctk_tuple *t)
 {
-	jstr(o, "l3proto", ctk_l3_name(t->l3num), SIZE_MAX);
-	jnum(o, "l3protonum", t->l3num);
-	jstr(o, "l4proto", ctk_l4_name(t->l4num), SIZE_MAX);
-	jnum(o, "l4protonum", t->l4num);
+	fmt_jstr(o, "l3proto", ctk_l3_name(t->l3num), SIZE_MAX);
+	fmt_jnum(o, "l3protonum", t->l3num);
+	fmt_jstr(o, "l4proto", ctk_l4_name(t->l4num), SIZE_MAX);
+	fmt_jnum(o, "l4protonum", t->l4num);
 }
 
 /* One direction: addresses, l4 fields, its zone and counters. */
@@ -178,20 +172,20 @@ static void put_direction(struct jobj *top, const struct ctk_entry *e, enum ctk_
 	if (!ctk_entry_has(e, tuple_attr) && !ctk_entry_has(e, zone_attr) &&
 	    !ctk_entry_has(e, cnt_attr))
 		return;
-	jkey(top, dir == CTK_DIR_ORIG ? "orig" : "reply");
-	jobj_open(&o, top->b);
+	fmt_jkey(top, dir == CTK_DIR_ORIG ? "orig" : "reply");
+	fmt_jobj_open(&o, top->b);
 	if (ctk_entry_has(e, tuple_attr)) {
-		jaddr(&o, "src", t->l3num, &t->src);
-		jaddr(&o, "dst", t->l3num, &t->dst);
-		put_tuple_l4(&o, t);
+		fmt_jaddr(&o, "src", t->l3num, &t->src);
+		fmt_jaddr(&o, "dst", t->l3num, &t->dst);
+		fmt_jtuple_l4(&o, t);
 	}
 	if (ctk_entry_has(e, zone_attr))
-		jnum(&o, "zone", dir == CTK_DIR_ORIG ? e->orig_zone : e->reply_zone);
+		fmt_jnum(&o, "zone", dir == CTK_DIR_ORIG ? e->orig_zone : e->reply_zone);
 	if (ctk_entry_has(e, cnt_attr)) {
-		jnum(&o, "packets", e->counters[dir].packets);
-		jnum(&o, "bytes", e->counters[dir].bytes);
+		fmt_jnum(&o, "packets", e->counters[dir].packets);
+		fmt_jnum(&o, "bytes", e->counters[dir].bytes);
 	}
-	jobj_close(&o);
+	fmt_jobj_close(&o);
 }
 
 static void put_master(struct jobj *top, const struct ctk_entry *e)
@@ -200,22 +194,22 @@ static void put_master(struct jobj *top, const struct ctk_entry *e)
 
 	if (!ctk_entry_has(e, CTK_ATTR_MASTER))
 		return;
-	jkey(top, "master");
-	jobj_open(&o, top->b);
-	put_proto_ids(&o, &e->master);
-	jaddr(&o, "src", e->master.l3num, &e->master.src);
-	jaddr(&o, "dst", e->master.l3num, &e->master.dst);
-	put_tuple_l4(&o, &e->master);
-	jobj_close(&o);
+	fmt_jkey(top, "master");
+	fmt_jobj_open(&o, top->b);
+	fmt_jproto_ids(&o, &e->master);
+	fmt_jaddr(&o, "src", e->master.l3num, &e->master.src);
+	fmt_jaddr(&o, "dst", e->master.l3num, &e->master.dst);
+	fmt_jtuple_l4(&o, &e->master);
+	fmt_jobj_close(&o);
 }
 
 /* A state name, or its number when the table has no name for it. */
 static void put_state(struct jobj *o, const char *name, uint8_t value)
 {
 	if (name)
-		jstr(o, "state", name, SIZE_MAX);
+		fmt_jstr(o, "state", name, SIZE_MAX);
 	else
-		jnum(o, "state", value);
+		fmt_jnum(o, "state", value);
 }
 
 static void put_states(struct jobj *o, const struct ctk_entry *e)
@@ -232,7 +226,7 @@ static void put_status(struct jobj *o, uint32_t status)
 {
 	bool first = true;
 
-	jkey(o, "status");
+	fmt_jkey(o, "status");
 	fb_putc(o->b, '[');
 	for (unsigned int bit = 0; bit < 32; bit++) {
 		const char *name;
@@ -244,7 +238,7 @@ static void put_status(struct jobj *o, uint32_t status)
 		first = false;
 		name = ctk_status_bit_name(bit);
 		if (name)
-			put_jstr(o->b, name, SIZE_MAX);
+			fmt_jstr_raw(o->b, name, SIZE_MAX);
 		else
 			fb_u64(o->b, bit);
 	}
@@ -255,7 +249,7 @@ static void put_labels(struct jobj *o, const struct ctk_entry *e, const struct c
 {
 	bool first = true;
 
-	jkey(o, "labels");
+	fmt_jkey(o, "labels");
 	fb_putc(o->b, '[');
 	for (unsigned int bit = 0; bit < CTK_LABEL_BITS; bit++) {
 		const char *name;
@@ -267,7 +261,7 @@ static void put_labels(struct jobj *o, const struct ctk_entry *e, const struct c
 		first = false;
 		name = map ? ctk_labelmap_name(map, bit) : NULL;
 		if (name && *name)
-			put_jstr(o->b, name, SIZE_MAX);
+			fmt_jstr_raw(o->b, name, SIZE_MAX);
 		else
 			fb_u64(o->b, bit);
 	}
@@ -281,17 +275,17 @@ static void put_timestamps(struct jobj *top, const struct ctk_entry *e, const st
 	if (!ctk_entry_has(e, CTK_ATTR_TS_START) && !ctk_entry_has(e, CTK_ATTR_TS_STOP) &&
 	    !ctk_entry_has(e, CTK_ATTR_TS_EVENT))
 		return;
-	jkey(top, "timestamp");
-	jobj_open(&o, top->b);
+	fmt_jkey(top, "timestamp");
+	fmt_jobj_open(&o, top->b);
 	if (ctk_entry_has(e, CTK_ATTR_TS_START))
-		jnum(&o, "start", e->ts_start);
+		fmt_jnum(&o, "start", e->ts_start);
 	if (ctk_entry_has(e, CTK_ATTR_TS_STOP))
-		jnum(&o, "stop", e->ts_stop);
+		fmt_jnum(&o, "stop", e->ts_stop);
 	if (ctk_entry_has(e, CTK_ATTR_TS_EVENT))
-		jnum(&o, "event", e->ts_event);
-	jobj_close(&o);
+		fmt_jnum(&o, "event", e->ts_event);
+	fmt_jobj_close(&o);
 	if (ctk_entry_has(e, CTK_ATTR_TS_START))
-		jnum(top, "delta_time", fmt_delta_time(e, fmt->now));
+		fmt_jnum(top, "delta_time", fmt_delta_time(e, fmt->now));
 }
 
 static void put_tcp_info(struct jobj *top, const struct ctk_entry *e)
@@ -304,21 +298,21 @@ static void put_tcp_info(struct jobj *top, const struct ctk_entry *e)
 
 	if (!ws[0] && !ws[1] && !fl[0] && !fl[1])
 		return;
-	jkey(top, "tcp");
-	jobj_open(&o, top->b);
+	fmt_jkey(top, "tcp");
+	fmt_jobj_open(&o, top->b);
 	if (ws[0])
-		jnum(&o, "wscale_orig", e->tcp.wscale[CTK_DIR_ORIG]);
+		fmt_jnum(&o, "wscale_orig", e->tcp.wscale[CTK_DIR_ORIG]);
 	if (ws[1])
-		jnum(&o, "wscale_reply", e->tcp.wscale[CTK_DIR_REPLY]);
+		fmt_jnum(&o, "wscale_reply", e->tcp.wscale[CTK_DIR_REPLY]);
 	if (fl[0]) {
-		jnum(&o, "flags_orig", e->tcp.flags[CTK_DIR_ORIG]);
-		jnum(&o, "flags_mask_orig", e->tcp.flags_mask[CTK_DIR_ORIG]);
+		fmt_jnum(&o, "flags_orig", e->tcp.flags[CTK_DIR_ORIG]);
+		fmt_jnum(&o, "flags_mask_orig", e->tcp.flags_mask[CTK_DIR_ORIG]);
 	}
 	if (fl[1]) {
-		jnum(&o, "flags_reply", e->tcp.flags[CTK_DIR_REPLY]);
-		jnum(&o, "flags_mask_reply", e->tcp.flags_mask[CTK_DIR_REPLY]);
+		fmt_jnum(&o, "flags_reply", e->tcp.flags[CTK_DIR_REPLY]);
+		fmt_jnum(&o, "flags_mask_reply", e->tcp.flags_mask[CTK_DIR_REPLY]);
 	}
-	jobj_close(&o);
+	fmt_jobj_close(&o);
 }
 
 static void put_sctp_info(struct jobj *top, const struct ctk_entry *e)
@@ -329,13 +323,13 @@ static void put_sctp_info(struct jobj *top, const struct ctk_entry *e)
 
 	if (!orig && !reply)
 		return;
-	jkey(top, "sctp");
-	jobj_open(&o, top->b);
+	fmt_jkey(top, "sctp");
+	fmt_jobj_open(&o, top->b);
 	if (orig)
-		jnum(&o, "vtag_orig", e->sctp.vtag[CTK_DIR_ORIG]);
+		fmt_jnum(&o, "vtag_orig", e->sctp.vtag[CTK_DIR_ORIG]);
 	if (reply)
-		jnum(&o, "vtag_reply", e->sctp.vtag[CTK_DIR_REPLY]);
-	jobj_close(&o);
+		fmt_jnum(&o, "vtag_reply", e->sctp.vtag[CTK_DIR_REPLY]);
+	fmt_jobj_close(&o);
 }
 
 static void put_dccp_info(struct jobj *top, const struct ctk_entry *e)
@@ -347,15 +341,15 @@ static void put_dccp_info(struct jobj *top, const struct ctk_entry *e)
 
 	if (!role && !seq)
 		return;
-	jkey(top, "dccp");
-	jobj_open(&o, top->b);
+	fmt_jkey(top, "dccp");
+	fmt_jobj_open(&o, top->b);
 	if (role && e->dccp.role < 2)
-		jstr(&o, "role", roles[e->dccp.role], SIZE_MAX);
+		fmt_jstr(&o, "role", roles[e->dccp.role], SIZE_MAX);
 	else if (role)
-		jnum(&o, "role", e->dccp.role);
+		fmt_jnum(&o, "role", e->dccp.role);
 	if (seq)
-		jnum(&o, "handshake_seq", e->dccp.handshake_seq);
-	jobj_close(&o);
+		fmt_jnum(&o, "handshake_seq", e->dccp.handshake_seq);
+	fmt_jobj_close(&o);
 }
 
 static void put_seqadj(struct jobj *top, const struct ctk_entry *e)
@@ -366,19 +360,19 @@ static void put_seqadj(struct jobj *top, const struct ctk_entry *e)
 
 	if (!ctk_entry_has(e, attrs[0]) && !ctk_entry_has(e, attrs[1]))
 		return;
-	jkey(top, "seqadj");
-	jobj_open(&o, top->b);
+	fmt_jkey(top, "seqadj");
+	fmt_jobj_open(&o, top->b);
 	for (int dir = 0; dir < 2; dir++) {
 		if (!ctk_entry_has(e, attrs[dir]))
 			continue;
-		jkey(&o, keys[dir]);
-		jobj_open(&d, top->b);
-		jnum(&d, "correction_pos", e->seqadj[dir].correction_pos);
-		jnum(&d, "offset_before", e->seqadj[dir].offset_before);
-		jnum(&d, "offset_after", e->seqadj[dir].offset_after);
-		jobj_close(&d);
+		fmt_jkey(&o, keys[dir]);
+		fmt_jobj_open(&d, top->b);
+		fmt_jnum(&d, "correction_pos", e->seqadj[dir].correction_pos);
+		fmt_jnum(&d, "offset_before", e->seqadj[dir].offset_before);
+		fmt_jnum(&d, "offset_after", e->seqadj[dir].offset_after);
+		fmt_jobj_close(&d);
 	}
-	jobj_close(&o);
+	fmt_jobj_close(&o);
 }
 
 static void put_synproxy(struct jobj *top, const struct ctk_entry *e)
@@ -387,12 +381,12 @@ static void put_synproxy(struct jobj *top, const struct ctk_entry *e)
 
 	if (!ctk_entry_has(e, CTK_ATTR_SYNPROXY))
 		return;
-	jkey(top, "synproxy");
-	jobj_open(&o, top->b);
-	jnum(&o, "isn", e->synproxy.isn);
-	jnum(&o, "its", e->synproxy.its);
-	jnum(&o, "tsoff", e->synproxy.tsoff);
-	jobj_close(&o);
+	fmt_jkey(top, "synproxy");
+	fmt_jobj_open(&o, top->b);
+	fmt_jnum(&o, "isn", e->synproxy.isn);
+	fmt_jnum(&o, "its", e->synproxy.its);
+	fmt_jnum(&o, "tsoff", e->synproxy.tsoff);
+	fmt_jobj_close(&o);
 }
 
 static void put_head(struct jobj *o, const struct ctk_entry *e, enum ctk_event ev)
@@ -405,11 +399,11 @@ static void put_head(struct jobj *o, const struct ctk_entry *e, enum ctk_event e
 	const struct ctk_tuple *t = ctk_entry_has(e, CTK_ATTR_ORIG) ? &e->orig : &e->reply;
 
 	if (ev > CTK_EV_NONE && ev <= CTK_EV_DESTROY)
-		jstr(o, "event", events[ev], SIZE_MAX);
+		fmt_jstr(o, "event", events[ev], SIZE_MAX);
 	if (ctk_entry_has(e, CTK_ATTR_ORIG) || ctk_entry_has(e, CTK_ATTR_REPLY))
-		put_proto_ids(o, t);
+		fmt_jproto_ids(o, t);
 	if (ctk_entry_has(e, CTK_ATTR_TIMEOUT))
-		jnum(o, "timeout", e->timeout);
+		fmt_jnum(o, "timeout", e->timeout);
 	put_states(o, e);
 }
 
@@ -418,20 +412,20 @@ static void put_scalars(struct jobj *o, const struct ctk_entry *e, const struct 
 	if (ctk_entry_has(e, CTK_ATTR_STATUS))
 		put_status(o, e->status);
 	if (ctk_entry_has(e, CTK_ATTR_MARK))
-		jnum(o, "mark", e->mark);
+		fmt_jnum(o, "mark", e->mark);
 	if (ctk_entry_has(e, CTK_ATTR_SECMARK))
-		jnum(o, "secmark", e->secmark);
+		fmt_jnum(o, "secmark", e->secmark);
 	if (ctk_entry_has(e, CTK_ATTR_SECCTX))
-		jstr(o, "secctx", e->secctx, sizeof(e->secctx));
+		fmt_jstr(o, "secctx", e->secctx, sizeof(e->secctx));
 	if (ctk_entry_has(e, CTK_ATTR_ZONE))
-		jnum(o, "zone", e->zone);
+		fmt_jnum(o, "zone", e->zone);
 	put_timestamps(o, e, fmt);
 	if (ctk_entry_has(e, CTK_ATTR_HELPER_NAME))
-		jstr(o, "helper", e->helper_name, sizeof(e->helper_name));
+		fmt_jstr(o, "helper", e->helper_name, sizeof(e->helper_name));
 	if (ctk_entry_has(e, CTK_ATTR_USE) && !(fmt->flags & CTK_FMT_F_NO_USE))
-		jnum(o, "use", e->use);
+		fmt_jnum(o, "use", e->use);
 	if (ctk_entry_has(e, CTK_ATTR_ID))
-		jnum(o, "id", e->id);
+		fmt_jnum(o, "id", e->id);
 	if (ctk_entry_has(e, CTK_ATTR_LABELS))
 		put_labels(o, e, fmt->labels);
 }
@@ -441,7 +435,7 @@ void fmt_entry_json(struct fbuf *b, const struct ctk_entry *e, enum ctk_event ev
 {
 	struct jobj o;
 
-	jobj_open(&o, b);
+	fmt_jobj_open(&o, b);
 	put_head(&o, e, ev);
 	put_direction(&o, e, CTK_DIR_ORIG);
 	put_direction(&o, e, CTK_DIR_REPLY);
@@ -452,5 +446,5 @@ void fmt_entry_json(struct fbuf *b, const struct ctk_entry *e, enum ctk_event ev
 	put_seqadj(&o, e);
 	put_synproxy(&o, e);
 	put_master(&o, e);
-	jobj_close(&o);
+	fmt_jobj_close(&o);
 }

@@ -66,11 +66,28 @@ void ctk_out_puts(struct ctk_out *out, const char *s)
 	ctk_out_write(out, s, strlen(s));
 }
 
-void ctk_out_entry(struct ctk_out *out, const struct ctk_entry *e, enum ctk_event ev,
-		   const struct ctk_fmt *fmt)
+/* One formatter of format.h, behind a common signature. */
+typedef size_t (*format_fn)(char *buf, size_t size, const void *obj, enum ctk_event ev,
+			    const struct ctk_fmt *fmt);
+
+static size_t format_entry(char *buf, size_t size, const void *obj, enum ctk_event ev,
+			   const struct ctk_fmt *fmt)
+{
+	return ctk_format_entry(buf, size, obj, ev, fmt);
+}
+
+static size_t format_expect(char *buf, size_t size, const void *obj, enum ctk_event ev,
+			    const struct ctk_fmt *fmt)
+{
+	return ctk_format_expect(buf, size, obj, ev, fmt);
+}
+
+/* Format straight into the buffer; flush and retry, or go to the heap, when it does not fit. */
+static void out_line(struct ctk_out *out, format_fn format, const void *obj, enum ctk_event ev,
+		     const struct ctk_fmt *fmt)
 {
 	size_t room = sizeof(out->buf) - out->len;
-	size_t n = ctk_format_entry(out->buf + out->len, room, e, ev, fmt);
+	size_t n = format(out->buf + out->len, room, obj, ev, fmt);
 
 	if (n + 1 < room) {
 		out->len += n;
@@ -79,7 +96,7 @@ void ctk_out_entry(struct ctk_out *out, const struct ctk_entry *e, enum ctk_even
 	}
 	ctk_out_flush(out);
 	room = sizeof(out->buf);
-	n = ctk_format_entry(out->buf, room, e, ev, fmt);
+	n = format(out->buf, room, obj, ev, fmt);
 	if (n + 1 < room) {
 		out->len = n;
 		out->buf[out->len++] = '\n';
@@ -92,8 +109,20 @@ void ctk_out_entry(struct ctk_out *out, const struct ctk_entry *e, enum ctk_even
 		out->error = ENOMEM;
 		return;
 	}
-	ctk_format_entry(line, n + 1, e, ev, fmt);
+	format(line, n + 1, obj, ev, fmt);
 	line[n] = '\n';
 	ctk_out_write(out, line, n + 1);
 	free(line);
+}
+
+void ctk_out_entry(struct ctk_out *out, const struct ctk_entry *e, enum ctk_event ev,
+		   const struct ctk_fmt *fmt)
+{
+	out_line(out, format_entry, e, ev, fmt);
+}
+
+void ctk_out_expect(struct ctk_out *out, const struct ctk_expect *x, enum ctk_event ev,
+		    const struct ctk_fmt *fmt)
+{
+	out_line(out, format_expect, x, ev, fmt);
 }

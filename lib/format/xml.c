@@ -49,7 +49,7 @@ static void put_proto_attrs(struct fbuf *b, const char *elem, unsigned int num,
 	fb_puts(b, "\">");
 }
 
-static void put_l4(struct fbuf *b, const struct ctk_tuple *t)
+void fmt_xml_l4(struct fbuf *b, const struct ctk_tuple *t)
 {
 	switch (t->l4num) {
 	case IPPROTO_TCP:
@@ -83,7 +83,7 @@ static void put_meta_dir(struct fbuf *b, const struct ctk_entry *e, enum ctk_dir
 	fb_addr(b, t->l3num, &t->dst);
 	fb_puts(b, "</dst></layer3>");
 	put_proto_attrs(b, "layer4", t->l4num, ctk_l4_name(t->l4num));
-	put_l4(b, t);
+	fmt_xml_l4(b, t);
 	fb_puts(b, "</layer4>");
 	if (ctk_entry_has(e, zone_attr))
 		put_elem_u64(b, "zone", dir == CTK_DIR_ORIG ? e->orig_zone : e->reply_zone);
