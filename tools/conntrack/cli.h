@@ -105,6 +105,7 @@ struct ct_cli {
 
 	/* Labels. */
 	struct ctk_labelmap *labelmap;	/* loaded when -o labels, -l, --label-add, --label-del */
+	bool labelmap_owned;		/* ct_cli_free() frees it (not for -R lines: shared) */
 	uint32_t label_add[CTK_LABEL_WORDS];
 	uint32_t label_del[CTK_LABEL_WORDS];
 	bool label_del_all;		/* --label-del without a name */
@@ -114,13 +115,14 @@ struct ct_cli {
 	unsigned int event_mask;	/* CT_EVENT_*; CT_EVENT_ALL by default */
 	size_t buffer_size;		/* -b, 0 when not given */
 	bool help_proto;		/* -h -p X: print the protocol's help too */
+	unsigned int row;		/* parser-internal: the reference's command row */
 };
 
 struct ct_error {
 	int exit_code;			/* 0: no error; 1: OTHER_PROBLEM; 2: PARAMETER_PROBLEM */
 	bool try_help;			/* add the "Try `conntrack -h'..." line */
-	char msg[512];			/* without the program prefix */
-	char warnings[512];		/* WARNING lines already due (printed even on success) */
+	char msg[16384];		/* without the program prefix (argv words are quoted whole) */
+	char warnings[16384];		/* WARNING lines already due (printed even on success); truncated beyond */
 };
 
 void ct_cli_init(struct ct_cli *cli);
@@ -128,8 +130,35 @@ void ct_cli_free(struct ct_cli *cli);
 
 /*
  * ct_parse_args - compile argv into @cli. Returns 0, or -1 with @err set.
- * Never prints, never exits.
+ * Never prints, never exits. @cli is (re)initialised first; @err->warnings
+ * is reset and gets the WARNING lines due even on success. argv is
+ * permuted in place, as getopt_long() does.
+ *
+ * Everything matches conntrack 1.4.7 (messages, check order, unchecked
+ * numbers) except these deliberate fixes:
+ *  - -u no longer overwrites the mark (-m 20 -u ASSURED keeps mark 20);
+ *  - --id without a value is "option `--id' requires an argument" (exit
+ *    2) instead of a crash, and "--id 5" takes the next word;
+ *  - --src-nat=IP, -nIP (same for -g/-j) and --label-del=x honour the
+ *    attached value instead of silently dropping it;
+ *  - an unknown SCTP --state is "unknown SCTP state `X'" instead of a crash.
+ *
+ * The filter follows the reference's per-command meaning: exact fields
+ * only when a comparison option (-p -s -d -r -q -m -c -u -i -w -l
+ * --orig-zone --reply-zone) was given; CIDR/--mask-* as orig_*_mask;
+ * CTK_F_STATUS mask = the kernel mask for -L, the flags themselves
+ * otherwise; NAT filter addresses are IPv4 only, as in the reference.
+ * The template has the tuples, meta values and protoinfo to send, with
+ * tcp flags set on every TCP command (as the reference).
  */
 int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *err);
+
+/*
+ * ct_load_buffer - the -R parser on an in-memory file (see loadfile.h for
+ * ct_load_file/ct_batch_free and the batch layout). Same contract as
+ * ct_load_file(); used by tests and the fuzzer.
+ */
+struct ct_batch;
+int ct_load_buffer(const char *buf, size_t size, struct ct_batch *batch, struct ct_error *err);
 
 #endif

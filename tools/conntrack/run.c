@@ -10,6 +10,7 @@
 #include "loadfile.h"
 #include "report.h"
 #include "run.h"
+#include "run_expect.h"
 
 /* The summary each command prints, as the reference's exit_msg[]. */
 static const char *const summary_text[] = {
@@ -121,6 +122,9 @@ int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch)
 	default:
 		break;
 	}
+	/* The expectation table (run_expect.c) prints its own summaries; -E expect is the event loop's. */
+	if (cli->table == CT_TABLE_EXPECT && cli->cmd != CT_CMD_EVENT)
+		return ct_run_expect(&run);
 	rc = run_kernel_command(&run);
 	if (rc != CT_EXIT_OK || batch)
 		return rc;

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * -R FILE / --load-file FILE: one conntrack command line per line.
+ *
+ * Lines are cut as fgets() with the reference's 10240-byte buffer cuts
+ * them, leading blanks are skipped, empty and '#' lines ignored, and each
+ * line is split iptables-restore style: blanks separate words, "..."
+ * quotes (with \ escaping inside quotes only). Every line is parsed before
+ * anything runs; only -I, -A, -U, -D and -F are allowed. Unlike the
+ * reference, every line keeps its own settings (it applied the last
+ * line's template to all of them).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loadfile.h"
+#include "parse_priv.h"
+
+#define LINE_BUF 10240		/* the reference's fgets() buffer */
+#define MAX_ARGC 255
+#define MAX_PARAM 1024
+
+struct argv_store {
+	int argc;
+	char *argv[MAX_ARGC];
+};
+
+static int fail(struct ct_error *err, const char *fmt, const char *arg)
+{
+	snprintf(err->msg, sizeof(err->msg), fmt, arg);
+	err->exit_code = 2;
+	err->try_help = true;
+	return -1;
+}
+
+static void free_argv(struct argv_store *s)
+{
+	while (s->argc > 0)
+		free(s->argv[--s->argc]);
+}
+
+static int add_argv(struct argv_store *s, const char *word, size_t len, struct ct_error *err)
+{
+	if (s->argc + 1 >= MAX_ARGC)
+		return fail(err, "%s", "too many arguments");
+	s->argv[s->argc] = strndup(word, len);
+	if (!s->argv[s->argc])
+		return fail(err, "%s", "out of memory");
+	s->argc++;
+	s->argv[s->argc] = NULL;
+	return 0;
+}
+
+/*
+ * Split one line into words. A closing quote ends a word even when more
+ * text follows, and "" is an empty word.
+ */
+static int split_line(const char *line, struct argv_store *s, struct ct_error *err)
+{
+	char param[MAX_PARAM];
+	size_t len = 0;
+	bool quote_open = false, escaped = false;
+
+	for (const char *c = line; *c; c++) {
+		if (quote_open) {
+			if (escaped) {
+				escaped = false;
+			} else if (*c == '\\') {
+				escaped = true;
+				continue;
+			} else if (*c == '"') {
+				quote_open = false;
+				goto end_word;
+			}
+		} else if (*c == '"') {
+			quote_open = true;
+			continue;
+		} else if (*c == ' ' || *c == '\t' || *c == '\n') {
+			if (!len)
+				continue;
+			goto end_word;
+		}
+		param[len++] = *c;
+		if (len >= sizeof(param))
+			return fail(err, "%s", "Parameter too long!");
+		continue;
+end_word:
+		if (add_argv(s, param, len, err) < 0)
+			return -1;
+		len = 0;
+	}
+	if (len && add_argv(s, param, len, err) < 0)
+		return -1;
+	return 0;
+}
+
+struct loader {
+	struct ct_batch *batch;
+	size_t cap;
+	struct ct_labelctx labelctx;
+	struct ct_error *err;
+};
+
+static struct ct_cli *next_cli(struct loader *ld)
+{
+	struct ct_batch *b = ld->batch;
+
+	if (b->count == ld->cap) {
+		size_t cap = ld->cap ? ld->cap * 2 : 16;
+		struct ct_cli *c = realloc(b->cmds, cap * sizeof(*c));
+
+		if (!c)
+			return NULL;
+		b->cmds = c;
+		ld->cap = cap;
+	}
+	return &b->cmds[b->count];
+}
+
+static int parse_line(struct loader *ld, const char *line)
+{
+	struct argv_store s = { 0 };
+	struct ct_cli *cli;
+	int ret;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '\n' || *line == '#')
+		return 0;
+	cli = next_cli(ld);
+	if (!cli)
+		return fail(ld->err, "%s", "OOM");
+	ret = add_argv(&s, "conntrack", 9, ld->err);
+	if (ret == 0)
+		ret = split_line(line, &s, ld->err);
+	if (ret == 0)
+		ret = ct_parse_args_shared(s.argc, s.argv, cli, ld->err, &ld->labelctx);
+	free_argv(&s);
+	if (ret == 0)
+		ld->batch->count++;
+	return ret;
+}
+
+static bool allowed(const struct ct_cli *cli)
+{
+	return cli->row == CT_ROW_CREATE || cli->row == CT_ROW_ADD ||
+	       cli->row == CT_ROW_UPDATE || cli->row == CT_ROW_DELETE ||
+	       cli->row == CT_ROW_FLUSH;
+}
+
+/* fgets() semantics: a line ends after '\n' or after LINE_BUF - 1 bytes. */
+static int parse_lines(struct loader *ld, const char *buf, size_t size)
+{
+	char line[LINE_BUF];
+
+	for (size_t pos = 0; pos < size;) {
+		size_t n = 0;
+
+		while (n < LINE_BUF - 1 && pos < size) {
+			line[n++] = buf[pos];
+			if (buf[pos++] == '\n')
+				break;
+		}
+		line[n] = '\0';
+		if (parse_line(ld, line) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < ld->batch->count; i++)
+		if (!allowed(&ld->batch->cmds[i]))
+			return fail(ld->err, "Cannot use command `%s' with --load-file",
+				    ct_cmd_file_name(&ld->batch->cmds[i]));
+	return 0;
+}
+
+/* Share the label map: the first line owns it. */
+static void hand_out_labelmap(struct loader *ld)
+{
+	struct ct_batch *b = ld->batch;
+
+	if (!ld->labelctx.map || !b->count)
+		return;
+	for (size_t i = 0; i < b->count; i++) {
+		b->cmds[i].labelmap = ld->labelctx.map;
+		if (b->cmds[i].fmt.flags & CTK_FMT_F_LABELS)
+			b->cmds[i].fmt.labels = ld->labelctx.map;
+	}
+	b->cmds[0].labelmap_owned = true;
+	ld->labelctx.map = NULL;
+}
+
+int ct_load_buffer(const char *buf, size_t size, struct ct_batch *batch, struct ct_error *err)
+{
+	struct loader ld = { .batch = batch, .err = err };
+
+	batch->cmds = NULL;
+	batch->count = 0;
+	err->exit_code = 0;
+	err->try_help = false;
+	err->msg[0] = '\0';
+	err->warnings[0] = '\0';
+	if (parse_lines(&ld, buf, size) < 0) {
+		ct_batch_free(batch);
+		if (ld.labelctx.map)
+			ctk_labelmap_free(ld.labelctx.map);
+		return -1;
+	}
+	hand_out_labelmap(&ld);
+	return 0;
+}
+
+static char *read_all(FILE *f, size_t *size)
+{
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		size_t n = fread(buf + len, 1, cap - len, f);
+
+		len += n;
+		if (n == 0)
+			break;
+		if (len == cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	*size = len;
+	return buf;
+}
+
+int ct_load_file(const char *path, struct ct_batch *batch, struct ct_error *err)
+{
+	const char *name = strcmp(path, "-") ? path : "/dev/stdin";
+	size_t size = 0;
+	FILE *f;
+	char *buf;
+	int ret;
+
+	batch->cmds = NULL;
+	batch->count = 0;
+	err->warnings[0] = '\0';
+	f = fopen(name, "r");
+	if (!f)
+		return fail(err, "Failed to open file %s for reading", name);
+	buf = read_all(f, &size);
+	fclose(f);
+	if (!buf) {
+		snprintf(err->msg, sizeof(err->msg), "OOM");
+		err->exit_code = 1;
+		err->try_help = false;
+		return -1;
+	}
+	ret = ct_load_buffer(buf, size, batch, err);
+	free(buf);
+	return ret;
+}
+
+void ct_batch_free(struct ct_batch *batch)
+{
+	for (size_t i = 0; i < batch->count; i++)
+		ct_cli_free(&batch->cmds[i]);
+	free(batch->cmds);
+	batch->cmds = NULL;
+	batch->count = 0;
+}
