@@ -545,7 +545,10 @@ static void fill_format(struct ct_parse *ps)
 	struct ct_cli *cli = ps->cli;
 	unsigned int o = ps->output_mask;
 
-	cli->fmt.kind = o & CT_O_SAVE ? CTK_FMT_SAVE : o & CT_O_XML ? CTK_FMT_XML : CTK_FMT_DEFAULT;
+	cli->fmt.kind = o & CT_O_SAVE   ? CTK_FMT_SAVE
+			 : o & CT_O_XML  ? CTK_FMT_XML
+			 : o & CT_O_JSON ? CTK_FMT_JSON
+					 : CTK_FMT_DEFAULT;
 	cli->fmt.flags = (o & CT_O_EXT ? CTK_FMT_F_EXTENDED : 0) | (o & CT_O_ID ? CTK_FMT_F_ID : 0) |
 			 (o & CT_O_KTMS ? CTK_FMT_F_KTIMESTAMP : 0) |
 			 (o & CT_O_TMS ? CTK_FMT_F_TIMESTAMP : 0) |

@@ -172,6 +172,7 @@ enum {
 	CT_O_KTMS = 1 << 4,
 	CT_O_CL = 1 << 5,
 	CT_O_SAVE = 1 << 6,
+	CT_O_JSON = 1 << 7,	/* ctkit only */
 };
 
 /* parse.c */

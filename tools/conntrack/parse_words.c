@@ -41,7 +41,7 @@ static const struct word event_words[] = {
 static const struct word output_words[] = {
 	{ "xml", CT_O_XML }, { "extended", CT_O_EXT }, { "timestamp", CT_O_TMS },
 	{ "id", CT_O_ID }, { "ktimestamp", CT_O_KTMS }, { "labels", CT_O_CL },
-	{ "userspace", 0 }, { "save", CT_O_SAVE }, { NULL, 0 },
+	{ "userspace", 0 }, { "save", CT_O_SAVE }, { "json", CT_O_JSON }, { NULL, 0 },
 };
 
 /* One word of @len bytes; false if it names nothing. */
@@ -135,6 +135,9 @@ int ct_parse_output(struct ct_parse *ps, const char *arg)
 	if ((ps->output_mask & CT_O_SAVE) && (ps->output_mask & others))
 		return ct_fail(ps, 1, "cannot combine save output with any other output type, "
 			       "use -o save only");
+	/* ctkit's JSON carries every attribute; only xml and save exclude it. */
+	if ((ps->output_mask & CT_O_JSON) && (ps->output_mask & (CT_O_XML | CT_O_SAVE)))
+		return ct_fail(ps, 1, "cannot combine json output with xml or save output");
 	return 0;
 }
 

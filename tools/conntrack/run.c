@@ -108,10 +108,16 @@ int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch)
 		.fmt = cli->fmt,
 		.batch = batch,
 	};
+	struct ctk_labelmap *json_labels = NULL;
 	int rc;
 
 	run.fmt.now = time(NULL);
 	run.fmt.labels = cli->labelmap;
+	if (run.fmt.kind == CTK_FMT_JSON && !run.fmt.labels) {
+		/* JSON names labels when it can; without a map it prints bit numbers. */
+		json_labels = ctk_labelmap_load(CTK_LABELMAP_DEFAULT_PATH);
+		run.fmt.labels = json_labels;
+	}
 	switch (cli->cmd) {
 	case CT_CMD_NONE:
 	case CT_CMD_HELP:
@@ -126,6 +132,7 @@ int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch)
 	if (cli->table == CT_TABLE_EXPECT && cli->cmd != CT_CMD_EVENT)
 		return ct_run_expect(&run);
 	rc = run_kernel_command(&run);
+	ctk_labelmap_free(json_labels);
 	if (rc != CT_EXIT_OK || batch)
 		return rc;
 	ctk_out_flush(out);

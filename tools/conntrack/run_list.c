@@ -51,7 +51,8 @@ static void dump_opts_from_cli(const struct ct_cli *cli, struct ctk_dump_opts *o
 		o->mark = f->mark;
 		o->mark_mask = f->mark_mask;
 	}
-	if (ctk_filter_has(f, CTK_F_STATUS)) {
+	/* Like the reference, any -u goes to the kernel, even one that is all zero. */
+	if (cli->opts & (1u << CT_OPT_STATUS)) {
 		o->has_status = true;
 		o->status = f->status;
 		o->status_mask = f->status_mask;
