@@ -115,6 +115,7 @@ struct ct_cli {
 	unsigned int event_mask;	/* CT_EVENT_*; CT_EVENT_ALL by default */
 	size_t buffer_size;		/* -b, 0 when not given */
 	bool help_proto;		/* -h -p X: print the protocol's help too */
+	bool debug;			/* --debug: say what the kernel filtered */
 	unsigned int row;		/* parser-internal: the reference's command row */
 };
 

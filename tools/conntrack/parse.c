@@ -23,6 +23,9 @@
 
 #include "parse_priv.h"
 
+/* Values of ctkit-only long options (below any protocol offset). */
+enum { CT_LOPT_DEBUG = 0x80 };
+
 #define OPTION_OFFSET 256
 
 static const char short_opts[] =
@@ -45,6 +48,8 @@ static const struct option base_opts[] = {
 	{ "any-nat", 2, NULL, 'j' }, { "zone", 1, NULL, 'w' }, { "label", 1, NULL, 'l' },
 	{ "label-add", 1, NULL, '<' }, { "label-del", 2, NULL, '>' },
 	{ "orig-zone", 1, NULL, '(' }, { "reply-zone", 1, NULL, ')' },
+	/* ctkit's own options, outside the reference's option letters. */
+	{ "debug", 0, NULL, CT_LOPT_DEBUG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -467,6 +472,9 @@ static int parse_option(struct ct_parse *ps, struct opt_table *t, int c)
 	case 'b':
 		ps->options |= OPTBIT(CT_OPT_BUFFERSIZE);
 		cli->buffer_size = (size_t)atol(optarg);
+		return 0;
+	case CT_LOPT_DEBUG:
+		cli->debug = true;
 		return 0;
 	case ':':
 		return ct_fail(ps, 2, "option `%s' requires an argument", ps->argv[optind - 1]);

@@ -43,6 +43,13 @@ int ct_run_flush(struct ct_run *run);
 int ct_run_count(struct ct_run *run);
 int ct_run_stats(struct ct_run *run);
 
+/*
+ * ct_dump_filtered - dump with as much of @f as the kernel can apply
+ * (dump_plan.c); @cb still sees every entry the kernel let through.
+ */
+int ct_dump_filtered(struct ct_run *run, const struct ctk_dump_opts *base,
+		     const struct ctk_filter *f, ctk_entry_cb cb, void *data);
+
 /* ct_print_entry - write @e in the path's format, opening the XML document if asked. */
 void ct_print_entry(struct ct_run *run, const struct ctk_entry *e, bool xml_header);
 

@@ -93,7 +93,7 @@ int ct_run_delete(struct ct_run *run)
 		o.mark = f->mark;
 		o.mark_mask = f->mark_mask;
 	}
-	ret = ctk_nl_dump(run->nl, &o, delete_cb, run);
+	ret = ct_dump_filtered(run, &o, f, delete_cb, run);
 	if (ret == -ECANCELED && run->error)
 		ret = run->error;
 	return ret;

@@ -66,7 +66,7 @@ int ct_run_list(struct ct_run *run)
 
 	run->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
 	dump_opts_from_cli(run->cli, &o);
-	ret = ctk_nl_dump(run->nl, &o, list_cb, run);
+	ret = ct_dump_filtered(run, &o, &run->cli->filter, list_cb, run);
 	if (run->xml_open)
 		ctk_out_puts(run->out, CTK_XML_FOOTER);
 	return ret;
