@@ -36,7 +36,7 @@ struct seen_slot {
 
 struct ct_seen {
 	struct seen_slot *slots;
-	size_t mask;		/* capacity - 1; capacity is a power of two */
+	size_t mask; /* capacity - 1; capacity is a power of two */
 	size_t count;
 };
 

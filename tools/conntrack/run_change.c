@@ -16,6 +16,7 @@
 
 #include <ctkit/filter.h>
 
+#include "pending.h"
 #include "report.h"
 #include "run.h"
 
@@ -50,23 +51,52 @@ int ct_run_create(struct ct_run *run)
 
 /* ---- -D ----------------------------------------------------------------- */
 
+/*
+ * Deletes go out in batches on the modifier session while the dump runs;
+ * each entry's line is printed once its delete is acked, in dump order.
+ */
+#define DELETE_BATCH 256
+
+struct delete_ctx {
+	struct ct_run *run;
+	struct ctk_nl_batch *batch;
+	struct ct_pending pending;
+};
+
+static void delete_failed(unsigned long index, int err, void *data)
+{
+	struct delete_ctx *d = data;
+
+	ct_pending_fail(&d->pending, index, err);
+}
+
+static int delete_flush(struct delete_ctx *d)
+{
+	int ret = ctk_nl_batch_send(d->batch);
+
+	if (ret == 0)
+		ret = ct_pending_emit(&d->pending, d->run->out, &d->run->counter);
+	return ret;
+}
+
 static int delete_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
-	struct ct_run *run = data;
+	struct delete_ctx *d = data;
+	struct ct_run *run = d->run;
+	long index;
 	int ret;
 
 	(void)ev;
 	if (!ctk_filter_match(&run->cli->filter, e))
 		return CTK_CB_OK;
-	ret = ctk_nl_delete(run->modifier, e->orig.l3num, e);
-	if (ret == -ENOENT)
-		return CTK_CB_OK;	/* vanished in the meantime */
+	index = ctk_nl_batch_delete(d->batch, e->orig.l3num, e);
+	ret = index < 0 ? (int)index : ct_pending_add(&d->pending, index, e, &run->fmt);
+	if (ret == 0 && ct_pending_full(&d->pending))
+		ret = delete_flush(d);
 	if (ret < 0) {
 		run->error = ret;
 		return CTK_CB_ERROR;
 	}
-	ct_print_entry(run, e, false);
-	run->counter++;
 	return CTK_CB_OK;
 }
 
@@ -80,6 +110,7 @@ int ct_run_delete(struct ct_run *run)
 {
 	const struct ctk_filter *f = &run->cli->filter;
 	struct ctk_dump_opts o = { .family = run->cli->family };
+	struct delete_ctx d = { .run = run };
 	int ret;
 
 	/* The reference's delete path prints neither ktimestamp nor labels. */
@@ -88,14 +119,26 @@ int ct_run_delete(struct ct_run *run)
 	ret = open_modifier(run);
 	if (ret < 0)
 		return ret;
+	ret = ct_pending_init(&d.pending, DELETE_BATCH);
+	if (ret < 0)
+		return ret;
+	d.batch = ctk_nl_batch_new(run->modifier, delete_failed, &d);
+	if (!d.batch) {
+		ct_pending_free(&d.pending);
+		return -ENOMEM;
+	}
 	if (ctk_filter_has(f, CTK_F_MARK)) {
 		o.has_mark = true;
 		o.mark = f->mark;
 		o.mark_mask = f->mark_mask;
 	}
-	ret = ct_dump_filtered(run, &o, f, delete_cb, run);
+	ret = ct_dump_filtered(run, &o, f, delete_cb, &d);
 	if (ret == -ECANCELED && run->error)
 		ret = run->error;
+	if (ret == 0)
+		ret = delete_flush(&d);
+	ctk_nl_batch_free(d.batch);
+	ct_pending_free(&d.pending);
 	return ret;
 }
 

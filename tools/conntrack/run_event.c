@@ -44,12 +44,12 @@
 struct event_loop {
 	struct ct_run *run;
 	struct ctk_events *ev;
-	unsigned int show;		/* CT_EVENT_* to print */
-	char *line;			/* one formatted entry, grown when needed */
+	unsigned int show; /* CT_EVENT_* to print */
+	char *line;	   /* one formatted entry, grown when needed */
 	size_t line_size;
 	unsigned long overruns;
 	/* resync */
-	struct ct_seen *seen;		/* NULL: no resync */
+	struct ct_seen *seen; /* NULL: no resync */
 	uint32_t gen;
 	struct ctk_entry scratch;
 	unsigned long synth_new, synth_destroy;
@@ -78,8 +78,8 @@ static unsigned int event_bit(enum ctk_event type)
 
 /* ---- output -------------------------------------------------------------- */
 
-static const char *format_line(struct event_loop *l, const struct ctk_entry *e,
-			       enum ctk_event type, size_t *len)
+static const char *format_line(struct event_loop *l, const struct ctk_entry *e, enum ctk_event type,
+			       size_t *len)
 {
 	size_t n = ctk_format_entry(l->line, l->line_size, e, type, &l->run->fmt);
 
@@ -114,15 +114,16 @@ static void put_userspace_suffix(struct ctk_out *out, uint32_t portid)
 	int n;
 
 	if (prog)
-		n = snprintf(suffix, sizeof(suffix), " [USERSPACE] portid=%u progname=%s", portid, prog);
+		n = snprintf(suffix, sizeof(suffix), " [USERSPACE] portid=%u progname=%s", portid,
+			     prog);
 	else
 		n = snprintf(suffix, sizeof(suffix), " [USERSPACE] portid=%u", portid);
 	ctk_out_write(out, suffix, (size_t)n < sizeof(suffix) ? (size_t)n : sizeof(suffix) - 1);
 }
 
 /* JSON keeps one object per line: markers become members, not suffixes. */
-static void put_json_line(struct event_loop *l, const char *line, size_t len,
-			  uint32_t portid, bool synthetic)
+static void put_json_line(struct event_loop *l, const char *line, size_t len, uint32_t portid,
+			  bool synthetic)
 {
 	struct ctk_out *out = l->run->out;
 	char extra[64];
@@ -245,6 +246,15 @@ static void resync_destroyed(const struct ctk_entry *e, void *data)
 	}
 }
 
+static void warn_overrun(struct event_loop *l)
+{
+	fprintf(stderr,
+		"WARNING: We have hit ENOBUFS! We are losing events.\n"
+		"This message means that the current netlink socket buffer size is too small.\n"
+		"Please, check --buffer-size in conntrack(8) manpage.\n");
+	l->overruns++;
+}
+
 /* Read what is still queued, so that the dump is compared with fresh state. */
 static void drain(struct event_loop *l)
 {
@@ -252,6 +262,8 @@ static void drain(struct event_loop *l)
 
 	do {
 		ret = ctk_events_read(l->ev, on_event, l);
+		if (ret == -ENOBUFS)
+			warn_overrun(l);
 	} while (ret >= 0 || ret == -ENOBUFS || ret == -EINTR);
 }
 
@@ -264,7 +276,7 @@ static void drain(struct event_loop *l)
  */
 static int resync(struct event_loop *l)
 {
-	struct ctk_dump_opts o = { .family = AF_UNSPEC };
+	struct ctk_dump_opts o = {.family = AF_UNSPEC};
 	int tries = 3;
 	int ret;
 
@@ -281,10 +293,7 @@ static int resync(struct event_loop *l)
 
 static void on_overrun(struct event_loop *l)
 {
-	fprintf(stderr, "WARNING: We have hit ENOBUFS! We are losing events.\n"
-		"This message means that the current netlink socket buffer size is too small.\n"
-		"Please, check --buffer-size in conntrack(8) manpage.\n");
-	l->overruns++;
+	warn_overrun(l);
 	grow_rcvbuf(l);
 	if (l->seen) {
 		int ret = resync(l);
@@ -346,7 +355,8 @@ static void size_queue(struct event_loop *l)
 	granted = ctk_events_set_rcvbuf(l->ev, EVENT_RCVBUF_DEFAULT, true);
 	/* Granted is twice the request unless net.core.rmem_max capped it. */
 	if (granted >= 0 && (size_t)granted < 2 * (size_t)EVENT_RCVBUF_DEFAULT)
-		fprintf(stderr, "NOTICE: event socket buffer limited to %d bytes by "
+		fprintf(stderr,
+			"NOTICE: event socket buffer limited to %d bytes by "
 			"net.core.rmem_max (run as root to raise it); bursts may lose events.\n",
 			granted);
 }
@@ -367,6 +377,15 @@ static int setup(struct event_loop *l)
 	}
 	l->ev = ctk_events_open(groups_for(l));
 	if (!l->ev) {
+		/*
+		 * The reference perror()s the libmnl step that failed: joining
+		 * the groups is what needs privilege, opening rarely fails.
+		 */
+		int err = errno;
+
+		fprintf(stderr, "%s: %s\n",
+			err == EPERM || err == EACCES ? "mnl_socket_bind" : "mnl_socket_open",
+			strerror(err));
 		ct_say("Can't open netlink socket");
 		return CT_ERR_REPORTED;
 	}
@@ -374,7 +393,7 @@ static int setup(struct event_loop *l)
 	if (fcntl(ctk_events_fd(l->ev), F_SETFL, O_NONBLOCK) < 0)
 		return -errno;
 	if (l->seen) {
-		struct ctk_dump_opts o = { .family = AF_UNSPEC };
+		struct ctk_dump_opts o = {.family = AF_UNSPEC};
 		int ret = ctk_nl_dump(l->run->nl, &o, baseline_cb, l);
 
 		if (ret < 0)
@@ -386,7 +405,7 @@ static int setup(struct event_loop *l)
 /* SIGINT/SIGTERM stay blocked except inside ppoll(): no lost wake-up. */
 static void catch_stop_signals(sigset_t *saved)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct sigaction sa = {.sa_handler = on_stop_signal};
 	sigset_t block;
 
 	sigemptyset(&sa.sa_mask);
@@ -400,7 +419,7 @@ static void catch_stop_signals(sigset_t *saved)
 
 static int wait_readable(int fd, const sigset_t *saved)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
 	if (ppoll(&pfd, 1, NULL, saved) < 0 && errno != EINTR)
 		return -errno;
@@ -448,7 +467,7 @@ static void finish(struct event_loop *l)
 
 int ct_run_event(struct ct_run *run)
 {
-	struct event_loop l = { .run = run };
+	struct event_loop l = {.run = run};
 	sigset_t saved;
 	int ret;
 
