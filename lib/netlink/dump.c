@@ -9,7 +9,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include "netlink/session.h"
 
-static int verdict(struct ctknl_run *run, int ret)
+int ctknl_verdict(struct ctknl_run *run, int ret)
 {
 	if (ret == CTK_CB_STOP) {
 		run->stopped = true;
@@ -36,7 +36,7 @@ int ctknl_entry_cb(const struct nlmsghdr *nlh, void *data)
 		run->err = ret;
 		return MNL_CB_ERROR;
 	}
-	return verdict(run, run->entry_cb(e, CTK_EV_NONE, run->data));
+	return ctknl_verdict(run, run->entry_cb(e, CTK_EV_NONE, run->data));
 }
 
 static uint8_t dump_type(const struct ctk_dump_opts *o)
@@ -78,7 +78,7 @@ static int cpu_stats_cb(const struct nlmsghdr *nlh, void *data)
 		run->err = ret;
 		return MNL_CB_ERROR;
 	}
-	return verdict(run, run->stats_cb(&s, run->data));
+	return ctknl_verdict(run, run->stats_cb(&s, run->data));
 }
 
 int ctk_nl_stats_cpu(struct ctk_nl *nl, ctk_stats_cb cb, void *data)

@@ -60,6 +60,12 @@ int ctknl_put_delete(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry
 /* ctknl_put_dump_filter - the kernel-side filter of a dump request (dump_filter.c). */
 int ctknl_put_dump_filter(struct nlmsghdr *nlh, size_t buflen, const struct ctk_dump_opts *o);
 
+/*
+ * ctknl_verdict - turn a caller's CTK_CB_* verdict into libmnl's, noting
+ * an early stop (the socket is then renewed) or a cancel (-ECANCELED).
+ */
+int ctknl_verdict(struct ctknl_run *run, int ret);
+
 /* ctknl_entry_cb - decode a reply entry and hand it over with no event (dump, get). */
 int ctknl_entry_cb(const struct nlmsghdr *nlh, void *data);
 
