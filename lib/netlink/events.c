@@ -25,7 +25,7 @@
 struct ctk_events {
 	struct mnl_socket *sock;
 	char *buf;		/* EVENTS_RECV_SIZE bytes */
-	struct ctk_entry entry;	/* decoded into for every event */
+	struct ctk_entry entry; /* decoded into for every event */
 };
 
 /* One walk over a buffer of messages. */
@@ -48,7 +48,7 @@ struct ctk_events *ctk_events_open(unsigned int groups)
 	ev->sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	if (!ev->buf || !ev->sock)
 		goto fail;
-	if (mnl_socket_bind(ev->sock, groups & CTK_EVENTS_ALL, MNL_SOCKET_AUTOPID) < 0)
+	if (mnl_socket_bind(ev->sock, groups, MNL_SOCKET_AUTOPID) < 0)
 		goto fail;
 	return ev;
 fail:
@@ -109,7 +109,7 @@ static int event_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct walk *w = data;
 	const struct nfgenmsg *nfh = mnl_nlmsg_get_payload(nlh);
-	struct ctk_event_info info = { .portid = nlh->nlmsg_pid };
+	struct ctk_event_info info = {.portid = nlh->nlmsg_pid};
 	int verdict;
 
 	if (!is_ct_event(nlh) || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*nfh)))
@@ -147,10 +147,10 @@ static size_t framed_prefix(const char *buf, size_t len)
 	return off;
 }
 
-int ctk_events_decode(const void *buf, size_t len, struct ctk_entry *scratch,
-		      ctk_event_cb cb, void *data)
+int ctk_events_decode(const void *buf, size_t len, struct ctk_entry *scratch, ctk_event_cb cb,
+		      void *data)
 {
-	struct walk w = { .entry = scratch, .cb = cb, .data = data };
+	struct walk w = {.entry = scratch, .cb = cb, .data = data};
 
 	len = framed_prefix(buf, len);
 	/* Sequence 0 and port 0: accept every multicast message. */
@@ -158,11 +158,22 @@ int ctk_events_decode(const void *buf, size_t len, struct ctk_entry *scratch,
 	return w.cancelled ? -ECANCELED : w.passed;
 }
 
-int ctk_events_read(struct ctk_events *ev, ctk_event_cb cb, void *data)
+int ctk_events_recv(struct ctk_events *ev, const void **buf)
 {
 	ssize_t n = mnl_socket_recvfrom(ev->sock, ev->buf, EVENTS_RECV_SIZE);
 
 	if (n < 0)
 		return -errno;
-	return ctk_events_decode(ev->buf, (size_t)n, &ev->entry, cb, data);
+	*buf = ev->buf;
+	return (int)n;
+}
+
+int ctk_events_read(struct ctk_events *ev, ctk_event_cb cb, void *data)
+{
+	const void *buf;
+	int n = ctk_events_recv(ev, &buf);
+
+	if (n < 0)
+		return n;
+	return ctk_events_decode(buf, (size_t)n, &ev->entry, cb, data);
 }

@@ -116,6 +116,7 @@ struct ct_cli {
 	size_t buffer_size;		/* -b, 0 when not given */
 	bool help_proto;		/* -h -p X: print the protocol's help too */
 	bool debug;			/* --debug: say what the kernel filtered */
+	bool resync;			/* --resync: -E repairs lost events from a dump */
 	unsigned int row;		/* parser-internal: the reference's command row */
 };
 

@@ -7,6 +7,7 @@
 #ifndef CT_EVENT_H
 #define CT_EVENT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,18 @@ struct ct_run;
  * CT_ERR_REPORTED. The lead wires it into runners[] in run.c.
  */
 int ct_run_event(struct ct_run *run);
+/* ct_run_expect_events - -E expect (run_event_expect.c), same contract. */
+int ct_run_expect_events(struct ct_run *run);
+
+/*
+ * The loops' stop signals: SIGINT and SIGTERM are caught and kept blocked
+ * (old mask in @saved) except while ct_event_wait() sleeps, so a signal
+ * can never arrive between the check and the sleep.
+ */
+void ct_event_catch_signals(sigset_t *saved);
+bool ct_event_stopped(void);
+/* ct_event_wait - sleep until @fd is readable or a stop signal came; 0 or -errno. */
+int ct_event_wait(int fd, const sigset_t *saved);
 
 /* Longest program name kept: /proc/PID/stat comm is at most 15 bytes. */
 #define CT_PROGNAME_MAX 64

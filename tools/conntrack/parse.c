@@ -24,7 +24,7 @@
 #include "parse_priv.h"
 
 /* Values of ctkit-only long options (below any protocol offset). */
-enum { CT_LOPT_DEBUG = 0x80 };
+enum { CT_LOPT_DEBUG = 0x80, CT_LOPT_RESYNC };
 
 #define OPTION_OFFSET 256
 
@@ -49,7 +49,7 @@ static const struct option base_opts[] = {
 	{ "label-add", 1, NULL, '<' }, { "label-del", 2, NULL, '>' },
 	{ "orig-zone", 1, NULL, '(' }, { "reply-zone", 1, NULL, ')' },
 	/* ctkit's own options, outside the reference's option letters. */
-	{ "debug", 0, NULL, CT_LOPT_DEBUG },
+	{ "debug", 0, NULL, CT_LOPT_DEBUG }, { "resync", 0, NULL, CT_LOPT_RESYNC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -475,6 +475,9 @@ static int parse_option(struct ct_parse *ps, struct opt_table *t, int c)
 		return 0;
 	case CT_LOPT_DEBUG:
 		cli->debug = true;
+		return 0;
+	case CT_LOPT_RESYNC:
+		cli->resync = true;
 		return 0;
 	case ':':
 		return ct_fail(ps, 2, "option `%s' requires an argument", ps->argv[optind - 1]);

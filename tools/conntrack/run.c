@@ -49,6 +49,7 @@ static const runner_fn runners[] = {
 	[CT_CMD_FLUSH] = ct_run_flush,
 	[CT_CMD_COUNT] = ct_run_count,
 	[CT_CMD_STATS] = ct_run_stats,
+	[CT_CMD_EVENT] = ct_run_event,
 };
 
 static int run_version(void)

@@ -42,6 +42,7 @@ int ct_run_delete(struct ct_run *run);
 int ct_run_flush(struct ct_run *run);
 int ct_run_count(struct ct_run *run);
 int ct_run_stats(struct ct_run *run);
+int ct_run_event(struct ct_run *run);	/* run_event.c */
 
 /*
  * ct_dump_filtered - dump with as much of @f as the kernel can apply

@@ -17,7 +17,7 @@
  * Resync limits: an entry created and destroyed inside the lost window
  * cannot be recovered, and UPDATEs are never synthesised (only the
  * current state is known). Events racing with the dump may be printed
- * twice (a real and a synthetic one), never lost.
+ * twice (a real and a synthetic one), never lost. See docs/events.md.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -121,11 +121,36 @@ static void put_userspace_suffix(struct ctk_out *out, uint32_t portid)
 	ctk_out_write(out, suffix, (size_t)n < sizeof(suffix) ? (size_t)n : sizeof(suffix) - 1);
 }
 
-/* JSON keeps one object per line: markers become members, not suffixes. */
+/* A program name as a JSON string: comm may hold any byte but NUL. */
+static void put_json_string(struct ctk_out *out, const char *s)
+{
+	char esc[8];
+
+	ctk_out_puts(out, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == '"' || c == '\\') {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			ctk_out_puts(out, esc);
+		} else {
+			ctk_out_write(out, s, 1);
+		}
+	}
+	ctk_out_puts(out, "\"");
+}
+
+/*
+ * JSON keeps one object per line: what text appends after the entry
+ * becomes members ("portid", "progname", "resync", and "time" for -o
+ * timestamp) before the closing brace.
+ */
 static void put_json_line(struct event_loop *l, const char *line, size_t len, uint32_t portid,
 			  bool synthetic)
 {
 	struct ctk_out *out = l->run->out;
+	const char *prog;
+	struct timeval tv;
 	char extra[64];
 
 	if (len == 0 || line[len - 1] != '}') {
@@ -133,9 +158,20 @@ static void put_json_line(struct event_loop *l, const char *line, size_t len, ui
 		return;
 	}
 	ctk_out_write(out, line, len - 1);
+	if (l->run->cli->output_timestamp) {
+		gettimeofday(&tv, NULL);
+		snprintf(extra, sizeof(extra), ",\"time\":%ld.%06ld", (long)tv.tv_sec,
+			 (long)tv.tv_usec);
+		ctk_out_puts(out, extra);
+	}
 	if (portid) {
 		snprintf(extra, sizeof(extra), ",\"portid\":%u", portid);
 		ctk_out_puts(out, extra);
+		prog = ct_portid_progname(portid);
+		if (prog) {
+			ctk_out_puts(out, ",\"progname\":");
+			put_json_string(out, prog);
+		}
 	}
 	if (synthetic)
 		ctk_out_puts(out, ",\"resync\":true");
@@ -316,13 +352,8 @@ static int baseline_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 
 static bool resync_wanted(const struct ct_cli *cli)
 {
-	/*
-	 * JSON consumers are programs that need a complete stream. Until
-	 * the command line grows --resync, CTKIT_EVENT_RESYNC=1 asks for it.
-	 */
-	const char *env = getenv("CTKIT_EVENT_RESYNC");
-
-	return cli->fmt.kind == CTK_FMT_JSON || (env && *env == '1');
+	/* JSON consumers are programs that need a complete stream. */
+	return cli->resync || cli->fmt.kind == CTK_FMT_JSON;
 }
 
 static unsigned int groups_for(const struct event_loop *l)
@@ -403,7 +434,7 @@ static int setup(struct event_loop *l)
 }
 
 /* SIGINT/SIGTERM stay blocked except inside ppoll(): no lost wake-up. */
-static void catch_stop_signals(sigset_t *saved)
+void ct_event_catch_signals(sigset_t *saved)
 {
 	struct sigaction sa = {.sa_handler = on_stop_signal};
 	sigset_t block;
@@ -417,7 +448,22 @@ static void catch_stop_signals(sigset_t *saved)
 	sigprocmask(SIG_BLOCK, &block, saved);
 }
 
-static int wait_readable(int fd, const sigset_t *saved)
+/*
+ * Under a steady stream the loop never sleeps, so a blocked signal would
+ * stay pending for ever: look at the pending set too (one cheap syscall).
+ */
+bool ct_event_stopped(void)
+{
+	sigset_t pending;
+
+	if (stop_signal)
+		return true;
+	if (sigpending(&pending) < 0)
+		return false;
+	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1;
+}
+
+int ct_event_wait(int fd, const sigset_t *saved)
 {
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
@@ -430,12 +476,12 @@ static int loop(struct event_loop *l, const sigset_t *saved)
 {
 	int ret;
 
-	while (!stop_signal) {
+	while (!ct_event_stopped()) {
 		ret = ctk_events_read(l->ev, on_event, l);
 		if (ret >= 0 || ret == -EINTR)
 			continue;
 		if (ret == -EAGAIN) {
-			ret = wait_readable(ctk_events_fd(l->ev), saved);
+			ret = ct_event_wait(ctk_events_fd(l->ev), saved);
 		} else if (ret == -ENOBUFS) {
 			on_overrun(l);
 			ret = 0;
@@ -471,7 +517,9 @@ int ct_run_event(struct ct_run *run)
 	sigset_t saved;
 	int ret;
 
-	catch_stop_signals(&saved);
+	if (run->cli->table == CT_TABLE_EXPECT)
+		return ct_run_expect_events(run);
+	ct_event_catch_signals(&saved);
 	ret = setup(&l);
 	if (ret == 0) {
 		ret = loop(&l, &saved);
