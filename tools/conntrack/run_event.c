@@ -142,8 +142,8 @@ static void put_json_string(struct ctk_out *out, const char *s)
 
 /*
  * JSON keeps one object per line: what text appends after the entry
- * becomes members ("portid", "progname", "resync", and "time" for -o
- * timestamp) before the closing brace.
+ * becomes members ("time", "portid", "progname", "resync") before the
+ * closing brace.
  */
 static void put_json_line(struct event_loop *l, const char *line, size_t len, uint32_t portid,
 			  bool synthetic)
@@ -158,12 +158,10 @@ static void put_json_line(struct event_loop *l, const char *line, size_t len, ui
 		return;
 	}
 	ctk_out_write(out, line, len - 1);
-	if (l->run->cli->output_timestamp) {
-		gettimeofday(&tv, NULL);
-		snprintf(extra, sizeof(extra), ",\"time\":%ld.%06ld", (long)tv.tv_sec,
-			 (long)tv.tv_usec);
-		ctk_out_puts(out, extra);
-	}
+	/* Every JSON event says when it was seen (seconds.microseconds). */
+	gettimeofday(&tv, NULL);
+	snprintf(extra, sizeof(extra), ",\"time\":%ld.%06ld", (long)tv.tv_sec, (long)tv.tv_usec);
+	ctk_out_puts(out, extra);
 	if (portid) {
 		snprintf(extra, sizeof(extra), ",\"portid\":%u", portid);
 		ctk_out_puts(out, extra);
