@@ -34,12 +34,14 @@ LDLIBS_ALL  := -lmnl $(LDLIBS)
 
 LIB_SRC     := $(sort $(wildcard lib/*/*.c))
 CLI_SRC     := $(sort $(filter-out tools/conntrack/main.c,$(wildcard tools/conntrack/*.c)))
+NFCT_SRC    := $(sort $(filter-out tools/nfct/main.c,$(wildcard tools/nfct/*.c)))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRC   := $(sort $(wildcard bench/*.c))
 
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+NFCT_OBJ    := $(NFCT_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
@@ -47,10 +49,11 @@ FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 LIBA        := $(BUILD)/libctkit.a
 LIBSO       := $(BUILD)/libctkit.so.0
 CONNTRACK   := $(BUILD)/conntrack
+NFCT        := $(if $(wildcard tools/nfct/main.c),$(BUILD)/nfct)
 
 .PHONY: all deps check unit fuzz-smoke fuzz integration demo bench install clean format sample
 
-all: $(LIBA) $(LIBSO) $(CONNTRACK) $(BENCH_BIN)
+all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(BENCH_BIN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -66,18 +69,22 @@ $(LIBSO): $(LIB_OBJ) lib/libctkit.map
 $(CONNTRACK): $(BUILD)/obj/tools/conntrack/main.o $(CLI_OBJ) $(LIBA)
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(LIBA)
+$(BUILD)/nfct: $(BUILD)/obj/tools/nfct/main.o $(NFCT_OBJ) $(LIBA)
+	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+# Unit tests link the library and the tools' objects (not their main()).
+$(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(NFCT_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itools/conntrack $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+	$(CC) $(CFLAGS_ALL) -Itools/conntrack -Itools/nfct $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcmocka
 
 $(BUILD)/bench/%: bench/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 # Fuzz targets: clang + libFuzzer, every library and CLI source linked in.
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(CLI_SRC)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(CLI_SRC) $(NFCT_SRC)
 	@mkdir -p $(dir $@)
-	clang $(BASE_CFLAGS) -Itools/conntrack -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_ALL)
+	clang $(BASE_CFLAGS) -Itools/conntrack -Itools/nfct -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_ALL)
 
 deps:
 	@scripts/deps.sh
@@ -97,7 +104,7 @@ integration: all
 check: deps
 	$(MAKE) BUILD=build/check SAN=1 all unit
 	$(MAKE) fuzz-smoke
-	CONNTRACK=$(abspath build/check/conntrack) ASAN_OPTIONS=detect_leaks=1 \
+	CONNTRACK=$(abspath build/check/conntrack) NFCT=$(abspath build/check/nfct) ASAN_OPTIONS=detect_leaks=1 \
 		$(PYTHON) -m pytest -q -ra tests/integration
 
 demo: deps all
@@ -110,11 +117,12 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include/ctkit $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(CONNTRACK) $(DESTDIR)$(PREFIX)/sbin/conntrack
+	$(if $(NFCT),install -m 0755 $(NFCT) $(DESTDIR)$(PREFIX)/sbin/nfct)
 	install -m 0644 $(LIBA) $(DESTDIR)$(LIBDIR)/libctkit.a
 	install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libctkit.so.0
 	ln -sf libctkit.so.0 $(DESTDIR)$(LIBDIR)/libctkit.so
 	install -m 0644 include/ctkit/*.h $(DESTDIR)$(PREFIX)/include/ctkit/
-	install -m 0644 man/conntrack.8 $(DESTDIR)$(PREFIX)/share/man/man8/conntrack.8
+	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(VERSION)|' \
 		lib/ctkit.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/ctkit.pc
 
