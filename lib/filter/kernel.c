@@ -44,7 +44,12 @@ static uint64_t tuple_fields(const struct ctk_filter *f)
 		      (f->family == AF_INET || f->family == AF_INET6);
 	uint64_t bits = BIT(CTK_F_L4PROTO);
 
-	if (family) {
+	/*
+	 * IPv6 addresses stay in userspace: ctnetlink_filter_match_tuple()
+	 * inverts its IPv6 comparison (it skips entries whose address is
+	 * equal), observed on 6.18: "-L -s 2001:db8::1" matched nothing.
+	 */
+	if (family && f->family == AF_INET) {
 		bits |= BIT(CTK_F_REPLY_SRC) | BIT(CTK_F_REPLY_DST);
 		if (full_mask(f->family, &f->orig_src_mask))
 			bits |= BIT(CTK_F_ORIG_SRC);

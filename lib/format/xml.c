@@ -2,7 +2,9 @@
 /*
  * One <flow> element, byte-identical to libnetfilter_conntrack 1.0.9
  * NFCT_O_XML (snprintf_xml.c), bugs included:
- *  - SCTP and DCCP states are looked up in the TCP state table;
+ *  - except one deliberate fix: the reference looks SCTP and DCCP states
+ *    up in the TCP state table (ESTABLISHED SCTP printed as FIN_WAIT);
+ *    ctkit uses each protocol's own names (docs/COMPATIBILITY.md);
  *  - the reply <counters> are printed when the ORIG counters are present;
  *  - <id> is printed without -o id, and there is no offload flag.
  * Nothing is escaped: the reference does not escape secctx or helper names
@@ -164,15 +166,15 @@ static void put_timestamps(struct fbuf *b, const struct ctk_entry *e, const stru
 		put_elem_u64(b, "deltatime", xml_delta_time(e, fmt->now));
 }
 
-/* The state element: the TCP table for all three protocols (reference bug). */
+/* The state element, each protocol with its own names (a deliberate fix). */
 static void put_states(struct fbuf *b, const struct ctk_entry *e)
 {
 	if (ctk_entry_has(e, CTK_ATTR_TCP_STATE))
 		put_elem_str(b, "state", fmt_tcp_state(e->tcp.state), SIZE_MAX);
 	if (ctk_entry_has(e, CTK_ATTR_SCTP_STATE))
-		put_elem_str(b, "state", fmt_tcp_state(e->sctp.state), SIZE_MAX);
+		put_elem_str(b, "state", fmt_sctp_state(e->sctp.state), SIZE_MAX);
 	if (ctk_entry_has(e, CTK_ATTR_DCCP_STATE))
-		put_elem_str(b, "state", fmt_tcp_state(e->dccp.state), SIZE_MAX);
+		put_elem_str(b, "state", fmt_dccp_state(e->dccp.state), SIZE_MAX);
 }
 
 static void put_independent(struct fbuf *b, const struct ctk_entry *e, const struct ctk_fmt *fmt)

@@ -206,6 +206,24 @@ static int64_t listing_time(const struct ctk_entry *e)
 	return (int64_t)(e->ts_start / NSEC) + 2;
 }
 
+/*
+ * The reference's XML names SCTP states from the TCP table (state 4,
+ * ESTABLISHED, prints FIN_WAIT); ctkit fixes that on purpose, so the
+ * golden line is corrected before the comparison.
+ */
+static const char *with_deliberate_fixes(char *line)
+{
+	static const char bug[] = "<state>FIN_WAIT</state>";
+	static const char fix[] = "<state>ESTABLISHED</state>";
+	static char fixed[8192];
+	char *at = strstr(line, bug);
+
+	if (!strstr(line, "protoname=\"sctp\"") || !at)
+		return line;
+	snprintf(fixed, sizeof(fixed), "%.*s%s%s", (int)(at - line), line, fix, at + strlen(bug));
+	return fixed;
+}
+
 static void check_golden(const char *file, int first_line, const struct ctk_fmt *proto)
 {
 	for (int i = 0; i < NR_REFERENCE; i++) {
@@ -213,7 +231,7 @@ static void check_golden(const char *file, int first_line, const struct ctk_fmt 
 
 		f.now = listing_time(&reference_entries[i]);
 		assert_string_equal(fmt_entry(&reference_entries[i], CTK_EV_NONE, &f),
-				    golden_line(file, first_line + i));
+				    with_deliberate_fixes(golden_line(file, first_line + i)));
 	}
 }
 

@@ -564,7 +564,13 @@ static void fill_format(struct ct_parse *ps)
 			 (o & CT_O_KTMS ? CTK_FMT_F_KTIMESTAMP : 0) |
 			 (o & CT_O_TMS ? CTK_FMT_F_TIMESTAMP : 0) |
 			 (o & CT_O_CL ? CTK_FMT_F_LABELS : 0);
-	cli->fmt.labels = o & CT_O_CL ? cli->labelmap : NULL;
+	/*
+	 * The reference prints labels whenever its label map is loaded,
+	 * whichever option (-o labels, -l, --label-add, --label-del) loaded it.
+	 */
+	if (cli->labelmap)
+		cli->fmt.flags |= CTK_FMT_F_LABELS;
+	cli->fmt.labels = cli->labelmap;
 	cli->output_timestamp = o & CT_O_TMS;
 }
 
