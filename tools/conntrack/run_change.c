@@ -191,6 +191,28 @@ static void labels_update(const struct ct_cli *cli, const struct ctk_entry *cur,
 	ctk_entry_set(upd, CTK_ATTR_LABELS_MASK);
 }
 
+/* Protocol state given with -U (--state, SCTP vtags, DCCP role) replaces the entry's. */
+static bool protoinfo_update(const struct ctk_entry *t, const struct ctk_entry *cur,
+			     struct ctk_entry *upd)
+{
+	bool changed = false;
+
+#define COPY_PROTO(attr, field)                                                        \
+	if (ctk_entry_has(t, attr)) {                                                  \
+		upd->field = t->field;                                                 \
+		ctk_entry_set(upd, attr);                                              \
+		changed |= !ctk_entry_has(cur, attr) || cur->field != t->field;        \
+	}
+	COPY_PROTO(CTK_ATTR_TCP_STATE, tcp.state)
+	COPY_PROTO(CTK_ATTR_SCTP_STATE, sctp.state)
+	COPY_PROTO(CTK_ATTR_SCTP_VTAG_ORIG, sctp.vtag[0])
+	COPY_PROTO(CTK_ATTR_SCTP_VTAG_REPLY, sctp.vtag[1])
+	COPY_PROTO(CTK_ATTR_DCCP_STATE, dccp.state)
+	COPY_PROTO(CTK_ATTR_DCCP_ROLE, dccp.role)
+#undef COPY_PROTO
+	return changed;
+}
+
 /* Build the update of @cur; returns false when nothing would change. */
 static bool build_update(const struct ct_cli *cli, const struct ctk_entry *cur,
 			 struct ctk_entry *upd)
@@ -232,6 +254,7 @@ static bool build_update(const struct ct_cli *cli, const struct ctk_entry *cur,
 		ctk_entry_set(upd, CTK_ATTR_SECMARK);
 		changed |= !ctk_entry_has(cur, CTK_ATTR_SECMARK) || cur->secmark != t->secmark;
 	}
+	changed |= protoinfo_update(t, cur, upd);
 	labels_update(cli, cur, upd);
 	if (ctk_entry_has(upd, CTK_ATTR_LABELS))
 		changed |= memcmp(upd->labels, cur->labels, sizeof(upd->labels)) != 0 ||
