@@ -223,6 +223,16 @@ bool ctk_proto_has_ports(uint8_t l4num);
 /* Is this ICMP or ICMPv6? */
 bool ctk_proto_is_icmp(uint8_t l4num);
 
+/*
+ * ctk_entry_src_natted / ctk_entry_dst_natted - is the address NATed:
+ * NAT_DONE status bit set (or no status) and the reply tuple's address
+ * differs from the original one (libnetfilter_conntrack's rule).
+ */
+bool ctk_entry_src_natted(const struct ctk_entry *e);
+bool ctk_entry_dst_natted(const struct ctk_entry *e);
+/* ctk_addr_equal - compare the bytes @family uses (4 or 16; other families: equal). */
+bool ctk_addr_equal(uint8_t family, const union ctk_addr *a, const union ctk_addr *b);
+
 /* ctk_tuple_invert - the tuple a reply would carry (ICMP types mapped). */
 void ctk_tuple_invert(struct ctk_tuple *out, const struct ctk_tuple *in);
 

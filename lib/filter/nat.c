@@ -21,18 +21,6 @@
 
 enum nat_side { NAT_SRC, NAT_DST };
 
-static bool addr_differs(uint8_t family, const union ctk_addr *a, const union ctk_addr *b)
-{
-	switch (family) {
-	case AF_INET:
-		return a->word[0] != b->word[0];
-	case AF_INET6:
-		return memcmp(a, b, sizeof(struct in6_addr)) != 0;
-	default:
-		return false;
-	}
-}
-
 /*
  * The library compares the raw l4 words of the tuple: ports, GRE keys, or
  * for ICMP the id (source side) and type/code (destination side).
@@ -88,9 +76,7 @@ static uint16_t nat_port(const struct ctk_entry *e, enum nat_side side)
 
 static bool addr_natted(const struct ctk_entry *e, enum nat_side side)
 {
-	const union ctk_addr *orig = side == NAT_SRC ? &e->orig.src : &e->orig.dst;
-
-	return nat_done(e, side) && addr_differs(e->orig.l3num, nat_addr(e, side), orig);
+	return side == NAT_SRC ? ctk_entry_src_natted(e) : ctk_entry_dst_natted(e);
 }
 
 static bool port_natted(const struct ctk_entry *e, enum nat_side side)
@@ -102,7 +88,7 @@ static bool port_natted(const struct ctk_entry *e, enum nat_side side)
 
 static bool addr_is(const struct ctk_entry *e, enum nat_side side, const union ctk_addr *ip)
 {
-	return !addr_differs(e->orig.l3num, nat_addr(e, side), ip);
+	return ctk_addr_equal(e->orig.l3num, nat_addr(e, side), ip);
 }
 
 static bool nat_match(const struct ctk_filter_nat *n, const struct ctk_entry *e, enum nat_side side)

@@ -97,25 +97,6 @@ static void put_generic(struct fbuf *b, const struct ctk_entry *e)
 		put_opt_u64(b, "--reply-zone", e->reply_zone);
 }
 
-/*
- * libnetfilter_conntrack 1.0.9's NFCT_GOPT_IS_DNAT / _IS_SNAT: NAT is
- * assumed when the status is absent or says it was done, and the reply
- * address differs from the original one. Only the first 32 bits are
- * compared, IPv6 included (the library reads the IPv4 member of its
- * address union).
- */
-static bool is_nat(const struct ctk_entry *e, uint32_t done_bit, bool dnat)
-{
-	const struct ctk_tuple *orig = fmt_tuple(e, CTK_ATTR_ORIG);
-	const struct ctk_tuple *reply = fmt_tuple(e, CTK_ATTR_REPLY);
-
-	if (ctk_entry_has(e, CTK_ATTR_STATUS) && !(e->status & done_bit))
-		return false;
-	if (dnat)
-		return reply->src.word[0] != orig->dst.word[0];
-	return reply->dst.word[0] != orig->src.word[0];
-}
-
 static void put_addresses(struct fbuf *b, const struct ctk_entry *e, uint8_t l3num)
 {
 	const struct ctk_tuple *orig = &e->orig;
@@ -126,9 +107,9 @@ static void put_addresses(struct fbuf *b, const struct ctk_entry *e, uint8_t l3n
 		put_opt_addr(b, "-d", l3num, &orig->dst);
 	}
 	if (ctk_entry_has(e, CTK_ATTR_REPLY) && reply->l3num == l3num) {
-		put_opt_addr(b, is_nat(e, IPS_DST_NAT_DONE, true) ? "-g" : "-r",
+		put_opt_addr(b, ctk_entry_dst_natted(e) ? "-g" : "-r",
 			     l3num, &reply->src);
-		put_opt_addr(b, is_nat(e, IPS_SRC_NAT_DONE, false) ? "-n" : "-q",
+		put_opt_addr(b, ctk_entry_src_natted(e) ? "-n" : "-q",
 			     l3num, &reply->dst);
 	}
 }

@@ -6,16 +6,18 @@ namespace of its own Lab (one namespace, no topology): the reference and
 ctkit never see each other's policies, nor the host's.
 
 - the upstream `nfct timeout` cases, run with both programs;
-- a differential run: one scripted sequence of commands (policies of every
-  protocol, the reference's argument errors, the helper subsystem, which
-  this kernel lacks) in a fresh namespace per program; stdout, stderr and
-  exit status must be identical at each step;
+- differential runs, in a fresh namespace per program: a scripted sequence
+  of commands (policies of every protocol, the reference's argument errors,
+  the helper subsystem, which this kernel lacks), 300 policies listed at
+  once, and 300 random word salads; stdout, stderr and exit status must be
+  identical at each step;
 - -o json, -v, -h (ctkit's own);
 - end to end: a policy attached with iptables `-j CT --timeout NAME` to real
   UDP traffic on lo, seen in `conntrack -L`.
 """
 import json
 import os
+import random
 import re
 
 import pytest
@@ -154,6 +156,9 @@ SEQUENCE = [
     "add timeout t-udp inet udp replied 21",
     "add timeout t-udp inet tcp established 1",
     "add timeout t-none inet tcp",
+    ["add", "timeout", "", "inet", "udp", "unreplied", "1"],
+    ["add", "timeout", "with space", "inet", "udp", "unreplied", "1"],
+    ["get", "timeout", "with space"],
     "list timeout",
     "get timeout t-udp", "get timeout t-sctp", "get timeout %s" % LONG, "get timeout " + LONG[:31],
     "g timeout t-gre", "timeout get t-icmp",
@@ -197,7 +202,11 @@ SEQUENCE = [
 
 
 def run_sequence(lab, prog):
-    return [(cmd, nfct(lab, prog, cmd.split())) for cmd in SEQUENCE]
+    out = []
+    for cmd in SEQUENCE:
+        words = cmd if isinstance(cmd, list) else cmd.split()
+        out.append((" ".join(words), nfct(lab, prog, words)))
+    return out
 
 
 @needs_ref
@@ -213,6 +222,44 @@ def test_differential_sequence(ns, ns2):
     listed = [r.out for cmd, r in ours if cmd == "list timeout"][1]
     for num in (6, 17, 136, 1, 58, 132, 47, 255):
         assert "\t.l4proto = %d,\n" % num in listed
+
+
+WORDS = ("list add delete get flush disable default-set default-get timeout helper version "
+         "l a d de def g f t h inet inet6 ip tcp udp udplite icmp icmpv6 ipv6-icmp sctp dccp gre "
+         "generic raw esp foo established ESTABLISHED syn_sent unreplied replied timeout closed "
+         "1 0 -5 abc x ftp tftp rpc ssdp").split() + [""]
+
+
+@needs_ref
+def test_differential_random(ns, ns2):
+    """Random word salads (fixed seed): same bytes and status, except ctkit's version text."""
+    rnd = random.Random(7)
+    cmds = [[rnd.choice(WORDS) for _ in range(rnd.randint(0, 8))] for _ in range(300)]
+    diffs = []
+    for words in cmds:
+        a = nfct(ns, ctk_nfct(), words)
+        b = nfct(ns2, REF_NFCT, words)
+        if (a.rc, a.out, a.err) != (b.rc, b.out, b.err) and "ctkit" not in a.out:
+            diffs.append((words, a, b))
+    assert not diffs, diffs[:5]
+
+
+ADD_MANY = ("i=0; while [ $i -lt 300 ]; do "
+            "\"$0\" add timeout many-$i inet$([ $((i % 2)) = 1 ] && echo 6) tcp established $i || exit 1; "
+            "i=$((i + 1)); done")
+
+
+@needs_ref
+def test_differential_large_list(ns, ns2):
+    """300 policies: a dump over several netlink messages, printed identically."""
+    outs = []
+    for lab, prog in ((ns, ctk_nfct()), (ns2, REF_NFCT)):
+        assert lab.run(["sh", "-c", ADD_MANY, prog]).rc == 0
+        r = nfct(lab, prog, ["list", "timeout"])
+        assert r.rc == 0 and r.err == ""
+        outs.append(r.out)
+    assert outs[0] == outs[1]
+    assert outs[0].count(".l4proto = 6,") == 300
 
 
 @needs_ref

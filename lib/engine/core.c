@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The per-packet path, in the order of the kernel's nf_conntrack_in():
+ * find the transport header, let ICMP errors attach to the connection
+ * they quote, look the tuple up (creating an unconfirmed entry if none),
+ * let the protocol tracker judge the packet, note the first reply, then
+ * confirm a new entry and deliver at most one event.
+ *
+ * Which stats a packet bumps also follows the kernel: "invalid" for
+ * packets without a usable tuple or judged invalid by a tracker, "error"
+ * for failed ICMP error checks, "drop" when the table is full.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include "engine/eng.h"
+
+enum eng_res eng_invalid(struct ctk_engine *eng, enum eng_res res, const char *fmt, ...)
+{
+	struct ctk_verdict *v = eng->v;
+	va_list ap;
+
+	if (v && !v->reason[0]) {
+		va_start(ap, fmt);
+		vsnprintf(v->reason, sizeof(v->reason), fmt, ap);
+		va_end(ap);
+	}
+	return res;
+}
+
+const char *ctk_ct_state_name(enum ctk_ct_state s)
+{
+	static const char *const names[] = {
+		[CTK_CT_INVALID] = "invalid",
+		[CTK_CT_NEW] = "new",
+		[CTK_CT_ESTABLISHED] = "established",
+		[CTK_CT_RELATED] = "related",
+		[CTK_CT_UNTRACKED] = "untracked",
+	};
+
+	return (unsigned int)s < sizeof(names) / sizeof(names[0]) ? names[s] : "invalid";
+}
+
+static uint64_t secs(uint32_t s)
+{
+	return (uint64_t)s * NSEC_PER_SEC;
+}
+
+static void load_timeouts(struct ctk_engine *eng)
+{
+	const struct ctk_engine_config *c = &eng->cfg;
+	uint64_t *t = eng->tcp_timeouts;
+
+	t[TCP_S_NONE] = secs(c->tcp_timeout_syn_sent);
+	t[TCP_S_SYN_SENT] = secs(c->tcp_timeout_syn_sent);
+	t[TCP_S_SYN_RECV] = secs(c->tcp_timeout_syn_recv);
+	t[TCP_S_ESTABLISHED] = secs(c->tcp_timeout_established);
+	t[TCP_S_FIN_WAIT] = secs(c->tcp_timeout_fin_wait);
+	t[TCP_S_CLOSE_WAIT] = secs(c->tcp_timeout_close_wait);
+	t[TCP_S_LAST_ACK] = secs(c->tcp_timeout_last_ack);
+	t[TCP_S_TIME_WAIT] = secs(c->tcp_timeout_time_wait);
+	t[TCP_S_CLOSE] = secs(c->tcp_timeout_close);
+	/* The kernel has no SYN_SENT2 sysctl: it follows syn_sent. */
+	t[TCP_S_SYN_SENT2] = secs(c->tcp_timeout_syn_sent);
+	t[TCP_S_RETRANS] = secs(c->tcp_timeout_max_retrans);
+	t[TCP_S_UNACK] = secs(c->tcp_timeout_unacknowledged);
+	eng->udp_timeouts[0] = secs(c->udp_timeout);
+	eng->udp_timeouts[1] = secs(c->udp_timeout_stream);
+	eng->icmp_timeout = secs(c->icmp_timeout);
+	eng->icmpv6_timeout = secs(c->icmpv6_timeout);
+	eng->generic_timeout = secs(c->generic_timeout);
+	eng->gre_timeouts[0] = secs(c->gre_timeout);
+	eng->gre_timeouts[1] = secs(c->gre_timeout_stream);
+}
+
+struct ctk_engine *ctk_engine_new(const struct ctk_engine_config *cfg)
+{
+	struct ctk_engine *eng = calloc(1, sizeof(*eng));
+
+	if (!eng)
+		return NULL;
+	if (cfg)
+		eng->cfg = *cfg;
+	else
+		ctk_engine_config_init(&eng->cfg);
+	if (!eng->cfg.buckets) {
+		free(eng);
+		errno = EINVAL;
+		return NULL;
+	}
+	eng->seed = eng->cfg.hash_seed ? eng->cfg.hash_seed : 0x6a09e667f3bcc908ull;
+	load_timeouts(eng);
+	if (eng_table_init(eng) != 0) {
+		ctk_engine_free(eng);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return eng;
+}
+
+void ctk_engine_free(struct ctk_engine *eng)
+{
+	if (!eng)
+		return;
+	eng_table_fini(eng);
+	free(eng);
+}
+
+const struct ctk_engine_config *ctk_engine_config(const struct ctk_engine *eng)
+{
+	return &eng->cfg;
+}
+
+void ctk_engine_set_event_cb(struct ctk_engine *eng, ctk_entry_cb cb, void *data)
+{
+	eng->ev_cb = cb;
+	eng->ev_data = data;
+}
+
+void ctk_engine_stats(const struct ctk_engine *eng, struct ctk_cpu_stats *s)
+{
+	/* The fields ctnetlink_ct_stat_cpu_fill_info() sends. */
+	static const enum ctk_stat sent[] = {
+		CTK_STAT_FOUND, CTK_STAT_INVALID, CTK_STAT_INSERT, CTK_STAT_INSERT_FAILED,
+		CTK_STAT_DROP, CTK_STAT_EARLY_DROP, CTK_STAT_ERROR, CTK_STAT_SEARCH_RESTART,
+		CTK_STAT_CLASH_RESOLVE, CTK_STAT_CHAIN_TOOLONG,
+	};
+
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < sizeof(sent) / sizeof(sent[0]); i++) {
+		s->present |= 1u << sent[i];
+		s->value[sent[i]] = eng->stats[sent[i]];
+	}
+}
+
+void eng_acct(struct ctk_conn *c, const struct eng_pkt *p, enum ctk_dir dir)
+{
+	c->cnt[dir].packets++;
+	c->cnt[dir].bytes += p->len;
+}
+
+void eng_refresh_acct(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+		      enum ctk_dir dir, uint64_t timeout)
+{
+	if (!(c->status & IPS_FIXED_TIMEOUT))
+		eng_set_timeout(eng, c, p->now, timeout);
+	eng_acct(c, p, dir);
+}
+
+static enum ctk_ct_state finish(struct ctk_verdict *v, enum ctk_ct_state st)
+{
+	v->state = st;
+	return st;
+}
+
+static enum ctk_ct_state count_invalid(struct ctk_engine *eng, struct ctk_verdict *v)
+{
+	eng->stats[CTK_STAT_INVALID]++;
+	v->conn = NULL;
+	return finish(v, CTK_CT_INVALID);
+}
+
+static enum eng_res handle_packet(struct ctk_engine *eng, struct ctk_conn *c,
+				  const struct eng_pkt *p, enum ctk_dir dir, bool *kill)
+{
+	switch (c->orig.l4) {
+	case IPPROTO_TCP:
+		return eng_tcp_packet(eng, c, p, dir, kill);
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		return eng_udp_packet(eng, c, p, dir);
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return eng_icmp_packet(eng, c, p, dir);
+	case IPPROTO_GRE:
+		return eng_gre_packet(eng, c, p, dir);
+	default:
+		return eng_generic_packet(eng, c, p, dir);
+	}
+}
+
+/* A fresh, unconfirmed entry for @t; NULL (verdict filled) if impossible. */
+static struct ctk_conn *new_conn(struct ctk_engine *eng, const struct eng_tuple *t, uint32_t hash,
+				 uint64_t now, struct ctk_verdict *v)
+{
+	uint8_t reply_type = t->type;
+	struct ctk_conn *c;
+
+	/* nf_ct_invert_tuple(): ICMP types without an answer type cannot start one. */
+	if ((t->l4 == IPPROTO_ICMP || t->l4 == IPPROTO_ICMPV6) &&
+	    !eng_icmp_invert_type(t->l4, t->type, &reply_type)) {
+		eng_invalid(eng, ENG_INVALID, "(icmp type %u has no reply type)", t->type);
+		return NULL;
+	}
+	c = eng_alloc(eng, hash, now);
+	if (!c) {
+		eng->stats[CTK_STAT_DROP]++;
+		v->dropped = true;
+		eng_invalid(eng, ENG_INVALID, "(nf_conntrack: table full, dropping packet)");
+		return NULL;
+	}
+	c->orig = *t;
+	c->reply_type = reply_type;
+	return c;
+}
+
+static enum ctk_ct_state ctinfo_state(const struct ctk_conn *c, enum ctk_dir dir)
+{
+	if (dir == CTK_DIR_REPLY || (c->status & IPS_SEEN_REPLY))
+		return CTK_CT_ESTABLISHED;
+	if (c->status & IPS_EXPECTED)
+		return CTK_CT_RELATED;
+	return CTK_CT_NEW;
+}
+
+static void deliver_events(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
+{
+	uint32_t ev = eng->ev_mask;
+
+	eng->ev_mask = 0;
+	if (!ev || !c->linked)
+		return;
+	eng_emit(eng, c, (ev & EV_NEW) ? CTK_EV_NEW : CTK_EV_UPDATE, ev, now);
+}
+
+static enum ctk_ct_state track(struct ctk_engine *eng, const struct eng_pkt *p,
+			       const struct eng_tuple *t, struct ctk_verdict *v)
+{
+	uint32_t hash = eng_hash(eng, t);
+	enum ctk_dir dir = CTK_DIR_ORIG;
+	struct ctk_conn *c;
+	enum eng_res res;
+	bool kill;
+
+	for (int tries = 0;; tries++) {
+		c = eng_find(eng, t, hash, p->now, &dir);
+		if (!c) {
+			c = new_conn(eng, t, hash, p->now, v);
+			if (!c)
+				return v->dropped ? finish(v, CTK_CT_INVALID) : count_invalid(eng, v);
+			dir = CTK_DIR_ORIG;
+		}
+		v->conn = c;
+		v->dir = dir;
+		v->state = ctinfo_state(c, dir);
+		kill = false;
+		res = handle_packet(eng, c, p, dir, &kill);
+		/* -NF_REPEAT: the old entry is gone, the packet starts a new one. */
+		if (res != ENG_REPEAT || tries > 0)
+			break;
+		eng->ev_mask = 0;
+	}
+	if (res != ENG_ACCEPT) {
+		if (!c->linked)
+			eng_release(eng, c);
+		eng->ev_mask = 0;
+		return count_invalid(eng, v);
+	}
+	if (kill) {
+		v->killed = true;
+		eng->ev_mask = 0;
+		if (c->linked)
+			eng_kill(eng, c, p->now);
+		else
+			eng_release(eng, c);
+		return v->state;
+	}
+	if (dir == CTK_DIR_REPLY && !(c->status & IPS_SEEN_REPLY)) {
+		c->status |= IPS_SEEN_REPLY;
+		eng->ev_mask |= EV_REPLY;
+	}
+	if (!c->linked) {
+		eng_confirm(eng, c, hash);
+		eng->ev_mask |= EV_NEW;
+	}
+	deliver_events(eng, c, p->now);
+	return v->state;
+}
+
+enum ctk_ct_state ctk_engine_packet(struct ctk_engine *eng, const uint8_t *l3, size_t len,
+				    uint64_t now_ns, struct ctk_verdict *v)
+{
+	struct eng_pkt p = { .now = now_ns };
+	struct eng_tuple t;
+	enum ctk_dir dir = CTK_DIR_ORIG;
+
+	memset(v, 0, sizeof(*v));
+	eng->v = v;
+	eng->ev_mask = 0;
+	eng_flush_deferred(eng);
+	if (!eng_parse_ip(eng, l3, len, &p)) {
+		v->l3num = p.l3num;
+		return p.tracked ? count_invalid(eng, v) : finish(v, CTK_CT_INVALID);
+	}
+	v->l3num = p.l3num;
+	v->l4num = p.l4num;
+	if ((p.l4num == IPPROTO_ICMP && p.l3num == AF_INET) ||
+	    (p.l4num == IPPROTO_ICMPV6 && p.l3num == AF_INET6)) {
+		switch (eng_icmp_error(eng, &p, &v->conn, &dir)) {
+		case ICMP_PRE_ERROR:
+			eng->stats[CTK_STAT_ERROR]++;
+			v->conn = NULL;
+			return finish(v, CTK_CT_INVALID);
+		case ICMP_PRE_RELATED:
+			v->dir = dir;
+			return finish(v, CTK_CT_RELATED);
+		case ICMP_PRE_UNTRACKED:
+			return finish(v, CTK_CT_UNTRACKED);
+		case ICMP_PRE_TRACK:
+			break;
+		}
+	}
+	if (!eng_parse_tuple(l3, p.len, l3, p.l3num, p.l4off, p.l4num, &t)) {
+		eng_invalid(eng, ENG_INVALID, "(truncated transport header: no tuple)");
+		return count_invalid(eng, v);
+	}
+	return track(eng, &p, &t, v);
+}
+
+struct ctk_conn *ctk_engine_lookup(struct ctk_engine *eng, const struct ctk_tuple *ct,
+				   uint64_t now_ns, enum ctk_dir *dir)
+{
+	struct eng_tuple t;
+
+	memset(&t, 0, sizeof(t));
+	t.src = ct->src;
+	t.dst = ct->dst;
+	t.l3 = ct->l3num;
+	t.l4 = ct->l4num;
+	if (ct->l4num == IPPROTO_ICMP || ct->l4num == IPPROTO_ICMPV6) {
+		t.sport = t.dport = ct->icmp_id;
+		t.type = ct->icmp_type;
+		t.code = ct->icmp_code;
+	} else if (ctk_proto_has_ports(ct->l4num)) {
+		t.sport = ct->sport;
+		t.dport = ct->dport;
+	}
+	eng_flush_deferred(eng);
+	return eng_find(eng, &t, eng_hash(eng, &t), now_ns, dir);
+}

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Engine internals shared by the lib/engine sources: the entry layout, the parsed
+ * packet, the table and the calls between core and trackers.
+ *
+ * Threading: none. One engine is touched by one thread at a time.
+ */
+#ifndef CTK_ENGINE_ENG_H
+#define CTK_ENGINE_ENG_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <ctkit/engine.h>
+
+#define NSEC_PER_SEC 1000000000ull
+#define ENG_NIL UINT32_MAX
+
+/* The kernel's TCP states (enum tcp_conntrack), plus its two timeout-only slots. */
+enum eng_tcp_state {
+	TCP_S_NONE,
+	TCP_S_SYN_SENT,
+	TCP_S_SYN_RECV,
+	TCP_S_ESTABLISHED,
+	TCP_S_FIN_WAIT,
+	TCP_S_CLOSE_WAIT,
+	TCP_S_LAST_ACK,
+	TCP_S_TIME_WAIT,
+	TCP_S_CLOSE,
+	TCP_S_SYN_SENT2,
+	TCP_S_MAX,		/* "invalid" in the transition table */
+	TCP_S_IGNORE,		/* "ignore" in the transition table */
+	TCP_S_RETRANS = TCP_S_MAX,	/* timeout slots only */
+	TCP_S_UNACK,
+	TCP_S_TIMEOUT_MAX
+};
+
+/*
+ * A tuple as the engine keys it. Ports in host order. ICMP keeps its id in
+ * both port slots so that swapping src and dst inverts it like a port
+ * pair; type and code only take part in the comparison.
+ */
+struct eng_tuple {
+	union ctk_addr src;
+	union ctk_addr dst;
+	uint16_t sport;
+	uint16_t dport;
+	uint8_t type;
+	uint8_t code;
+	uint8_t l3;
+	uint8_t l4;
+};
+
+/* One direction's window data (struct ip_ct_tcp_state). */
+struct tcp_side {
+	uint32_t td_end;
+	uint32_t td_maxend;
+	uint32_t td_maxwin;
+	uint32_t td_maxack;
+	uint8_t td_scale;
+	uint8_t flags;		/* IP_CT_TCP_FLAG_* */
+};
+
+/* TCP private state (struct ip_ct_tcp). */
+struct eng_tcp {
+	struct tcp_side seen[2];
+	uint32_t last_seq;
+	uint32_t last_ack;
+	uint32_t last_end;
+	uint16_t last_win;
+	uint8_t state;
+	uint8_t last_dir;
+	uint8_t last_index;
+	uint8_t last_wscale;
+	uint8_t last_flags;
+	uint8_t retrans;
+};
+
+/*
+ * struct ctk_conn - one connection. Pool slots are addressed by 32-bit
+ * index; hnext chains the hash bucket, tprev/tnext the timer-wheel slot.
+ */
+struct ctk_conn {
+	uint32_t hnext;
+	uint32_t tprev;
+	uint32_t tnext;
+	uint32_t tslot;		/* absolute wheel slot (low 32 bits), if linked */
+	uint64_t expires;	/* ns */
+	uint64_t start;		/* ns, creation */
+	uint32_t status;	/* IPS_* */
+	uint32_t id;
+	uint32_t self;		/* own pool index */
+	uint8_t reply_type;	/* ICMP: the inverted type */
+	uint8_t in_use;
+	uint8_t linked;		/* in hash and wheel (confirmed) */
+	uint8_t pad;
+	struct eng_tuple orig;
+	struct ctk_counters cnt[2];
+	union {
+		struct eng_tcp tcp;
+		struct {
+			uint64_t stream_ts;	/* ns: "still active after two seconds" */
+		} udp;
+	} p;
+};
+
+/* A packet parsed enough to be tracked. @len is the IP datagram length (skb->len). */
+struct eng_pkt {
+	const uint8_t *l3;
+	uint32_t len;
+	uint32_t l4off;
+	uint8_t l3num;
+	uint8_t l4num;
+	uint8_t hop_limit;
+	bool tracked;	/* reached conntrack (counts in its stats) even if invalid */
+	uint64_t now;
+};
+
+/* A tracker's answer (the kernel's verdict sign convention, as an enum). */
+enum eng_res {
+	ENG_ACCEPT,	/* packet belongs to the connection */
+	ENG_INVALID,	/* -NF_ACCEPT: no ct for this packet */
+	ENG_REPEAT,	/* -NF_REPEAT: entry killed, look up again */
+};
+
+/* Per-packet event bits (IPCT_*), turned into one NEW or UPDATE. */
+enum {
+	EV_NEW = 1u << 0,
+	EV_REPLY = 1u << 1,
+	EV_ASSURED = 1u << 2,
+	EV_PROTOINFO = 1u << 3,
+};
+
+#define WHEEL_SHIFT 26			/* 67 ms per slot */
+#define WHEEL_SLOTS (1u << 14)		/* 18 minutes of horizon */
+
+struct ctk_engine {
+	struct ctk_engine_config cfg;
+	uint64_t tcp_timeouts[TCP_S_TIMEOUT_MAX];	/* ns */
+	uint64_t udp_timeouts[2];
+	uint64_t icmp_timeout;
+	uint64_t icmpv6_timeout;
+	uint64_t generic_timeout;
+	uint64_t gre_timeouts[2];
+
+	uint32_t *buckets;
+	uint32_t bucket_mask;
+	uint64_t seed;
+
+	struct ctk_conn **chunks;
+	uint32_t nchunks;
+	uint32_t capacity;	/* slots allocated */
+	uint32_t high;		/* slots ever handed out */
+	uint32_t free_head;
+	uint32_t deferred;	/* killed this call, freed on the next */
+	uint32_t count;
+	uint32_t next_id;
+
+	uint32_t *wheel;
+	uint64_t *wheel_min;
+	uint64_t wheel_next;	/* first absolute slot not fully processed */
+
+	uint32_t stats[CTK_STAT_MAX];
+
+	ctk_entry_cb ev_cb;
+	void *ev_data;
+	uint32_t ev_mask;
+	struct ctk_entry ev_entry;
+	struct ctk_verdict *v;	/* the verdict being filled, for the logger */
+};
+
+#define CHUNK_SHIFT 12
+#define CHUNK_SIZE (1u << CHUNK_SHIFT)
+
+static inline struct ctk_conn *eng_conn(const struct ctk_engine *eng, uint32_t idx)
+{
+	return &eng->chunks[idx >> CHUNK_SHIFT][idx & (CHUNK_SIZE - 1)];
+}
+
+static inline bool eng_expired(const struct ctk_conn *c, uint64_t now)
+{
+	return c->expires <= now;
+}
+
+static inline uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Serial-number comparisons of 32-bit sequence numbers (RFC 1982). */
+static inline bool seq_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static inline bool seq_after(uint32_t a, uint32_t b)
+{
+	return seq_before(b, a);
+}
+
+/*
+ * eng_invalid - the one logger: record why a packet is invalid, in the
+ * kernel's words, and return @res so callers write `return eng_invalid(...)`.
+ * The first reason of a packet wins, as the first log line would.
+ */
+enum eng_res eng_invalid(struct ctk_engine *eng, enum eng_res res, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* table.c */
+int eng_table_init(struct ctk_engine *eng);
+void eng_table_fini(struct ctk_engine *eng);
+uint32_t eng_hash(const struct ctk_engine *eng, const struct eng_tuple *t);
+struct ctk_conn *eng_find(struct ctk_engine *eng, const struct eng_tuple *t, uint32_t hash,
+			  uint64_t now, enum ctk_dir *dir);
+struct ctk_conn *eng_alloc(struct ctk_engine *eng, uint32_t hash, uint64_t now);
+void eng_release(struct ctk_engine *eng, struct ctk_conn *c);
+void eng_confirm(struct ctk_engine *eng, struct ctk_conn *c, uint32_t hash);
+void eng_kill(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now);
+void eng_set_timeout(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now, uint64_t timeout);
+void eng_flush_deferred(struct ctk_engine *eng);
+
+/* entry.c */
+/* @ev_mask: the packet's EV_* bits (NEW/UPDATE carry protoinfo only with EV_PROTOINFO). */
+void eng_fill_entry(const struct ctk_engine *eng, const struct ctk_conn *c, uint64_t now,
+		    enum ctk_event ev, uint32_t ev_mask, struct ctk_entry *e);
+void eng_tuple_to_ctk(const struct eng_tuple *t, struct ctk_tuple *out);
+void eng_tuple_invert(const struct eng_tuple *t, uint8_t reply_type, struct eng_tuple *out);
+void eng_emit(struct ctk_engine *eng, struct ctk_conn *c, enum ctk_event ev, uint32_t ev_mask,
+	      uint64_t now);
+
+/* pkt_ip.c, pkt_l4.c, pkt_csum.c */
+bool eng_parse_ip(struct ctk_engine *eng, const uint8_t *l3, size_t len, struct eng_pkt *p);
+bool eng_parse_inner(const uint8_t *l3, uint32_t len, uint32_t off, uint8_t l3num,
+		     uint32_t *l4off, uint8_t *l4num);
+/* The tuple of the packet whose IP header is at @iph, transport at @l4off of @l3. */
+bool eng_parse_tuple(const uint8_t *l3, uint32_t len, const uint8_t *iph, uint8_t l3num,
+		     uint32_t l4off, uint8_t l4num, struct eng_tuple *t);
+/* Is the transport checksum right? @cover bytes from l4off (UDP-Lite), 0 = all. */
+bool eng_l4_csum_ok(const struct eng_pkt *p, uint32_t cover);
+
+/* Trackers. @dir is the packet's direction; @conn is unconfirmed when new. */
+enum eng_res eng_tcp_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+			    enum ctk_dir dir, bool *kill);
+enum eng_res eng_udp_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+			    enum ctk_dir dir);
+enum eng_res eng_icmp_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+			     enum ctk_dir dir);
+enum eng_res eng_gre_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+			    enum ctk_dir dir);
+enum eng_res eng_generic_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+				enum ctk_dir dir);
+bool eng_tcp_can_early_drop(const struct ctk_conn *c);
+
+/* proto_icmp.c: errors and untracked types, before the normal lookup. */
+enum eng_icmp_pre {
+	ICMP_PRE_TRACK,		/* not an error: track it as a connection */
+	ICMP_PRE_RELATED,	/* an error about a known connection */
+	ICMP_PRE_UNTRACKED,	/* ICMPv6 neighbour discovery and MLD */
+	ICMP_PRE_ERROR,		/* invalid */
+};
+enum eng_icmp_pre eng_icmp_error(struct ctk_engine *eng, const struct eng_pkt *p,
+				 struct ctk_conn **conn, enum ctk_dir *dir);
+bool eng_icmp_invert_type(uint8_t l4, uint8_t type, uint8_t *out);
+
+/* Packet accounting shared by the trackers (nf_ct_refresh_acct). */
+void eng_refresh_acct(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+		      enum ctk_dir dir, uint64_t timeout);
+void eng_acct(struct ctk_conn *c, const struct eng_pkt *p, enum ctk_dir dir);
+
+#endif

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * From engine entries to the shared entry model: what a ctnetlink dump
+ * or event of a 6.18 kernel would carry (ctnetlink_fill_info and
+ * ctnetlink_conntrack_event), so that the CLI prints both alike.
+ *
+ * Dumps carry tuples, status, timeout, protoinfo, mark, use and id (plus
+ * counters with nf_conntrack_acct, start time with nf_conntrack_timestamp).
+ * Events carry no use; NEW/UPDATE carry a timeout, the full protoinfo only
+ * when the TCP state changed with this packet (IPCT_PROTOINFO), the mark
+ * only when it is not zero; DESTROY carries counters and times but no
+ * timeout, and only the TCP state of the protoinfo.
+ */
+#include <string.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
+#include "engine/eng.h"
+
+void eng_tuple_to_ctk(const struct eng_tuple *t, struct ctk_tuple *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->src = t->src;
+	out->dst = t->dst;
+	out->l3num = t->l3;
+	out->l4num = t->l4;
+	if (t->l4 == IPPROTO_ICMP || t->l4 == IPPROTO_ICMPV6) {
+		out->icmp_id = t->sport;
+		out->icmp_type = t->type;
+		out->icmp_code = t->code;
+	} else {
+		out->sport = t->sport;
+		out->dport = t->dport;
+	}
+}
+
+void eng_tuple_invert(const struct eng_tuple *t, uint8_t reply_type, struct eng_tuple *out)
+{
+	struct eng_tuple r = *t;
+
+	r.src = t->dst;
+	r.dst = t->src;
+	r.sport = t->dport;
+	r.dport = t->sport;
+	r.type = reply_type;
+	*out = r;
+}
+
+static void fill_tcp(const struct ctk_conn *c, bool full, struct ctk_entry *e)
+{
+	const struct eng_tcp *tcp = &c->p.tcp;
+
+	e->tcp.state = tcp->state;
+	ctk_entry_set(e, CTK_ATTR_TCP_STATE);
+	if (!full)
+		return;
+	for (int d = 0; d < 2; d++) {
+		e->tcp.wscale[d] = tcp->seen[d].td_scale;
+		e->tcp.flags[d] = tcp->seen[d].flags;
+		e->tcp.flags_mask[d] = 0;
+	}
+	ctk_entry_set(e, CTK_ATTR_TCP_WSCALE_ORIG);
+	ctk_entry_set(e, CTK_ATTR_TCP_WSCALE_REPLY);
+	ctk_entry_set(e, CTK_ATTR_TCP_FLAGS_ORIG);
+	ctk_entry_set(e, CTK_ATTR_TCP_FLAGS_REPLY);
+}
+
+/* Remaining seconds as nf_ct_expires() / HZ: rounded down, never negative. */
+static uint32_t remaining(const struct ctk_conn *c, uint64_t now)
+{
+	if (c->expires <= now)
+		return 0;
+	return (uint32_t)((c->expires - now) / NSEC_PER_SEC);
+}
+
+void eng_fill_entry(const struct ctk_engine *eng, const struct ctk_conn *c, uint64_t now,
+		    enum ctk_event ev, uint32_t ev_mask, struct ctk_entry *e)
+{
+	struct eng_tuple reply;
+
+	ctk_entry_clear(e);
+	eng_tuple_to_ctk(&c->orig, &e->orig);
+	eng_tuple_invert(&c->orig, c->reply_type, &reply);
+	eng_tuple_to_ctk(&reply, &e->reply);
+	ctk_entry_set(e, CTK_ATTR_ORIG);
+	ctk_entry_set(e, CTK_ATTR_REPLY);
+	e->status = c->status & ~IPS_DYING;
+	ctk_entry_set(e, CTK_ATTR_STATUS);
+	e->id = c->id;
+	ctk_entry_set(e, CTK_ATTR_ID);
+	e->mark = 0;
+	if (ev == CTK_EV_NONE) {
+		ctk_entry_set(e, CTK_ATTR_MARK);
+		e->use = 1;
+		ctk_entry_set(e, CTK_ATTR_USE);
+	}
+	if (ev != CTK_EV_DESTROY) {
+		e->timeout = remaining(c, now);
+		ctk_entry_set(e, CTK_ATTR_TIMEOUT);
+	}
+	if (c->orig.l4 == IPPROTO_TCP &&
+	    (ev == CTK_EV_NONE || ev == CTK_EV_DESTROY || (ev_mask & EV_PROTOINFO)))
+		fill_tcp(c, ev != CTK_EV_DESTROY, e);
+	if (eng->cfg.acct && (ev == CTK_EV_NONE || ev == CTK_EV_DESTROY)) {
+		e->counters[0] = c->cnt[0];
+		e->counters[1] = c->cnt[1];
+		ctk_entry_set(e, CTK_ATTR_COUNTERS_ORIG);
+		ctk_entry_set(e, CTK_ATTR_COUNTERS_REPLY);
+	}
+	if (eng->cfg.timestamp && (ev == CTK_EV_NONE || ev == CTK_EV_DESTROY)) {
+		e->ts_start = c->start;
+		ctk_entry_set(e, CTK_ATTR_TS_START);
+		if (ev == CTK_EV_DESTROY) {
+			e->ts_stop = now;
+			ctk_entry_set(e, CTK_ATTR_TS_STOP);
+		}
+	}
+}
+
+void eng_emit(struct ctk_engine *eng, struct ctk_conn *c, enum ctk_event ev, uint32_t ev_mask,
+	      uint64_t now)
+{
+	if (!eng->ev_cb || !eng->cfg.events)
+		return;
+	eng_fill_entry(eng, c, now, ev, ev_mask, &eng->ev_entry);
+	eng->ev_cb(&eng->ev_entry, ev, eng->ev_data);
+}
+
+void ctk_engine_conn_entry(const struct ctk_engine *eng, const struct ctk_conn *conn,
+			   uint64_t now_ns, struct ctk_entry *e)
+{
+	eng_fill_entry(eng, conn, now_ns, CTK_EV_NONE, 0, e);
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Layer 3: find the transport header of an IPv4 or IPv6 packet, as the
+ * kernel's ip_rcv/ipv6_rcv checks followed by conntrack's get_l4proto()
+ * (IPv4 options skipped by IHL; IPv6 extension headers walked as
+ * ipv6_skip_exthdr does).
+ *
+ * A packet the kernel would drop before conntrack (bad IPv4 header
+ * checksum, length fields beyond the data) is reported invalid with an
+ * "ip: ..." or "ipv6: ..." reason that the kernel does not log.
+ * Fragments are not reassembled yet: they are invalid with a reason
+ * saying so (the kernel's defrag would reassemble them first).
+ */
+#include <string.h>
+#include <netinet/in.h>
+#include "engine/eng.h"
+
+static uint16_t ipv4_header_sum(const uint8_t *h, unsigned int len)
+{
+	uint32_t sum = 0;
+
+	for (unsigned int i = 0; i + 1 < len; i += 2)
+		sum += get16(h + i);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static bool parse_ipv4(struct ctk_engine *eng, const uint8_t *l3, size_t len, struct eng_pkt *p)
+{
+	unsigned int ihl, tot;
+
+	if (len < 20)
+		return eng_invalid(eng, ENG_INVALID, "(ip: truncated header)"), false;
+	ihl = (l3[0] & 0x0f) * 4u;
+	tot = get16(l3 + 2);
+	if (ihl < 20 || len < ihl)
+		return eng_invalid(eng, ENG_INVALID, "(ip: bad header length)"), false;
+	if (ipv4_header_sum(l3, ihl) != 0)
+		return eng_invalid(eng, ENG_INVALID, "(ip: bad header checksum)"), false;
+	if (tot > len)
+		return eng_invalid(eng, ENG_INVALID, "(ip: truncated packet)"), false;
+	if (tot < ihl)
+		return eng_invalid(eng, ENG_INVALID, "(ip: bad total length)"), false;
+	p->l3num = AF_INET;
+	p->len = tot;
+	p->l4off = ihl;
+	p->l4num = l3[9];
+	p->hop_limit = l3[8];
+	/* More-fragments or an offset: the kernel reassembles first. */
+	if (get16(l3 + 6) & 0x3fff)
+		return eng_invalid(eng, ENG_INVALID, "(ip: fragment, reassembly not implemented)"), false;
+	return true;
+}
+
+static bool ipv6_is_ext(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 59 || nh == 60;
+}
+
+/*
+ * Walk IPv6 extension headers from @off (next header @nh) to the transport
+ * header; as ipv6_skip_exthdr. Returns the offset or -1 (missing data or
+ * "no next header"), sets @frag to the fragment offset field if any.
+ */
+static long ipv6_skip_ext(const uint8_t *l3, uint32_t len, uint32_t off, uint8_t *nh, uint16_t *frag)
+{
+	*frag = 0;
+	while (ipv6_is_ext(*nh)) {
+		uint32_t hlen;
+
+		if (*nh == 59 || off + 8 > len)
+			return -1;
+		if (*nh == 44) {
+			*frag = get16(l3 + off + 2) & 0xfff9;
+			if (*frag & 0xfff8)	/* not the first fragment */
+				return -1;
+			hlen = 8;
+		} else if (*nh == 51) {
+			hlen = (l3[off + 1] + 2u) * 4u;
+		} else {
+			hlen = (l3[off + 1] + 1u) * 8u;
+		}
+		*nh = l3[off];
+		off += hlen;
+	}
+	return off <= len ? (long)off : -1;
+}
+
+static bool parse_ipv6(struct ctk_engine *eng, const uint8_t *l3, size_t len, struct eng_pkt *p)
+{
+	uint32_t plen;
+	uint16_t frag;
+	uint8_t nh;
+	long off;
+
+	if (len < 40)
+		return eng_invalid(eng, ENG_INVALID, "(ipv6: truncated header)"), false;
+	plen = get16(l3 + 4);
+	if (plen == 0)
+		return eng_invalid(eng, ENG_INVALID, "(ipv6: jumbogram not supported)"), false;
+	if (40 + plen > len)
+		return eng_invalid(eng, ENG_INVALID, "(ipv6: truncated packet)"), false;
+	p->l3num = AF_INET6;
+	p->len = 40 + plen;
+	p->hop_limit = l3[7];
+	nh = l3[6];
+	off = ipv6_skip_ext(l3, p->len, 40, &nh, &frag);
+	if (off < 0)
+		return eng_invalid(eng, ENG_INVALID, "(ipv6: bad extension headers or non-first fragment)"),
+		       p->l4num = 0, p->tracked = true, false;
+	if (frag & 0x0001)
+		return eng_invalid(eng, ENG_INVALID, "(ipv6: fragment, reassembly not implemented)"), false;
+	p->l4off = (uint32_t)off;
+	p->l4num = nh;
+	return true;
+}
+
+bool eng_parse_ip(struct ctk_engine *eng, const uint8_t *l3, size_t len, struct eng_pkt *p)
+{
+	p->l3 = l3;
+	if (len < 1)
+		return eng_invalid(eng, ENG_INVALID, "(ip: empty packet)"), false;
+	if (len > UINT32_MAX)
+		len = UINT32_MAX;
+	switch (l3[0] >> 4) {
+	case 4:
+		return parse_ipv4(eng, l3, len, p);
+	case 6:
+		return parse_ipv6(eng, l3, len, p);
+	default:
+		return eng_invalid(eng, ENG_INVALID, "(ip: unknown version %u)", l3[0] >> 4), false;
+	}
+}
+
+/*
+ * The packet quoted in an ICMP error, from @off: its transport header, as
+ * get_l4proto() on the inner header (no length checks: quotes are cut).
+ * Returns false when the quote is too short or a non-first fragment.
+ */
+bool eng_parse_inner(const uint8_t *l3, uint32_t len, uint32_t off, uint8_t l3num,
+		     uint32_t *l4off, uint8_t *l4num)
+{
+	const uint8_t *h = l3 + off;
+	uint16_t frag;
+	uint8_t nh;
+	long o;
+
+	if (l3num == AF_INET) {
+		if (off + 20 > len || (h[0] >> 4) != 4)
+			return false;
+		if (get16(h + 6) & 0x1fff)
+			return false;
+		*l4off = off + (h[0] & 0x0f) * 4u;
+		*l4num = h[9];
+		return *l4off <= len;
+	}
+	if (off + 40 > len || (h[0] >> 4) != 6)
+		return false;
+	nh = h[6];
+	o = ipv6_skip_ext(l3, len, off + 40, &nh, &frag);
+	if (o < 0)
+		return false;
+	*l4off = (uint32_t)o;
+	*l4num = nh;
+	return true;
+}

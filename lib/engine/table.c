@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The table: a pool of entries addressed by 32-bit index, a hash of
+ * bucket heads with one chain link per connection, and a timer wheel.
+ *
+ * Hashing is symmetric (each endpoint hashed alone, the two combined
+ * with XOR, as Open vSwitch does): a reply packet lands in the bucket of
+ * its connection, so each connection is indexed once, where the kernel
+ * inserts it twice (ORIGINAL and REPLY). Without NAT the reply tuple is
+ * the inverse of the original one, so one index entry is enough.
+ *
+ * Expiry follows the kernel's observable behaviour: an entry whose
+ * timeout ran out is absent for lookups and dumps whether or not it was
+ * reaped yet. Reaping is a timer wheel: each entry sits in the slot of the
+ * deadline it had when linked; refreshing it later does not move it (no
+ * list work per packet); when its slot comes up it is destroyed if due,
+ * else relinked where its deadline is now. Only a shorter deadline that
+ * falls before its slot moves it at once.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include "engine/eng.h"
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t hash_endpoint(uint64_t seed, const union ctk_addr *a, uint16_t port)
+{
+	uint64_t lo, hi;
+
+	memcpy(&lo, a->byte, 8);
+	memcpy(&hi, a->byte + 8, 8);
+	return mix64(seed ^ lo) + mix64(hi ^ ((uint64_t)port << 32 | 0x9e3779b9u));
+}
+
+uint32_t eng_hash(const struct ctk_engine *eng, const struct eng_tuple *t)
+{
+	uint64_t h = hash_endpoint(eng->seed, &t->src, t->sport) ^
+		     hash_endpoint(eng->seed, &t->dst, t->dport);
+
+	return (uint32_t)mix64(h ^ ((uint64_t)t->l3 << 8 | t->l4));
+}
+
+static bool addr_eq(const union ctk_addr *a, const union ctk_addr *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+/* Which side of @c does @t describe: 0 orig, 1 reply, -1 neither. */
+static int tuple_dir(const struct ctk_conn *c, const struct eng_tuple *t)
+{
+	const struct eng_tuple *o = &c->orig;
+
+	if (o->l4 != t->l4 || o->l3 != t->l3 || o->code != t->code)
+		return -1;
+	if (o->sport == t->sport && o->dport == t->dport && o->type == t->type &&
+	    addr_eq(&o->src, &t->src) && addr_eq(&o->dst, &t->dst))
+		return CTK_DIR_ORIG;
+	if (o->sport == t->dport && o->dport == t->sport && c->reply_type == t->type &&
+	    addr_eq(&o->src, &t->dst) && addr_eq(&o->dst, &t->src))
+		return CTK_DIR_REPLY;
+	return -1;
+}
+
+/* ---- pool ---------------------------------------------------------------- */
+
+static int grow_pool(struct ctk_engine *eng)
+{
+	struct ctk_conn **chunks, *chunk;
+
+	if (eng->cfg.max && eng->capacity >= eng->cfg.max)
+		return -ENOSPC;
+	if ((uint64_t)eng->capacity + CHUNK_SIZE >= ENG_NIL)
+		return -ENOSPC;
+	chunks = realloc(eng->chunks, (eng->nchunks + 1) * sizeof(*chunks));
+	if (!chunks)
+		return -ENOMEM;
+	eng->chunks = chunks;
+	chunk = calloc(CHUNK_SIZE, sizeof(*chunk));
+	if (!chunk)
+		return -ENOMEM;
+	eng->chunks[eng->nchunks++] = chunk;
+	eng->capacity += CHUNK_SIZE;
+	return 0;
+}
+
+static struct ctk_conn *take_slot(struct ctk_engine *eng)
+{
+	struct ctk_conn *c;
+	uint32_t idx;
+
+	if (eng->free_head != ENG_NIL) {
+		idx = eng->free_head;
+		c = eng_conn(eng, idx);
+		eng->free_head = c->hnext;
+	} else {
+		if (eng->high == eng->capacity && grow_pool(eng) != 0)
+			return NULL;
+		idx = eng->high++;
+		c = eng_conn(eng, idx);
+	}
+	memset(c, 0, sizeof(*c));
+	c->self = idx;
+	return c;
+}
+
+void eng_release(struct ctk_engine *eng, struct ctk_conn *c)
+{
+	c->in_use = 0;
+	c->hnext = eng->deferred;
+	eng->deferred = c->self;
+}
+
+void eng_flush_deferred(struct ctk_engine *eng)
+{
+	while (eng->deferred != ENG_NIL) {
+		struct ctk_conn *c = eng_conn(eng, eng->deferred);
+
+		eng->deferred = c->hnext;
+		c->hnext = eng->free_head;
+		eng->free_head = c->self;
+	}
+}
+
+/* ---- timer wheel ------------------------------------------------------- */
+
+static uint64_t slot_of(uint64_t t)
+{
+	return t >> WHEEL_SHIFT;
+}
+
+static void wheel_link(struct ctk_engine *eng, struct ctk_conn *c)
+{
+	uint64_t s = slot_of(c->expires);
+	uint32_t i, head;
+
+	if (s < eng->wheel_next)
+		s = eng->wheel_next;
+	if (s >= eng->wheel_next + WHEEL_SLOTS)
+		s = eng->wheel_next + WHEEL_SLOTS - 1;
+	i = (uint32_t)(s & (WHEEL_SLOTS - 1));
+	head = eng->wheel[i];
+	c->tslot = (uint32_t)s;
+	c->tprev = ENG_NIL;
+	c->tnext = head;
+	if (head != ENG_NIL)
+		eng_conn(eng, head)->tprev = c->self;
+	eng->wheel[i] = c->self;
+	if (c->expires < eng->wheel_min[i])
+		eng->wheel_min[i] = c->expires;
+}
+
+static void wheel_unlink(struct ctk_engine *eng, struct ctk_conn *c)
+{
+	uint32_t i = c->tslot & (WHEEL_SLOTS - 1);
+
+	if (c->tprev != ENG_NIL)
+		eng_conn(eng, c->tprev)->tnext = c->tnext;
+	else
+		eng->wheel[i] = c->tnext;
+	if (c->tnext != ENG_NIL)
+		eng_conn(eng, c->tnext)->tprev = c->tprev;
+}
+
+/* The slot's first instant, from the 32 low bits kept in the entry. */
+static uint64_t linked_slot_start(const struct ctk_engine *eng, const struct ctk_conn *c)
+{
+	uint64_t s = (eng->wheel_next & ~(uint64_t)UINT32_MAX) | c->tslot;
+
+	if (s < eng->wheel_next && eng->wheel_next - s > UINT32_MAX / 2)
+		s += (uint64_t)1 << 32;
+	return s << WHEEL_SHIFT;
+}
+
+void eng_set_timeout(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now, uint64_t timeout)
+{
+	uint64_t old = c->expires;
+
+	c->expires = now + timeout;
+	if (!c->linked || c->expires >= old)
+		return;
+	/* Shorter: the wheel must see it no later than its deadline. */
+	if (c->expires < linked_slot_start(eng, c)) {
+		wheel_unlink(eng, c);
+		wheel_link(eng, c);
+	} else {
+		uint32_t i = c->tslot & (WHEEL_SLOTS - 1);
+
+		if (c->expires < eng->wheel_min[i])
+			eng->wheel_min[i] = c->expires;
+	}
+}
+
+/* ---- hash ---------------------------------------------------------------- */
+
+static void hash_unlink(struct ctk_engine *eng, struct ctk_conn *c)
+{
+	uint32_t *pp = &eng->buckets[eng_hash(eng, &c->orig) & eng->bucket_mask];
+
+	while (*pp != ENG_NIL && *pp != c->self)
+		pp = &eng_conn(eng, *pp)->hnext;
+	if (*pp == c->self)
+		*pp = c->hnext;
+}
+
+/* Take @c out of the table for good: DESTROY event, slot freed next call. */
+void eng_kill(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
+{
+	if (!c->in_use)
+		return;
+	if (c->linked) {
+		hash_unlink(eng, c);
+		wheel_unlink(eng, c);
+		c->linked = 0;
+		c->status |= IPS_DYING;
+		eng->count--;
+		eng_emit(eng, c, CTK_EV_DESTROY, 0, now);
+	}
+	eng_release(eng, c);
+}
+
+struct ctk_conn *eng_find(struct ctk_engine *eng, const struct eng_tuple *t, uint32_t hash,
+			  uint64_t now, enum ctk_dir *dir)
+{
+	uint32_t idx = eng->buckets[hash & eng->bucket_mask];
+
+	while (idx != ENG_NIL) {
+		struct ctk_conn *c = eng_conn(eng, idx);
+		int d;
+
+		idx = c->hnext;
+		/* As the kernel's lookup: reap what expired on the way. */
+		if (eng_expired(c, now)) {
+			eng_kill(eng, c, now);
+			continue;
+		}
+		d = tuple_dir(c, t);
+		if (d >= 0) {
+			if (dir)
+				*dir = (enum ctk_dir)d;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The kernel's early_drop(): look at NF_CT_EVICTION_RANGE (8) buckets from
+ * the new tuple's one and kill the non-ASSURED entries of the first bucket
+ * that has any. Buckets differ from the kernel's (its hash is keyed at
+ * random), so which entry goes is as arbitrary here as there.
+ */
+static bool early_drop(struct ctk_engine *eng, uint32_t hash, uint64_t now)
+{
+	for (uint32_t i = 0; i < 8; i++) {
+		uint32_t b = (hash + i) & eng->bucket_mask;
+		uint32_t idx = eng->buckets[b], drops = 0;
+
+		while (idx != ENG_NIL) {
+			struct ctk_conn *c = eng_conn(eng, idx);
+
+			idx = c->hnext;
+			if (eng_expired(c, now)) {
+				eng_kill(eng, c, now);
+				continue;
+			}
+			if (c->status & IPS_ASSURED)
+				continue;
+			eng_kill(eng, c, now);
+			drops++;
+		}
+		if (drops) {
+			eng->stats[CTK_STAT_EARLY_DROP] += drops;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct ctk_conn *eng_alloc(struct ctk_engine *eng, uint32_t hash, uint64_t now)
+{
+	struct ctk_conn *c;
+
+	if (eng->cfg.max && eng->count >= eng->cfg.max && !early_drop(eng, hash, now))
+		return NULL;
+	c = take_slot(eng);
+	if (!c)
+		return NULL;
+	c->in_use = 1;
+	c->start = now;
+	c->id = ++eng->next_id;
+	return c;
+}
+
+void eng_confirm(struct ctk_engine *eng, struct ctk_conn *c, uint32_t hash)
+{
+	uint32_t b = hash & eng->bucket_mask;
+
+	c->hnext = eng->buckets[b];
+	eng->buckets[b] = c->self;
+	c->status |= IPS_CONFIRMED;
+	c->linked = 1;
+	eng->count++;
+	wheel_link(eng, c);
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+int eng_table_init(struct ctk_engine *eng)
+{
+	uint32_t n = 1;
+
+	while (n < eng->cfg.buckets && n < (1u << 30))
+		n <<= 1;
+	eng->buckets = malloc((size_t)n * sizeof(*eng->buckets));
+	eng->wheel = malloc(WHEEL_SLOTS * sizeof(*eng->wheel));
+	eng->wheel_min = malloc(WHEEL_SLOTS * sizeof(*eng->wheel_min));
+	if (!eng->buckets || !eng->wheel || !eng->wheel_min)
+		return -ENOMEM;
+	memset(eng->buckets, 0xff, (size_t)n * sizeof(*eng->buckets));
+	memset(eng->wheel, 0xff, WHEEL_SLOTS * sizeof(*eng->wheel));
+	memset(eng->wheel_min, 0xff, WHEEL_SLOTS * sizeof(*eng->wheel_min));
+	eng->bucket_mask = n - 1;
+	eng->free_head = ENG_NIL;
+	eng->deferred = ENG_NIL;
+	eng->wheel_next = 0;
+	return 0;
+}
+
+void eng_table_fini(struct ctk_engine *eng)
+{
+	for (uint32_t i = 0; i < eng->nchunks; i++)
+		free(eng->chunks[i]);
+	free(eng->chunks);
+	free(eng->buckets);
+	free(eng->wheel);
+	free(eng->wheel_min);
+}
+
+/* ---- expiry ------------------------------------------------------------ */
+
+/* Detach a whole slot's list, reset its minimum, return its head. */
+static uint32_t take_list(struct ctk_engine *eng, uint32_t i)
+{
+	uint32_t head = eng->wheel[i];
+
+	eng->wheel[i] = ENG_NIL;
+	eng->wheel_min[i] = UINT64_MAX;
+	return head;
+}
+
+/* Destroy the due entries of a detached list, relink the others. */
+static unsigned int settle_list(struct ctk_engine *eng, uint32_t idx, uint64_t now)
+{
+	unsigned int n = 0;
+
+	while (idx != ENG_NIL) {
+		struct ctk_conn *c = eng_conn(eng, idx);
+
+		idx = c->tnext;
+		if (eng_expired(c, now)) {
+			/* Already off the wheel: only the hash and the count left. */
+			hash_unlink(eng, c);
+			c->linked = 0;
+			c->status |= IPS_DYING;
+			eng->count--;
+			eng_emit(eng, c, CTK_EV_DESTROY, 0, now);
+			eng_release(eng, c);
+			n++;
+		} else {
+			wheel_link(eng, c);
+		}
+	}
+	return n;
+}
+
+unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now)
+{
+	uint64_t cur = slot_of(now);
+	unsigned int n = 0;
+	uint32_t i;
+
+	eng_flush_deferred(eng);
+	if (cur > eng->wheel_next + WHEEL_SLOTS) {
+		/* A long jump: gather everything, then settle it once. */
+		uint32_t all = ENG_NIL;
+
+		for (i = 0; i < WHEEL_SLOTS; i++) {
+			uint32_t idx = take_list(eng, i);
+
+			while (idx != ENG_NIL) {
+				struct ctk_conn *c = eng_conn(eng, idx);
+
+				idx = c->tnext;
+				c->tnext = all;
+				all = c->self;
+			}
+		}
+		eng->wheel_next = cur;
+		return settle_list(eng, all, now);
+	}
+	while (eng->wheel_next < cur) {
+		i = (uint32_t)(eng->wheel_next & (WHEEL_SLOTS - 1));
+		eng->wheel_next++;
+		if (eng->wheel[i] != ENG_NIL)
+			n += settle_list(eng, take_list(eng, i), now);
+	}
+	i = (uint32_t)(cur & (WHEEL_SLOTS - 1));
+	if (eng->wheel_min[i] <= now)
+		n += settle_list(eng, take_list(eng, i), now);
+	return n;
+}
+
+int ctk_engine_foreach(struct ctk_engine *eng, uint64_t now, ctk_entry_cb cb, void *data)
+{
+	struct ctk_entry e;
+	int n = 0;
+
+	eng_flush_deferred(eng);
+	for (uint32_t b = 0; b <= eng->bucket_mask; b++) {
+		uint32_t idx = eng->buckets[b];
+
+		while (idx != ENG_NIL) {
+			struct ctk_conn *c = eng_conn(eng, idx);
+			int ret;
+
+			idx = c->hnext;
+			if (eng_expired(c, now))
+				continue;
+			eng_fill_entry(eng, c, now, CTK_EV_NONE, 0, &e);
+			n++;
+			ret = cb(&e, CTK_EV_NONE, data);
+			if (ret == CTK_CB_ERROR)
+				return -ECANCELED;
+			if (ret == CTK_CB_STOP)
+				return n;
+		}
+	}
+	return n;
+}
+
+void ctk_engine_flush(struct ctk_engine *eng, uint64_t now)
+{
+	eng_flush_deferred(eng);
+	for (uint32_t b = 0; b <= eng->bucket_mask; b++)
+		while (eng->buckets[b] != ENG_NIL)
+			eng_kill(eng, eng_conn(eng, eng->buckets[b]), now);
+	eng_flush_deferred(eng);
+}
+
+void ctk_engine_delete(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
+{
+	eng_kill(eng, c, now);
+}
+
+unsigned int ctk_engine_count(const struct ctk_engine *eng)
+{
+	return eng->count;
+}
