@@ -121,6 +121,9 @@ struct ctk_conn;	/* one tracked connection, owned by the engine */
  *	"nf_ct_proto_N: " prefix and packet dump); "" otherwise. Some
  *	invalid packets are silent in the kernel: their reason is in
  *	parentheses, e.g. "(icmp type 0 cannot create a connection)".
+ * @held: an IP fragment waiting for the rest of its datagram (state is
+ *	CTK_CT_INVALID, reason "(fragment held for reassembly)"); the fragment
+ *	that completes the datagram gets the verdict of the whole.
  * @l4num: the packet's layer-4 protocol (0 if the IP header was bad).
  */
 struct ctk_verdict {
@@ -129,6 +132,7 @@ struct ctk_verdict {
 	struct ctk_conn *conn;
 	bool killed;
 	bool dropped;	/* the kernel would drop it (table full) */
+	bool held;	/* a fragment kept for reassembly: no ct state of its own */
 	uint8_t l3num;
 	uint8_t l4num;
 	char reason[CTK_REASON_MAX];

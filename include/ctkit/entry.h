@@ -49,6 +49,12 @@ struct ctk_tuple {
 	uint16_t icmp_id;
 	uint8_t icmp_type;
 	uint8_t icmp_code;
+	/*
+	 * The source reported a port-carrying protocol without its ports
+	 * (DCCP on a kernel without DCCP tracking): @sport/@dport are not
+	 * values, and filters on ports do not match, as in the reference.
+	 */
+	uint8_t no_ports;	/* 0 or 1 */
 };
 
 struct ctk_counters {

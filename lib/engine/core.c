@@ -11,6 +11,7 @@
  * for failed ICMP error checks, "drop" when the table is full.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,7 @@ void ctk_engine_free(struct ctk_engine *eng)
 	if (!eng)
 		return;
 	eng_table_fini(eng);
+	eng_defrag_free(eng);
 	free(eng);
 }
 
@@ -279,6 +281,31 @@ static enum ctk_ct_state track(struct ctk_engine *eng, const struct eng_pkt *p,
 	return v->state;
 }
 
+/*
+ * A fragment: hold it, or go on with the whole datagram in @p. Held and
+ * dropped fragments never reach conntrack (no stats), as with the kernel's
+ * defrag in front of it.
+ */
+static bool reassemble(struct ctk_engine *eng, struct eng_pkt *p, struct ctk_verdict *v)
+{
+	const uint8_t *whole;
+	uint32_t len;
+
+	switch (eng_defrag(eng, p, &whole, &len)) {
+	case DEFRAG_HELD:
+		v->held = true;
+		return false;
+	case DEFRAG_BAD:
+		return false;
+	case DEFRAG_DONE:
+		break;
+	}
+	memset(p, 0, offsetof(struct eng_pkt, now));
+	if (!eng_parse_ip(eng, whole, len, p) || p->frag)
+		return false;
+	return true;
+}
+
 enum ctk_ct_state ctk_engine_packet(struct ctk_engine *eng, const uint8_t *l3, size_t len,
 				    uint64_t now_ns, struct ctk_verdict *v)
 {
@@ -295,6 +322,8 @@ enum ctk_ct_state ctk_engine_packet(struct ctk_engine *eng, const uint8_t *l3, s
 		return p.tracked ? count_invalid(eng, v) : finish(v, CTK_CT_INVALID);
 	}
 	v->l3num = p.l3num;
+	if (p.frag && !reassemble(eng, &p, v))
+		return finish(v, CTK_CT_INVALID);
 	v->l4num = p.l4num;
 	if ((p.l4num == IPPROTO_ICMP && p.l3num == AF_INET) ||
 	    (p.l4num == IPPROTO_ICMPV6 && p.l3num == AF_INET6)) {
@@ -312,7 +341,7 @@ enum ctk_ct_state ctk_engine_packet(struct ctk_engine *eng, const uint8_t *l3, s
 			break;
 		}
 	}
-	if (!eng_parse_tuple(l3, p.len, l3, p.l3num, p.l4off, p.l4num, &t)) {
+	if (!eng_parse_tuple(p.l3, p.len, p.l3, p.l3num, p.l4off, p.l4num, &t)) {
 		eng_invalid(eng, ENG_INVALID, "(truncated transport header: no tuple)");
 		return count_invalid(eng, v);
 	}

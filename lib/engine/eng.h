@@ -113,6 +113,9 @@ struct eng_pkt {
 	uint8_t l4num;
 	uint8_t hop_limit;
 	bool tracked;	/* reached conntrack (counts in its stats) even if invalid */
+	bool frag;	/* a fragment: reassemble first (l4num/l4off not valid) */
+	uint32_t frag_at;	/* IPv6: offset of the fragment header */
+	uint32_t frag_nh_at;	/* IPv6: offset of the byte naming it */
 	uint64_t now;
 };
 
@@ -133,6 +136,8 @@ enum {
 
 #define WHEEL_SHIFT 26			/* 67 ms per slot */
 #define WHEEL_SLOTS (1u << 14)		/* 18 minutes of horizon */
+
+struct eng_frag;
 
 struct ctk_engine {
 	struct ctk_engine_config cfg;
@@ -167,6 +172,7 @@ struct ctk_engine {
 	uint32_t ev_mask;
 	struct ctk_entry ev_entry;
 	struct ctk_verdict *v;	/* the verdict being filled, for the logger */
+	struct eng_frag *frags;	/* reassembly slots, allocated on first use */
 };
 
 #define CHUNK_SHIFT 12
@@ -232,6 +238,12 @@ void eng_tuple_to_ctk(const struct eng_tuple *t, struct ctk_tuple *out);
 void eng_tuple_invert(const struct eng_tuple *t, uint8_t reply_type, struct eng_tuple *out);
 void eng_emit(struct ctk_engine *eng, struct ctk_conn *c, enum ctk_event ev, uint32_t ev_mask,
 	      uint64_t now);
+
+/* pkt_frag.c */
+enum eng_defrag { DEFRAG_HELD, DEFRAG_DONE, DEFRAG_BAD };
+enum eng_defrag eng_defrag(struct ctk_engine *eng, const struct eng_pkt *p, const uint8_t **out,
+			   uint32_t *out_len);
+void eng_defrag_free(struct ctk_engine *eng);
 
 /* pkt_ip.c, pkt_l4.c, pkt_csum.c */
 bool eng_parse_ip(struct ctk_engine *eng, const uint8_t *l3, size_t len, struct eng_pkt *p);

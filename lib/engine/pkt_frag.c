@@ -49,6 +49,7 @@ struct frag_in {
 	bool more;
 	const uint8_t *data;
 	uint32_t len;
+	const uint8_t *hdr_src;		/* the IP header */
 	uint32_t hdrlen;		/* unfragmentable part of this packet */
 	uint32_t nh_at;
 };
@@ -196,4 +197,66 @@ static enum eng_defrag add_fragment(struct ctk_engine *eng, struct eng_frag *f, 
 	f->deadline = 0;
 	*out = assemble(f, out_len);
 	return DEFRAG_DONE;
+}
+
+static void read_ipv4(const struct eng_pkt *p, struct frag_in *in)
+{
+	const uint8_t *h = p->l3;
+	uint16_t frag = get16(h + 6);
+
+	memset(in, 0, sizeof(*in));
+	memcpy(&in->src, h + 12, 4);
+	memcpy(&in->dst, h + 16, 4);
+	in->id = get16(h + 4);
+	in->proto = h[9];
+	in->off = (frag & 0x1fffu) * 8u;
+	in->more = frag & 0x2000;
+	in->data = h + p->l4off;
+	in->len = p->len - p->l4off;
+	in->hdr_src = h;
+	in->hdrlen = p->l4off;
+}
+
+static void read_ipv6(const struct eng_pkt *p, struct frag_in *in)
+{
+	const uint8_t *h = p->l3, *fh = h + p->frag_at;
+	uint16_t frag = get16(fh + 2);
+
+	memset(in, 0, sizeof(*in));
+	memcpy(&in->src, h + 8, 16);
+	memcpy(&in->dst, h + 24, 16);
+	in->id = get32(fh + 4);
+	in->proto = fh[0];
+	in->off = frag & 0xfff8u;
+	in->more = frag & 1;
+	in->data = fh + 8;
+	in->len = p->len - p->frag_at - 8;
+	in->hdr_src = h;
+	in->hdrlen = p->frag_at;
+	in->nh_at = p->frag_nh_at;
+}
+
+enum eng_defrag eng_defrag(struct ctk_engine *eng, const struct eng_pkt *p, const uint8_t **out,
+			   uint32_t *out_len)
+{
+	struct frag_in in;
+	struct eng_frag *f;
+
+	if (!eng->frags) {
+		eng->frags = calloc(FRAG_SLOTS, sizeof(*eng->frags));
+		if (!eng->frags)
+			return eng_invalid(eng, ENG_INVALID, "(fragment: out of memory)"), DEFRAG_BAD;
+	}
+	if (p->l3num == AF_INET)
+		read_ipv4(p, &in);
+	else
+		read_ipv6(p, &in);
+	f = find_slot(eng, p->l3num, &in, p->now);
+	return add_fragment(eng, f, &in, out, out_len);
+}
+
+void eng_defrag_free(struct ctk_engine *eng)
+{
+	free(eng->frags);
+	eng->frags = NULL;
 }

@@ -8,8 +8,8 @@
  * A packet the kernel would drop before conntrack (bad IPv4 header
  * checksum, length fields beyond the data) is reported invalid with an
  * "ip: ..." or "ipv6: ..." reason that the kernel does not log.
- * Fragments are not reassembled yet: they are invalid with a reason
- * saying so (the kernel's defrag would reassemble them first).
+ * Fragments are flagged for pkt_frag.c, which reassembles them first as
+ * the kernel's defrag does.
  */
 #include <string.h>
 #include <netinet/in.h>
@@ -47,9 +47,8 @@ static bool parse_ipv4(struct ctk_engine *eng, const uint8_t *l3, size_t len, st
 	p->l4off = ihl;
 	p->l4num = l3[9];
 	p->hop_limit = l3[8];
-	/* More-fragments or an offset: the kernel reassembles first. */
-	if (get16(l3 + 6) & 0x3fff)
-		return eng_invalid(eng, ENG_INVALID, "(ip: fragment, reassembly not implemented)"), false;
+	/* More-fragments or an offset: reassembled before tracking. */
+	p->frag = get16(l3 + 6) & 0x3fff;
 	return true;
 }
 
@@ -59,21 +58,28 @@ static bool ipv6_is_ext(uint8_t nh)
 }
 
 /*
- * Walk IPv6 extension headers from @off (next header @nh) to the transport
- * header; as ipv6_skip_exthdr. Returns the offset or -1 (missing data or
- * "no next header"), sets @frag to the fragment offset field if any.
+ * Walk IPv6 extension headers from @off (next header @nh, named by the
+ * byte at *@nh_at) to the transport header, as ipv6_skip_exthdr. Returns
+ * the offset, or -1 (missing data, "no next header", a non-first
+ * fragment). With @frag_at, a fragment header with an offset or the M
+ * flag stops the walk: its offset is stored there.
  */
-static long ipv6_skip_ext(const uint8_t *l3, uint32_t len, uint32_t off, uint8_t *nh, uint16_t *frag)
+static long ipv6_skip_ext(const uint8_t *l3, uint32_t len, uint32_t off, uint8_t *nh, uint32_t *nh_at,
+			  uint32_t *frag_at)
 {
-	*frag = 0;
 	while (ipv6_is_ext(*nh)) {
 		uint32_t hlen;
 
 		if (*nh == 59 || off + 8 > len)
 			return -1;
 		if (*nh == 44) {
-			*frag = get16(l3 + off + 2) & 0xfff9;
-			if (*frag & 0xfff8)	/* not the first fragment */
+			uint16_t frag = get16(l3 + off + 2);
+
+			if (frag_at && (frag & 0xfff9)) {
+				*frag_at = off;
+				return (long)off;
+			}
+			if (frag & 0xfff8)	/* not the first fragment */
 				return -1;
 			hlen = 8;
 		} else if (*nh == 51) {
@@ -82,6 +88,7 @@ static long ipv6_skip_ext(const uint8_t *l3, uint32_t len, uint32_t off, uint8_t
 			hlen = (l3[off + 1] + 1u) * 8u;
 		}
 		*nh = l3[off];
+		*nh_at = off;
 		off += hlen;
 	}
 	return off <= len ? (long)off : -1;
@@ -89,8 +96,7 @@ static long ipv6_skip_ext(const uint8_t *l3, uint32_t len, uint32_t off, uint8_t
 
 static bool parse_ipv6(struct ctk_engine *eng, const uint8_t *l3, size_t len, struct eng_pkt *p)
 {
-	uint32_t plen;
-	uint16_t frag;
+	uint32_t plen, nh_at = 6, frag_at = 0;
 	uint8_t nh;
 	long off;
 
@@ -105,12 +111,15 @@ static bool parse_ipv6(struct ctk_engine *eng, const uint8_t *l3, size_t len, st
 	p->len = 40 + plen;
 	p->hop_limit = l3[7];
 	nh = l3[6];
-	off = ipv6_skip_ext(l3, p->len, 40, &nh, &frag);
+	off = ipv6_skip_ext(l3, p->len, 40, &nh, &nh_at, &frag_at);
 	if (off < 0)
-		return eng_invalid(eng, ENG_INVALID, "(ipv6: bad extension headers or non-first fragment)"),
+		return eng_invalid(eng, ENG_INVALID, "(ipv6: bad extension headers)"),
 		       p->l4num = 0, p->tracked = true, false;
-	if (frag & 0x0001)
-		return eng_invalid(eng, ENG_INVALID, "(ipv6: fragment, reassembly not implemented)"), false;
+	if (frag_at) {
+		p->frag = true;
+		p->frag_at = frag_at;
+		p->frag_nh_at = nh_at;
+	}
 	p->l4off = (uint32_t)off;
 	p->l4num = nh;
 	return true;
@@ -142,7 +151,7 @@ bool eng_parse_inner(const uint8_t *l3, uint32_t len, uint32_t off, uint8_t l3nu
 		     uint32_t *l4off, uint8_t *l4num)
 {
 	const uint8_t *h = l3 + off;
-	uint16_t frag;
+	uint32_t nh_at = off + 6;
 	uint8_t nh;
 	long o;
 
@@ -158,7 +167,7 @@ bool eng_parse_inner(const uint8_t *l3, uint32_t len, uint32_t off, uint8_t l3nu
 	if (off + 40 > len || (h[0] >> 4) != 6)
 		return false;
 	nh = h[6];
-	o = ipv6_skip_ext(l3, len, off + 40, &nh, &frag);
+	o = ipv6_skip_ext(l3, len, off + 40, &nh, &nh_at, NULL);
 	if (o < 0)
 		return false;
 	*l4off = (uint32_t)o;

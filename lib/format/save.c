@@ -114,25 +114,17 @@ static void put_addresses(struct fbuf *b, const struct ctk_entry *e, uint8_t l3n
 	}
 }
 
-/*
- * Ports of both tuples. The entry model cannot tell "port 0" from "no port
- * attribute", so for DCCP (which kernels without DCCP tracking report
- * portless, while the library still shows sport=0) all-zero ports are
- * taken as absent, which is what the reference prints there.
- */
+/* Ports of both tuples, each only when its tuple carried them. */
 static void put_ports(struct fbuf *b, const struct ctk_entry *e, const char *const opts[4])
 {
 	const struct ctk_tuple *orig = &e->orig;
 	const struct ctk_tuple *reply = &e->reply;
 
-	if (e->orig.l4num == IPPROTO_DCCP &&
-	    !(orig->sport | orig->dport | reply->sport | reply->dport))
-		return;
-	if (ctk_entry_has(e, CTK_ATTR_ORIG)) {
+	if (ctk_entry_has(e, CTK_ATTR_ORIG) && !orig->no_ports) {
 		put_opt_u64(b, opts[0], orig->sport);
 		put_opt_u64(b, opts[1], orig->dport);
 	}
-	if (ctk_entry_has(e, CTK_ATTR_REPLY)) {
+	if (ctk_entry_has(e, CTK_ATTR_REPLY) && !reply->no_ports) {
 		put_opt_u64(b, opts[2], reply->sport);
 		put_opt_u64(b, opts[3], reply->dport);
 	}

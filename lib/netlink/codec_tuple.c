@@ -69,9 +69,11 @@ static int proto_attr(const struct nlattr *attr, uint16_t type, void *data)
 		break;
 	case CTA_PROTO_SRC_PORT:
 		t->sport = ntohs(attr_u16(attr));
+		t->no_ports = false;
 		break;
 	case CTA_PROTO_DST_PORT:
 		t->dport = ntohs(attr_u16(attr));
+		t->no_ports = false;
 		break;
 	case CTA_PROTO_ICMP_ID:
 	case CTA_PROTO_ICMPV6_ID:
@@ -115,10 +117,16 @@ static int tuple_attr(const struct nlattr *attr, uint16_t type, void *data)
  */
 int ctknl_parse_tuple(const struct nlattr *nest, uint8_t family, struct tuple_dest *d)
 {
+	int ret;
+
 	memset(d->tuple, 0, sizeof(*d->tuple));
 	d->tuple->l3num = family;
+	d->tuple->no_ports = true;	/* until a port attribute shows up */
 	d->has_zone = false;
-	return ctknl_walk_nested(nest, tuple_policy, CTA_TUPLE_MAX, tuple_attr, d);
+	ret = ctknl_walk_nested(nest, tuple_policy, CTA_TUPLE_MAX, tuple_attr, d);
+	if (!ctk_proto_has_ports(d->tuple->l4num))
+		d->tuple->no_ports = false;
+	return ret;
 }
 
 static bool put_ip(struct nlmsghdr *nlh, size_t buflen, const struct ctk_tuple *t)
@@ -145,6 +153,8 @@ static bool put_ip(struct nlmsghdr *nlh, size_t buflen, const struct ctk_tuple *
 
 static bool put_ports(struct nlmsghdr *nlh, size_t buflen, const struct ctk_tuple *t)
 {
+	if (t->no_ports)
+		return true;	/* as it came: the kernel does not track them */
 	return mnl_attr_put_u16_check(nlh, buflen, CTA_PROTO_SRC_PORT, htons(t->sport)) &&
 	       mnl_attr_put_u16_check(nlh, buflen, CTA_PROTO_DST_PORT, htons(t->dport));
 }

@@ -185,23 +185,93 @@ static void test_malformed(void **state)
 	k.len = 27;
 	assert_int_equal(feed(eng, &k, 0, &v), CTK_CT_INVALID);
 	assert_string_equal(v.reason, "(ip: truncated packet)");
-	k = udp_pkt(AF_INET, "192.0.2.1", 1, "198.51.100.2", 2, 0);
-	k.b[6] = 0x20;	/* more fragments */
-	k.b[10] = k.b[11] = 0;
-	{
-		uint32_t s = 0;
-
-		for (int i = 0; i < 20; i += 2)
-			s += (uint32_t)(k.b[i] << 8 | k.b[i + 1]);
-		while (s >> 16)
-			s = (s & 0xffff) + (s >> 16);
-		k.b[10] = (uint8_t)(~s >> 8);
-		k.b[11] = (uint8_t)~s;
-	}
-	assert_int_equal(feed(eng, &k, 0, &v), CTK_CT_INVALID);
-	assert_string_equal(v.reason, "(ip: fragment, reassembly not implemented)");
 	assert_int_equal(ctk_engine_count(eng), 0);
 	ctk_engine_free(eng);
+}
+
+/* Bytes [off, off+len) of @whole's IPv4 payload as a fragment. */
+static struct pkt frag4(const struct pkt *whole, uint32_t off, uint32_t len, bool more)
+{
+	struct pkt f;
+	uint16_t fo = (uint16_t)(off / 8 | (more ? 0x2000 : 0));
+
+	memcpy(f.b, whole->b, 20);
+	memcpy(f.b + 20, whole->b + 20 + off, len);
+	f.len = 20 + len;
+	put16(f.b + 2, (uint16_t)f.len);
+	put16(f.b + 6, fo);
+	put16(f.b + 4, 0x1234);
+	put16(f.b + 10, 0);
+	put16(f.b + 10, fold16(sum16(f.b, 20, 0)));
+	return f;
+}
+
+/* The same for IPv6: a fragment header after the fixed header. */
+static struct pkt frag6(const struct pkt *whole, uint32_t off, uint32_t len, bool more)
+{
+	struct pkt f;
+
+	memcpy(f.b, whole->b, 40);
+	f.b[6] = 44;
+	f.b[40] = whole->b[6];
+	f.b[41] = 0;
+	put16(f.b + 42, (uint16_t)(off | (more ? 1 : 0)));
+	put32(f.b + 44, 0xabcdef);
+	memcpy(f.b + 48, whole->b + 40 + off, len);
+	f.len = 48 + len;
+	put16(f.b + 4, (uint16_t)(f.len - 40));
+	return f;
+}
+
+static void test_fragments(void **state)
+{
+	struct ctk_engine *eng = ctk_engine_new(NULL);
+	struct pkt whole = udp_pkt(AF_INET, "192.0.2.1", 7, "198.51.100.2", 9, 100);
+	struct pkt a = frag4(&whole, 0, 64, true), b = frag4(&whole, 64, 44, false);
+	struct pkt w6 = udp_pkt(AF_INET6, "2001:db8::1", 7, "2001:db8::2", 9, 100);
+	struct pkt c = frag6(&w6, 0, 56, true), d = frag6(&w6, 56, 52, false);
+	struct ctk_verdict v;
+	struct ctk_entry e;
+	struct ctk_engine_config cfg;
+	struct ctk_engine *acct;
+
+	(void)state;
+	/* Out of order: the last piece first, held; the first completes it. */
+	assert_int_equal(feed(eng, &b, 0, &v), CTK_CT_INVALID);
+	assert_true(v.held);
+	assert_string_equal(v.reason, "(fragment held for reassembly)");
+	assert_int_equal(feed(eng, &a, 0.1, &v), CTK_CT_NEW);
+	assert_false(v.held);
+	assert_int_equal(v.l4num, IPPROTO_UDP);
+	assert_int_equal(entry_at(eng, &v, 0.1).orig.dport, 9);
+	/* The same datagram again, overlapping pieces: dropped. */
+	assert_int_equal(feed(eng, &a, 1, &v), CTK_CT_INVALID);
+	assert_true(v.held);
+	assert_int_equal(feed(eng, &a, 1, &v), CTK_CT_INVALID);
+	assert_string_equal(v.reason, "(fragment: duplicate, dropped)");
+	/* IPv6, in order. */
+	assert_int_equal(feed(eng, &c, 2, &v), CTK_CT_INVALID);
+	assert_true(v.held);
+	assert_int_equal(feed(eng, &d, 2, &v), CTK_CT_NEW);
+	assert_int_equal(entry_at(eng, &v, 2).orig.l3num, AF_INET6);
+	assert_int_equal(entry_at(eng, &v, 2).orig.sport, 7);
+	/* A lone piece times out after 30 s: its partner then waits alone. */
+	assert_int_equal(feed(eng, &c, 3, &v), CTK_CT_INVALID);
+	assert_int_equal(feed(eng, &d, 40, &v), CTK_CT_INVALID);
+	assert_true(v.held);
+	ctk_engine_free(eng);
+
+	/* Counters see the whole datagram once. */
+	ctk_engine_config_init(&cfg);
+	cfg.acct = 1;
+	acct = ctk_engine_new(&cfg);
+	feed(acct, &a, 0, &v);
+	feed(acct, &b, 0, &v);
+	e = entry_at(acct, &v, 0);
+	assert_true(ctk_entry_has(&e, CTK_ATTR_COUNTERS_ORIG));
+	assert_int_equal(e.counters[0].packets, 1);
+	assert_int_equal(e.counters[0].bytes, whole.len);
+	ctk_engine_free(acct);
 }
 
 static void test_ipv6_ext_headers(void **state)
@@ -241,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_long_time_jump),
 		cmocka_unit_test(test_gre),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_ipv6_ext_headers),
 	};
 

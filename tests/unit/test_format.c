@@ -119,6 +119,7 @@ static void build_reference_entries(void)
 
 	/* DCCP on this kernel is generic: no ports, no state. */
 	make_entry(&e[0], AF_INET, 33, "10.0.0.1", "10.0.0.6", "10.0.0.6", "10.0.0.1", 0, 0, 0, 0);
+	e[0].orig.no_ports = e[0].reply.no_ports = 1;
 	make_entry(&e[1], AF_INET, 132, "10.0.0.1", "10.0.0.5", "10.0.0.5", "10.0.0.1", 3000, 3868, 3868, 3000);
 	e[1].sctp.state = 4;
 	ctk_entry_set(&e[1], CTK_ATTR_SCTP_STATE);
@@ -403,6 +404,7 @@ static void test_event_save(void **state)
 	e = reference_entries[0];
 	e.orig.sport = e.reply.dport = 5000;
 	e.orig.dport = e.reply.sport = 6000;
+	e.orig.no_ports = e.reply.no_ports = 0;
 	e.dccp.state = 4;
 	e.dccp.role = 1;
 	ctk_entry_set(&e, CTK_ATTR_DCCP_STATE);
