@@ -239,6 +239,9 @@ bool ctk_entry_dst_natted(const struct ctk_entry *e);
 /* ctk_addr_equal - compare the bytes @family uses (4 or 16; other families: equal). */
 bool ctk_addr_equal(uint8_t family, const union ctk_addr *a, const union ctk_addr *b);
 
+/* ctk_icmp_reply_type - the reply type of ICMP(v6) request @type; false if it has none. */
+bool ctk_icmp_reply_type(uint8_t l4num, uint8_t type, uint8_t *reply);
+
 /* ctk_tuple_invert - the tuple a reply would carry (ICMP types mapped). */
 void ctk_tuple_invert(struct ctk_tuple *out, const struct ctk_tuple *in);
 

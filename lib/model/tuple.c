@@ -52,6 +52,16 @@ static const uint8_t icmpv6_inverse[256] = {
 	[140] = 139 + 1,
 };
 
+bool ctk_icmp_reply_type(uint8_t l4num, uint8_t type, uint8_t *reply)
+{
+	const uint8_t *map = l4num == IPPROTO_ICMP ? icmp_inverse : icmpv6_inverse;
+
+	if (!map[type])
+		return false;
+	*reply = map[type] - 1;
+	return true;
+}
+
 static uint8_t invert_icmp_type(uint8_t l4num, uint8_t type)
 {
 	const uint8_t *map = l4num == IPPROTO_ICMP ? icmp_inverse : icmpv6_inverse;

@@ -463,18 +463,26 @@ static int set_role(struct ct_parse *ps, const char *arg)
 	return 0;
 }
 
+/*
+ * As libnetfilter_conntrack does, an ICMP field also sets the reply
+ * tuple's: the same code and id, and the reply type of a request (255
+ * when the type has none). -I with both -s/-d and -r/-q sends them.
+ */
 static void set_icmp(struct ct_parse *ps, enum ct_proto_action a, const char *arg)
 {
 	struct ctk_tuple *o = &ps->cli->tmpl.orig;
+	struct ctk_tuple *r = &ps->cli->tmpl.reply;
 
 	if (a == PA_ICMP_TYPE) {
 		o->icmp_type = (uint8_t)ct_atou32(arg);
+		if (!ctk_icmp_reply_type(ps->proto->num, o->icmp_type, &r->icmp_type))
+			r->icmp_type = 255;
 		ps->tset |= TBIT(T_ICMP_TYPE);
 	} else if (a == PA_ICMP_CODE) {
-		o->icmp_code = (uint8_t)ct_atou32(arg);
+		o->icmp_code = r->icmp_code = (uint8_t)ct_atou32(arg);
 		ps->tset |= TBIT(T_ICMP_CODE);
 	} else {
-		o->icmp_id = (uint16_t)ct_atou32(arg);
+		o->icmp_id = r->icmp_id = (uint16_t)ct_atou32(arg);
 		ps->tset |= TBIT(T_ICMP_ID);
 	}
 	o->l4num = ps->proto->num;
