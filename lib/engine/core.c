@@ -176,6 +176,8 @@ static enum eng_res handle_packet(struct ctk_engine *eng, struct ctk_conn *c,
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		return eng_icmp_packet(eng, c, p, dir);
+	case IPPROTO_SCTP:
+		return eng_sctp_packet(eng, c, p, dir);
 	case IPPROTO_GRE:
 		return eng_gre_packet(eng, c, p, dir);
 	default:

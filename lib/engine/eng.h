@@ -76,6 +76,15 @@ struct eng_tcp {
 	uint8_t retrans;
 };
 
+/* SCTP private state (struct ip_ct_sctp); tags in host order. */
+struct eng_sctp {
+	uint32_t vtag[2];
+	uint8_t state;
+	uint8_t flags;
+	uint8_t last_dir;
+	uint8_t init[2];
+};
+
 /*
  * struct ctk_conn - one connection. Pool slots are addressed by 32-bit
  * index; hnext chains the hash bucket, tprev/tnext the timer-wheel slot.
@@ -101,6 +110,7 @@ struct ctk_conn {
 		struct {
 			uint64_t stream_ts;	/* ns: "still active after two seconds" */
 		} udp;
+		struct eng_sctp sctp;
 	} p;
 };
 
@@ -261,6 +271,8 @@ enum eng_res eng_tcp_packet(struct ctk_engine *eng, struct ctk_conn *c, const st
 enum eng_res eng_udp_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
 			    enum ctk_dir dir);
 enum eng_res eng_icmp_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+			     enum ctk_dir dir);
+enum eng_res eng_sctp_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
 			     enum ctk_dir dir);
 enum eng_res eng_gre_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
 			    enum ctk_dir dir);

@@ -64,6 +64,18 @@ static void fill_tcp(const struct ctk_conn *c, bool full, struct ctk_entry *e)
 	ctk_entry_set(e, CTK_ATTR_TCP_FLAGS_REPLY);
 }
 
+static void fill_sctp(const struct ctk_conn *c, bool full, struct ctk_entry *e)
+{
+	e->sctp.state = c->p.sctp.state;
+	ctk_entry_set(e, CTK_ATTR_SCTP_STATE);
+	if (!full)
+		return;
+	e->sctp.vtag[0] = c->p.sctp.vtag[0];
+	e->sctp.vtag[1] = c->p.sctp.vtag[1];
+	ctk_entry_set(e, CTK_ATTR_SCTP_VTAG_ORIG);
+	ctk_entry_set(e, CTK_ATTR_SCTP_VTAG_REPLY);
+}
+
 /* Remaining seconds as nf_ct_expires() / HZ: rounded down, never negative. */
 static uint32_t remaining(const struct ctk_conn *c, uint64_t now)
 {
@@ -100,6 +112,9 @@ void eng_fill_entry(const struct ctk_engine *eng, const struct ctk_conn *c, uint
 	if (c->orig.l4 == IPPROTO_TCP &&
 	    (ev == CTK_EV_NONE || ev == CTK_EV_DESTROY || (ev_mask & EV_PROTOINFO)))
 		fill_tcp(c, ev != CTK_EV_DESTROY, e);
+	if (c->orig.l4 == IPPROTO_SCTP &&
+	    (ev == CTK_EV_NONE || ev == CTK_EV_DESTROY || (ev_mask & EV_PROTOINFO)))
+		fill_sctp(c, ev != CTK_EV_DESTROY, e);
 	if (eng->cfg.acct && (ev == CTK_EV_NONE || ev == CTK_EV_DESTROY)) {
 		e->counters[0] = c->cnt[0];
 		e->counters[1] = c->cnt[1];

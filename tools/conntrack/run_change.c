@@ -171,27 +171,40 @@ static uint64_t update_selectors(const struct ct_cli *cli)
 	return cli->filter.has & keep;
 }
 
-static void labels_update(const struct ct_cli *cli, const struct ctk_entry *cur,
+/*
+ * Label changes. The kernel computes new = (old & ~mask) ^ labels, so a
+ * request carries the new values of the changed bits only: --label-add
+ * sends the added bits under a mask of the same bits, --label-del sends
+ * zeros under a mask of the deleted bits, and deleting all sends zeros
+ * without a mask. Whether an entry counts as changed follows the
+ * reference's comparison of what it would send with what the entry has.
+ */
+static bool labels_update(const struct ct_cli *cli, const struct ctk_entry *cur,
 			  struct ctk_entry *upd)
 {
-	if (!(cli->opts & (OPT(CT_OPT_ADD_LABEL) | OPT(CT_OPT_DEL_LABEL))))
-		return;
-	for (int i = 0; i < CTK_LABEL_WORDS; i++) {
-		uint32_t old = ctk_entry_has(cur, CTK_ATTR_LABELS) ? cur->labels[i] : 0;
+	bool had = ctk_entry_has(cur, CTK_ATTR_LABELS);
+	bool changed = false;
 
-		if (cli->opts & OPT(CT_OPT_ADD_LABEL)) {
-			upd->labels[i] = old | cli->label_add[i];
-			upd->labels_mask[i] = cli->label_add[i];
-		} else if (cli->label_del_all) {
-			upd->labels[i] = 0;
-			upd->labels_mask[i] = ~0u;
-		} else {
-			upd->labels[i] = old & ~cli->label_del[i];
-			upd->labels_mask[i] = cli->label_del[i];
+	if (cli->opts & OPT(CT_OPT_ADD_LABEL)) {
+		memcpy(upd->labels, cli->label_add, sizeof(upd->labels));
+		ctk_entry_set(upd, CTK_ATTR_LABELS);
+		if (had) {
+			memcpy(upd->labels_mask, cli->label_add, sizeof(upd->labels_mask));
+			ctk_entry_set(upd, CTK_ATTR_LABELS_MASK);
 		}
+		return !had || memcmp(cur->labels, cli->label_add, sizeof(cur->labels)) != 0;
 	}
+	if (!(cli->opts & OPT(CT_OPT_DEL_LABEL)) || !had)
+		return false;
+	memset(upd->labels, 0, sizeof(upd->labels));
 	ctk_entry_set(upd, CTK_ATTR_LABELS);
+	if (cli->label_del_all)
+		return true;
+	memcpy(upd->labels_mask, cli->label_del, sizeof(upd->labels_mask));
 	ctk_entry_set(upd, CTK_ATTR_LABELS_MASK);
+	for (int i = 0; i < CTK_LABEL_WORDS; i++)
+		changed |= (cur->labels[i] & cli->label_del[i]) != 0;
+	return changed;
 }
 
 /* Protocol state given with -U (--state, SCTP vtags, DCCP role) replaces the entry's. */
@@ -258,10 +271,7 @@ static bool build_update(const struct ct_cli *cli, const struct ctk_entry *cur,
 		changed |= !ctk_entry_has(cur, CTK_ATTR_SECMARK) || cur->secmark != t->secmark;
 	}
 	changed |= protoinfo_update(t, cur, upd);
-	labels_update(cli, cur, upd);
-	if (ctk_entry_has(upd, CTK_ATTR_LABELS))
-		changed |= memcmp(upd->labels, cur->labels, sizeof(upd->labels)) != 0 ||
-			   !ctk_entry_has(cur, CTK_ATTR_LABELS);
+	changed |= labels_update(cli, cur, upd);
 	return changed;
 }
 
