@@ -117,6 +117,9 @@ struct ct_cli {
 	bool help_proto;		/* -h -p X: print the protocol's help too */
 	bool debug;			/* --debug: say what the kernel filtered */
 	bool resync;			/* --resync: -E repairs lost events from a dump */
+	const char *filter_file;	/* --filter-file: -L/-D select entries matching any line */
+	struct ctk_filter *any_of;	/* the filters of that file (main() loads them) */
+	size_t n_any_of;
 	unsigned int row;		/* parser-internal: the reference's command row */
 };
 

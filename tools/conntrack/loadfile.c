@@ -100,6 +100,8 @@ struct loader {
 	size_t cap;
 	struct ct_labelctx labelctx;
 	struct ct_error *err;
+	const char *command;	/* filter files: the command each line selects for */
+	unsigned int line;
 };
 
 static struct ct_cli *next_cli(struct loader *ld)
@@ -132,6 +134,8 @@ static int parse_line(struct loader *ld, const char *line)
 	if (!cli)
 		return fail(ld->err, "%s", "OOM");
 	ret = add_argv(&s, "conntrack", 9, ld->err);
+	if (ret == 0 && ld->command)
+		ret = add_argv(&s, ld->command, strlen(ld->command), ld->err);
 	if (ret == 0)
 		ret = split_line(line, &s, ld->err);
 	if (ret == 0)
@@ -163,9 +167,12 @@ static int parse_lines(struct loader *ld, const char *buf, size_t size)
 				break;
 		}
 		line[n] = '\0';
+		ld->line++;
 		if (parse_line(ld, line) < 0)
 			return -1;
 	}
+	if (ld->command)
+		return 0;	/* filter lines: any selection option goes */
 	for (size_t i = 0; i < ld->batch->count; i++)
 		if (!allowed(&ld->batch->cmds[i]))
 			return fail(ld->err, "Cannot use command `%s' with --load-file",
@@ -233,6 +240,53 @@ static char *read_all(FILE *f, size_t *size)
 	}
 	*size = len;
 	return buf;
+}
+
+/*
+ * A filter file (--filter-file): every line holds the selection options of
+ * one filter, parsed as if they followed @command on the command line.
+ * Errors name the line: "FILE:LINE: message".
+ */
+int ct_load_filters(const char *path, const char *command, struct ct_batch *batch,
+		    struct ct_error *err)
+{
+	const char *name = strcmp(path, "-") ? path : "/dev/stdin";
+	struct loader ld = { .batch = batch, .err = err, .command = command };
+	size_t size = 0;
+	char *buf;
+	FILE *f;
+	int ret;
+
+	batch->cmds = NULL;
+	batch->count = 0;
+	err->exit_code = 0;
+	err->warnings[0] = '\0';
+	f = fopen(name, "r");
+	if (!f)
+		return fail(err, "Failed to open file %s for reading", name);
+	buf = read_all(f, &size);
+	fclose(f);
+	if (!buf)
+		return fail(err, "%s", "OOM");
+	ret = parse_lines(&ld, buf, size);
+	free(buf);
+	if (ld.labelctx.map)
+		ctk_labelmap_free(ld.labelctx.map);
+	if (ret < 0) {
+		char where[300];
+		size_t n = (size_t)snprintf(where, sizeof(where), "%.255s:%u: ", name, ld.line);
+		size_t len = strlen(err->msg);
+
+		/* Prefix the location, keeping the message (cut at the end if need be). */
+		if (n + len >= sizeof(err->msg))
+			len = sizeof(err->msg) - n - 1;
+		memmove(err->msg + n, err->msg, len);
+		memcpy(err->msg, where, n);
+		err->msg[n + len] = '\0';
+		ct_batch_free(batch);
+		return -1;
+	}
+	return 0;
 }
 
 int ct_load_file(const char *path, struct ct_batch *batch, struct ct_error *err)

@@ -24,6 +24,14 @@ struct ct_batch {
 int ct_load_file(const char *path, struct ct_batch *batch, struct ct_error *err);
 void ct_batch_free(struct ct_batch *batch);
 
+/*
+ * ct_load_filters - --filter-file: each line of @path ("-" = stdin) holds
+ * selection options, parsed as if they followed @command ("-L", "-D").
+ * Returns 0, or -1 with @err set (exit code 2, message "FILE:LINE: ...").
+ */
+int ct_load_filters(const char *path, const char *command, struct ct_batch *batch,
+		    struct ct_error *err);
+
 /* help.c: ctkit's usage text; @l4proto >= 0 adds that protocol's options. */
 #include <stdio.h>
 void ct_print_help(FILE *f, int l4proto);

@@ -37,6 +37,28 @@ static int run_load_file(const char *path)
 	return rc;
 }
 
+/* --filter-file: the selection of every line, for one dump. */
+static int load_filter_file(struct ct_cli *cli, struct ct_error *err)
+{
+	struct ct_batch batch;
+
+	if (ct_load_filters(cli->filter_file, cli->cmd == CT_CMD_DELETE ? "-D" : "-L", &batch,
+			    err) < 0)
+		return -1;
+	cli->any_of = calloc(batch.count ? batch.count : 1, sizeof(*cli->any_of));
+	if (!cli->any_of) {
+		ct_batch_free(&batch);
+		snprintf(err->msg, sizeof(err->msg), "OOM");
+		err->exit_code = 1;
+		return -1;
+	}
+	for (size_t i = 0; i < batch.count; i++)
+		cli->any_of[i] = batch.cmds[i].filter;
+	cli->n_any_of = batch.count;
+	ct_batch_free(&batch);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ct_cli cli;
@@ -48,7 +70,8 @@ int main(int argc, char **argv)
 		rc = run_load_file(argv[2]);
 	} else {
 		ct_cli_init(&cli);
-		if (ct_parse_args(argc, argv, &cli, &err) < 0) {
+		if (ct_parse_args(argc, argv, &cli, &err) < 0 ||
+		    (cli.filter_file && load_filter_file(&cli, &err) < 0)) {
 			rc = ct_report_error(&err);
 		} else {
 			ct_report_error(&err);	/* warnings */

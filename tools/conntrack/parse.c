@@ -24,7 +24,7 @@
 #include "parse_priv.h"
 
 /* Values of ctkit-only long options (below any protocol offset). */
-enum { CT_LOPT_DEBUG = 0x80, CT_LOPT_RESYNC };
+enum { CT_LOPT_DEBUG = 0x80, CT_LOPT_RESYNC, CT_LOPT_FILTER_FILE };
 
 #define OPTION_OFFSET 256
 
@@ -50,6 +50,7 @@ static const struct option base_opts[] = {
 	{ "orig-zone", 1, NULL, '(' }, { "reply-zone", 1, NULL, ')' },
 	/* ctkit's own options, outside the reference's option letters. */
 	{ "debug", 0, NULL, CT_LOPT_DEBUG }, { "resync", 0, NULL, CT_LOPT_RESYNC },
+	{ "filter-file", 1, NULL, CT_LOPT_FILTER_FILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -150,6 +151,9 @@ void ct_cli_free(struct ct_cli *cli)
 		ctk_labelmap_free(cli->labelmap);
 	cli->labelmap = NULL;
 	cli->labelmap_owned = false;
+	free(cli->any_of);
+	cli->any_of = NULL;
+	cli->n_any_of = 0;
 }
 
 const char *ct_cmd_file_name(const struct ct_cli *cli)
@@ -479,6 +483,9 @@ static int parse_option(struct ct_parse *ps, struct opt_table *t, int c)
 	case CT_LOPT_RESYNC:
 		cli->resync = true;
 		return 0;
+	case CT_LOPT_FILTER_FILE:
+		cli->filter_file = optarg;
+		return 0;
 	case ':':
 		return ct_fail(ps, 2, "option `%s' requires an argument", ps->argv[optind - 1]);
 	case '?':
@@ -637,6 +644,15 @@ int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *er
 
 	err->warnings[0] = '\0';
 	ret = ct_parse_args_shared(argc, argv, cli, err, &lc);
+	/* Many filters in one pass: a selection of -L and -D only. */
+	if (ret == 0 && cli->filter_file &&
+	    ((cli->cmd != CT_CMD_LIST && cli->cmd != CT_CMD_DELETE) ||
+	     cli->table != CT_TABLE_CONNTRACK)) {
+		snprintf(err->msg, sizeof(err->msg), "Illegal option `--filter-file' with this command");
+		err->exit_code = 2;
+		err->try_help = true;
+		ret = -1;
+	}
 	cli->labelmap = lc.map;
 	cli->labelmap_owned = lc.map != NULL;
 	if (cli->fmt.flags & CTK_FMT_F_LABELS)

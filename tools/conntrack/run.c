@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <ctkit/filter.h>
+
 #include "loadfile.h"
 #include "report.h"
 #include "run.h"
@@ -26,6 +28,18 @@ static const char *const summary_text[] = {
 static bool zero_is_success(enum ct_cmd cmd)
 {
 	return cmd == CT_CMD_LIST || cmd == CT_CMD_ADD;
+}
+
+bool ct_selected(const struct ct_cli *cli, const struct ctk_entry *e)
+{
+	if (!ctk_filter_match(&cli->filter, e))
+		return false;
+	if (!cli->filter_file)
+		return true;
+	for (size_t i = 0; i < cli->n_any_of; i++)
+		if (ctk_filter_match(&cli->any_of[i], e))
+			return true;
+	return false;
 }
 
 void ct_print_entry(struct ct_run *run, const struct ctk_entry *e, bool xml_header)

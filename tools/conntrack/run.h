@@ -51,6 +51,12 @@ int ct_run_event(struct ct_run *run);	/* run_event.c */
 int ct_dump_filtered(struct ct_run *run, const struct ctk_dump_opts *base,
 		     const struct ctk_filter *f, ctk_entry_cb cb, void *data);
 
+/*
+ * ct_selected - does @e pass the command's filter and, with
+ * --filter-file, at least one of the file's filters?
+ */
+bool ct_selected(const struct ct_cli *cli, const struct ctk_entry *e);
+
 /* ct_print_entry - write @e in the path's format, opening the XML document if asked. */
 void ct_print_entry(struct ct_run *run, const struct ctk_entry *e, bool xml_header);
 

@@ -90,7 +90,7 @@ static int delete_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	int ret;
 
 	(void)ev;
-	if (!ctk_filter_match(&run->cli->filter, e))
+	if (!ct_selected(run->cli, e))
 		return CTK_CB_OK;
 	index = ctk_nl_batch_delete(d->batch, e->orig.l3num, e);
 	ret = index < 0 ? (int)index : ct_pending_add(&d->pending, index, e, &run->fmt);

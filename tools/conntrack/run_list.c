@@ -13,7 +13,7 @@ static int list_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	struct ct_run *run = data;
 
 	(void)ev;
-	if (!ctk_filter_match(&run->cli->filter, e))
+	if (!ct_selected(run->cli, e))
 		return CTK_CB_OK;
 	ct_print_entry(run, e, true);
 	run->counter++;
