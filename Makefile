@@ -81,10 +81,19 @@ $(BUILD)/bench/%: bench/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-# Fuzz targets: clang + libFuzzer, every library and CLI source linked in.
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(CLI_SRC) $(NFCT_SRC)
+# Fuzz targets: clang + libFuzzer; the library and tools are compiled once
+# with coverage instrumentation and linked into every target.
+FUZZ_CFLAGS := $(BASE_CFLAGS) -Itools/conntrack -Itools/nfct -O1 -g \
+               -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ    := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) $(CLI_SRC) $(NFCT_SRC))
+
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(BASE_CFLAGS) -Itools/conntrack -Itools/nfct -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_ALL)
+	clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
 
 deps:
 	@scripts/deps.sh
