@@ -1,19 +1,31 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""ctkit's conntrack against the reference at 100 k and 1 M entries.
+"""ctkit's conntrack against the reference at 100 k and 1 M entries (issue 4).
 
   bench.py BUILD_DIR   (bench/run.sh calls it as root)
 
-Everything runs in a throwaway network namespace. The table is filled with
-BUILD/bench/fill (batched creates, mixed protocols/families/marks) or, when
-that is missing, with a generated `-R` file loaded by the reference. Each
-command runs RUNS times per tool (interleaved), stdout to /dev/null; the table
-shows medians of the wall time, their ratio (reference / ctkit, >1 = ctkit
-faster) and the peak RSS (getrusage of the child). rawdump is the floor: a
-bare netlink dump that only counts. nf_conntrack_max is global: it is raised
-when needed and always put back.
+Everything runs in a throwaway network namespace, filled with
+BUILD/bench/fill --mix (60 % tcp, 30 % udp, 10 % icmp; 10 % of each IPv6;
+marks 0..9 evenly, so -m 5 selects 10 %). For every command each tool runs
+RUNS times, interleaved, stdout to /dev/null. Destructive commands (-D, -U,
+-F) get a fresh fill before every run, outside the timing. The table shows
+medians of the wall time, ctkit/reference and ctkit/floor (< 1 = ctkit
+faster), and the peak RSS (/usr/bin/time %M) of each tool. The floor is
+BUILD/bench/rawdump: a bare netlink dump that only counts messages.
+
+The reference's -U of many entries fails (ENOBUFS, or EOPNOTSUPP on this
+kernel when no tuple filter is given): its cell then reads
+"failed (N updated)", N counted in the table afterwards. ctkit's -U must
+update every match; that is checked and a mismatch is marked in the table.
+
+nf_conntrack_max is global: it is raised when needed and always put back
+(here and by the trap in bench/run.sh).
+
+Environment: SIZES="100000 1000000", RUNS=3, RUNS_DESTRUCTIVE_1M=3 (runs of
+the destructive commands at >= 1 M entries).
 """
 import ctypes
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -25,13 +37,24 @@ REF = "/usr/sbin/conntrack"
 MAX_PATH = "/proc/sys/net/netfilter/nf_conntrack_max"
 SIZES = [int(s) for s in os.environ.get("SIZES", "100000 1000000").split()]
 RUNS = int(os.environ.get("RUNS", "3"))
-COMMANDS = [("-L", ["-L"]), ("-L -o extended", ["-L", "-o", "extended"]),
-            ("-L -p tcp --dport 80", ["-L", "-p", "tcp", "--dport", "80"]),
-            ("-C", ["-C"]), ("-F (refilled)", ["-F"])]
+RUNS_DESTRUCTIVE_1M = int(os.environ.get("RUNS_DESTRUCTIVE_1M", str(RUNS)))
 
+# (label, argv, destructive)
+COMMANDS = [
+    ("-L", ["-L"], False),
+    ("-L -o extended", ["-L", "-o", "extended"], False),
+    ("-L -p tcp --dport 80", ["-L", "-p", "tcp", "--dport", "80"], False),
+    ("-L -m 5", ["-L", "-m", "5"], False),
+    ("-C", ["-C"], False),
+    ("-D -p udp", ["-D", "-p", "udp"], True),
+    ("-D -m 5", ["-D", "-m", "5"], True),
+    ("-U -p tcp -m 99", ["-U", "-p", "tcp", "-m", "99"], True),
+    ("-F", ["-F"], True),
+]
 
 LIBC = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNET = 0x40000000
+COUNT_RE = re.compile(r"(\d+) flow entries have been (\w+)")
 
 
 def enter_netns(ns):
@@ -44,20 +67,35 @@ def enter_netns(ns):
     return enter
 
 
+class Run:
+    """One timed run: seconds, peak RSS (MiB), exit code, stderr."""
+    def __init__(self, secs, rss, rc, err):
+        self.secs, self.rss, self.rc, self.err = secs, rss, rc, err
+
+    def count(self):
+        """The N of "N flow entries have been ...", or None."""
+        m = COUNT_RE.search(self.err)
+        return int(m.group(1)) if m else None
+
+
 def timed(ns, argv):
-    """(seconds, peak RSS in MiB, exit code) of one run inside ns. The peak
-    RSS comes from /usr/bin/time: a direct child of this python process would
-    inherit python's high-water mark through fork+exec."""
-    rss_file = os.path.join(tempfile.gettempdir(), "ctk-bench-rss-%d" % os.getpid())
-    with open(os.devnull, "w") as null:
+    """One run inside ns. The peak RSS comes from /usr/bin/time: a direct
+    child of this python process would inherit python's high-water mark
+    through fork+exec."""
+    fd, rss_file = tempfile.mkstemp(prefix="ctk-bench-rss-")
+    os.close(fd)
+    with open(os.devnull, "w") as null, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
         p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + argv, stdout=null,
-                           stderr=null, preexec_fn=enter_netns(ns))
+                           stderr=err, preexec_fn=enter_netns(ns))
         dt = time.perf_counter() - t0
+        err.seek(0)
+        text = err.read()
     with open(rss_file) as f:
-        lines = f.read().split()
+        words = f.read().split()
     os.unlink(rss_file)
-    return dt, int(lines[-1]) / 1024.0, p.returncode
+    rss = int(words[-1]) / 1024.0 if words and words[-1].isdigit() else float("nan")
+    return Run(dt, rss, p.returncode, text)
 
 
 class Bench:
@@ -68,7 +106,8 @@ class Bench:
         self.rawdump = os.path.join(build, "bench", "rawdump")
         self.ns = "ctk-bench-%d" % os.getpid()
         self.old_max = None
-        self.tmp = tempfile.mkdtemp(prefix="ctk-bench-")
+        self.rows = []
+        self.notes = []
 
     def __enter__(self):
         subprocess.run(["ip", "netns", "add", self.ns], check=True)
@@ -77,7 +116,6 @@ class Bench:
     def __exit__(self, *exc):
         subprocess.run(["ip", "netns", "del", self.ns], stderr=subprocess.DEVNULL)
         self.restore_max()
-        subprocess.run(["rm", "-rf", self.tmp])
 
     def ensure_max(self, n):
         with open(MAX_PATH) as f:
@@ -99,74 +137,142 @@ class Bench:
             self.old_max = None
 
     def in_ns(self, argv, **kw):
-        return subprocess.run(["ip", "netns", "exec", self.ns] + argv, **kw)
+        return subprocess.run(argv, preexec_fn=enter_netns(self.ns), **kw)
 
-    def fill(self, n):
-        self.in_ns([REF, "-F"], stderr=subprocess.DEVNULL)
-        if os.access(self.fill_bin, os.X_OK):
-            self.in_ns([self.fill_bin, str(n), "--mix", "--timeout", "7200"],
-                       stderr=subprocess.DEVNULL, check=True)
-        else:
-            path = os.path.join(self.tmp, "fill-%d.txt" % n)
-            if not os.path.exists(path):
-                with open(path, "w") as f:
-                    for i in range(n):
-                        proto = "tcp" if i % 10 < 6 else "udp"
-                        state = " --state ESTABLISHED" if proto == "tcp" else ""
-                        f.write("-I -p %s -s 10.%d.%d.%d -d 172.16.0.1 --sport %d --dport %d%s -t 7200 -m %d\n" % (
-                            proto, i >> 16 & 255, i >> 8 & 255, i & 255, 1024 + i % 50000,
-                            80 if i % 5 == 0 else 443, state, i % 10))
-            self.in_ns([REF, "-R", path], check=True)
+    def count(self, args):
+        """How many entries ctkit lists for args (its stderr summary)."""
+        p = self.in_ns([self.ctk, "-L"] + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True)
+        m = COUNT_RE.search(p.stderr)
+        return int(m.group(1)) if m else 0
+
+    def table_size(self):
         got = self.in_ns([REF, "-C"], stdout=subprocess.PIPE, text=True).stdout.strip()
         return int(got or 0)
 
-    def run(self):
-        rows = []
-        for n in SIZES:
-            self.ensure_max(int(n * 1.1) + 1000)
-            t0 = time.perf_counter()
-            have = self.fill(n)
-            print("filled %d entries (%d asked) in %.1f s" % (have, n, time.perf_counter() - t0), file=sys.stderr)
-            if os.access(self.rawdump, os.X_OK):
-                res = [timed(self.ns, [self.rawdump]) for _ in range(RUNS)]
-                rows.append((have, "rawdump (floor)", med(res, 0), None, max(r[1] for r in res), None))
-            for label, args in COMMANDS:
-                ctk_res, ref_res = [], []
-                for _ in range(RUNS):
-                    for prog, out in ((self.ctk, ctk_res), (REF, ref_res)):
-                        if args == ["-F"]:
-                            self.fill(n)
-                        out.append(timed(self.ns, [prog] + args))
-                bad = [r[2] for r in ctk_res + ref_res if r[2] not in (0,)]
-                rows.append((have, label + (" (exit %s)" % bad[0] if bad else ""), med(ctk_res, 0),
-                             med(ref_res, 0), max(r[1] for r in ctk_res), max(r[1] for r in ref_res)))
+    def fill(self, n):
+        self.in_ns([self.ctk, "-F"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if self.table_size():
             self.in_ns([REF, "-F"], stderr=subprocess.DEVNULL)
-        print_table(rows)
+        self.in_ns([self.fill_bin, str(n), "--mix", "--timeout", "7200"],
+                   stderr=subprocess.DEVNULL, check=True)
+        return self.table_size()
+
+    def run_size(self, n):
+        self.ensure_max(int(n * 1.1) + 1000)
+        t0 = time.perf_counter()
+        have = self.fill(n)
+        print("filled %d entries (%d asked) in %.1f s" % (have, n, time.perf_counter() - t0),
+              file=sys.stderr)
+        tcp = self.count(["-p", "tcp"])
+        floor = None
+        if os.access(self.rawdump, os.X_OK):
+            res = [timed(self.ns, [self.rawdump]) for _ in range(RUNS)]
+            floor = med(res)
+            self.rows.append(Row(have, "rawdump (floor)", res, None, floor))
+        for label, args, destructive in COMMANDS:
+            runs = RUNS_DESTRUCTIVE_1M if destructive and n >= 1000000 else RUNS
+            if runs != RUNS:
+                self.notes.append("%s at %d entries: %d runs" % (label, have, runs))
+            t0 = time.perf_counter()
+            ctk_res, ref_res = [], []
+            for _ in range(runs):
+                for prog, out in ((self.ctk, ctk_res), (REF, ref_res)):
+                    if destructive:
+                        self.fill(n)
+                    res = timed(self.ns, [prog] + args)
+                    if args[0] == "-U":
+                        res.updated = self.count(["-p", "tcp", "-m", "99"])
+                    out.append(res)
+            row = Row(have, label, ctk_res, ref_res, floor)
+            if args[0] == "-U":
+                row.check_update(tcp)
+            self.rows.append(row)
+            print("  %-22s %6.1f s" % (label, time.perf_counter() - t0), file=sys.stderr)
+        self.in_ns([self.ctk, "-F"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def run(self):
+        t0 = time.perf_counter()
+        for n in SIZES:
+            self.run_size(n)
+        text = format_table(self.rows, self.notes, time.perf_counter() - t0)
+        print(text, end="")
+        path = os.path.join(self.build, "bench", "results.txt")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        print("(written to %s)" % path, file=sys.stderr)
 
 
-def med(results, i):
-    return statistics.median(r[i] for r in results)
+def med(results):
+    return statistics.median(r.secs for r in results)
 
 
-def print_table(rows):
-    head = ("entries", "command", "ctkit s", "ref s", "ref/ctkit", "ctkit MiB", "ref MiB")
-    fmt = "%-8s  %-28s  %9s  %9s  %9s  %9s  %9s"
-    print(fmt % head)
-    print(fmt % tuple("-" * len(h) for h in head))
-    for n, label, c, r, cm, rm in rows:
-        ratio = "%.2fx" % (r / c) if r is not None and c > 0 else "-"
-        print(fmt % (n, label, "%.3f" % c, "-" if r is None else "%.3f" % r, ratio,
-                     "%.1f" % cm, "-" if rm is None else "%.1f" % rm))
-    print("medians of %d runs; stdout to /dev/null; RSS = peak resident set of the process" % RUNS)
+def max_rss(results):
+    return max(r.rss for r in results)
+
+
+class Row:
+    def __init__(self, n, label, ctk, ref, floor):
+        self.n, self.label, self.ctk, self.ref, self.floor = n, label, ctk, ref, floor
+        self.ctk_note = self.failures(ctk)
+        self.ref_note = self.failures(ref) if ref is not None else None
+        self.ref_failed = False
+
+    @staticmethod
+    def failures(results):
+        bad = sorted({r.rc for r in results if r.rc != 0})
+        return "exit %s" % ",".join(map(str, bad)) if bad else ""
+
+    def check_update(self, tcp):
+        """-U: ctkit must have updated every tcp entry; the reference's
+        failure becomes 'failed (N updated)'."""
+        wrong = [r.updated for r in self.ctk if r.updated != tcp or r.rc != 0]
+        if wrong:
+            self.ctk_note = "WRONG: %d of %d marked" % (wrong[0], tcp)
+        else:
+            self.ctk_note = "ok, %d updated" % tcp
+        failed = [r for r in self.ref if r.rc != 0 or r.updated != tcp]
+        if failed:
+            self.ref_failed = True
+            self.ref_note = "failed (%d updated)" % min(r.updated for r in failed)
+
+    def cells(self):
+        c = med(self.ctk)
+        ref = "-" if self.ref is None else ("failed" if self.ref_failed else "%.3f" % med(self.ref))
+        vs_ref = "-" if self.ref is None or self.ref_failed else "%.2f" % (c / med(self.ref))
+        vs_floor = "-" if not self.floor or self.ref is None else "%.2f" % (c / self.floor)
+        ref_rss = "-" if self.ref is None else "%.1f" % max_rss(self.ref)
+        note = "; ".join(x for x in ("ctkit: " + self.ctk_note if self.ctk_note else "",
+                                      "ref: " + self.ref_note if self.ref_note else "") if x)
+        return (str(self.n), self.label, "%.3f" % c, ref, vs_ref, vs_floor,
+                "%.1f" % max_rss(self.ctk), ref_rss, note)
+
+
+def format_table(rows, notes, total):
+    head = ("entries", "command", "ctkit s", "ref s", "ctk/ref", "ctk/floor", "ctk MiB",
+            "ref MiB", "notes")
+    fmt = "%-8s  %-22s  %8s  %8s  %7s  %9s  %7s  %7s  %s"
+    lines = [fmt % head, fmt % tuple("-" * len(h) for h in head)]
+    lines += [(fmt % r.cells()).rstrip() for r in rows]
+    lines.append("medians of %d runs per tool (interleaved), wall time, stdout to /dev/null;"
+                 % RUNS)
+    lines.append("-D/-U/-F: fresh fill before every run (not timed); ctk/ref and ctk/floor < 1 = "
+                 "ctkit faster; MiB = peak RSS (max over runs)")
+    lines += ["note: " + n for n in notes]
+    lines.append("total bench time %.0f s" % total)
+    return "\n".join(lines) + "\n"
 
 
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: bench.py BUILD_DIR")
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
+    signal.signal(signal.SIGHUP, lambda *a: sys.exit(129))
     with Bench(os.path.abspath(sys.argv[1])) as b:
-        if not os.access(b.ctk, os.X_OK):
-            sys.exit("bench: %s missing; run make first" % b.ctk)
+        for prog in (b.ctk, b.fill_bin):
+            if not os.access(prog, os.X_OK):
+                sys.exit("bench: %s missing; run make first" % prog)
         try:
             b.run()
         except KeyboardInterrupt:

@@ -167,6 +167,16 @@ enum ctk_ct_state ctk_engine_packet(struct ctk_engine *eng, const uint8_t *l3, s
 				    uint64_t now_ns, struct ctk_verdict *v);
 
 /*
+ * ctk_frame_l3 - where the IP header starts in a captured frame of pcap
+ * link type @linktype (LINKTYPE_*: 1 Ethernet with 802.1Q/802.1ad tags,
+ * 113 Linux SLL, 276 Linux SLL2, 101/12/14/228/229 raw IP, 0/108 BSD
+ * loopback). Returns 0 with *@l3_off set, -ENOENT for a frame without
+ * IPv4/IPv6 (not for conntrack), -EINVAL when cut short, -EPROTONOSUPPORT
+ * for other link types.
+ */
+int ctk_frame_l3(uint32_t linktype, const uint8_t *frame, size_t len, size_t *l3_off);
+
+/*
  * ctk_engine_expire - destroy every entry whose timeout ran out at or
  * before @now_ns (one DESTROY event each).
  * Returns how many. Cheap when nothing is due (a timer wheel, no table

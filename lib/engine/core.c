@@ -308,17 +308,13 @@ static bool reassemble(struct ctk_engine *eng, struct eng_pkt *p, struct ctk_ver
 	return true;
 }
 
-enum ctk_ct_state ctk_engine_packet(struct ctk_engine *eng, const uint8_t *l3, size_t len,
-				    uint64_t now_ns, struct ctk_verdict *v)
+static enum ctk_ct_state packet_path(struct ctk_engine *eng, const uint8_t *l3, size_t len,
+				     uint64_t now_ns, struct ctk_verdict *v)
 {
 	struct eng_pkt p = { .now = now_ns };
 	struct eng_tuple t;
 	enum ctk_dir dir = CTK_DIR_ORIG;
 
-	memset(v, 0, sizeof(*v));
-	eng->v = v;
-	eng->ev_mask = 0;
-	eng_flush_deferred(eng);
 	if (!eng_parse_ip(eng, l3, len, &p)) {
 		v->l3num = p.l3num;
 		return p.tracked ? count_invalid(eng, v) : finish(v, CTK_CT_INVALID);
@@ -348,6 +344,20 @@ enum ctk_ct_state ctk_engine_packet(struct ctk_engine *eng, const uint8_t *l3, s
 		return count_invalid(eng, v);
 	}
 	return track(eng, &p, &t, v);
+}
+
+enum ctk_ct_state ctk_engine_packet(struct ctk_engine *eng, const uint8_t *l3, size_t len,
+				    uint64_t now_ns, struct ctk_verdict *v)
+{
+	enum ctk_ct_state st;
+
+	memset(v, 0, sizeof(*v));
+	eng->v = v;
+	eng->ev_mask = 0;
+	eng_flush_deferred(eng);
+	st = packet_path(eng, l3, len, now_ns, v);
+	eng->v = NULL;	/* reasons belong to this packet only */
+	return st;
 }
 
 struct ctk_conn *ctk_engine_lookup(struct ctk_engine *eng, const struct ctk_tuple *ct,

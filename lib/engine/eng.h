@@ -88,23 +88,29 @@ struct eng_sctp {
 /*
  * struct ctk_conn - one connection. Pool slots are addressed by 32-bit
  * index; hnext chains the hash bucket, tprev/tnext the timer-wheel slot.
+ * The first cache line holds what every packet reads (chain link, tuple,
+ * deadline, status); the second the timer links and counters; the rest
+ * the protocol state.
  */
 struct ctk_conn {
+	/* line 0: lookup and refresh */
 	uint32_t hnext;
-	uint32_t tprev;
-	uint32_t tnext;
-	uint32_t tslot;		/* absolute wheel slot (low 32 bits), if linked */
-	uint64_t expires;	/* ns */
-	uint64_t start;		/* ns, creation */
-	uint32_t status;	/* IPS_* */
-	uint32_t id;
-	uint32_t self;		/* own pool index */
 	uint8_t reply_type;	/* ICMP: the inverted type */
 	uint8_t in_use;
 	uint8_t linked;		/* in hash and wheel (confirmed) */
 	uint8_t pad;
 	struct eng_tuple orig;
+	uint64_t expires;	/* ns */
+	uint32_t status;	/* IPS_* */
+	uint32_t id;
+	/* line 1: timers and counters */
+	uint32_t tprev;
+	uint32_t tnext;
+	uint32_t tslot;		/* absolute wheel slot (low 32 bits), if linked */
+	uint32_t self;		/* own pool index */
+	uint64_t start;		/* ns, creation */
 	struct ctk_counters cnt[2];
+	/* lines 2-3: protocol state */
 	union {
 		struct eng_tcp tcp;
 		struct {
@@ -112,7 +118,7 @@ struct ctk_conn {
 		} udp;
 		struct eng_sctp sctp;
 	} p;
-};
+} __attribute__((aligned(64)));
 
 /* A packet parsed enough to be tracked. @len is the IP datagram length (skb->len). */
 struct eng_pkt {

@@ -558,16 +558,130 @@ static uint64_t choose_timeout(const struct ctk_engine *eng, const struct eng_tc
 	return t[new_state];
 }
 
+/* One packet's way through the table. */
+struct tcp_step {
+	enum ctk_dir dir;
+	enum tcp_index index;
+	uint8_t old_state;
+	uint8_t new_state;
+};
+
+/* What to do after the cases the table cannot express. */
+enum step_next { NEXT_WINDOW, NEXT_SKIP_WINDOW, NEXT_ACCEPT, NEXT_INVALID, NEXT_REPEAT };
+
+static enum step_next special_cases(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+				    const struct tcp_view *th, struct tcp_step *s)
+{
+	struct eng_tcp *st = &c->p.tcp;
+	enum ctk_dir dir = s->dir;
+
+	switch (s->new_state) {
+	case TCP_S_SYN_SENT:
+		if (s->old_state < TCP_S_TIME_WAIT)
+			return NEXT_WINDOW;
+		/* RFC 1122: a SYN may reopen from TIME_WAIT. Also when the
+		 * client aborted and starts over: kill, look up again. */
+		if (((st->seen[dir].flags | st->seen[!dir].flags) & IP_CT_TCP_FLAG_CLOSE_INIT) ||
+		    (st->last_dir == dir && st->last_index == I_RST)) {
+			eng_kill(eng, c, p->now);
+			return NEXT_REPEAT;
+		}
+		/* fall through */
+	case TCP_S_IGNORE:
+		if (s->index == I_SYNACK && resync_from_ignored_syn(st, dir, th)) {
+			s->old_state = TCP_S_SYN_SENT;
+			s->new_state = TCP_S_SYN_RECV;
+			return NEXT_WINDOW;
+		}
+		note_ignored(st, dir, s->index, s->old_state, th);
+		eng_invalid(eng, ENG_ACCEPT, "packet (index %d) in dir %d ignored, state %s",
+			    s->index, dir, state_names[s->old_state]);
+		return NEXT_ACCEPT;
+	case TCP_S_MAX:
+		eng_invalid(eng, ENG_INVALID, "packet (index %d) in dir %d invalid, state %s",
+			    s->index, dir, state_names[s->old_state]);
+		return NEXT_INVALID;
+	case TCP_S_TIME_WAIT:
+		/* An RFC 5961 challenge ACK must not pass for the last ACK. */
+		if (s->old_state == TCP_S_LAST_ACK && s->index == I_ACK && st->last_dir != dir &&
+		    st->last_index == I_SYN && (st->last_flags & TCP_EXP_CHALLENGE_ACK)) {
+			st->last_flags &= ~TCP_EXP_CHALLENGE_ACK;
+			eng_invalid(eng, ENG_ACCEPT, "challenge-ack ignored");
+			return NEXT_ACCEPT;
+		}
+		return NEXT_WINDOW;
+	case TCP_S_SYN_SENT2:
+		st->last_flags |= TCP_SIMULTANEOUS_OPEN;	/* beyond the table */
+		return NEXT_WINDOW;
+	case TCP_S_SYN_RECV:
+		if (dir == CTK_DIR_REPLY && s->index == I_ACK && (st->last_flags & TCP_SIMULTANEOUS_OPEN))
+			s->new_state = TCP_S_ESTABLISHED;
+		return NEXT_WINDOW;
+	case TCP_S_CLOSE:
+		if (s->index != I_RST)
+			return NEXT_WINDOW;
+		switch (check_rst(eng, c, dir, th, s->old_state, &s->new_state)) {
+		case RST_INVALID:
+			return NEXT_INVALID;
+		case RST_SKIP_WINDOW:
+			return NEXT_SKIP_WINDOW;
+		case RST_CHECK_WINDOW:
+			break;
+		}
+		return NEXT_WINDOW;
+	default:
+		return NEXT_WINDOW;
+	}
+}
+
+/* An in-window packet: new state, timeout, ASSURED, or the end of it all. */
+static enum eng_res commit(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+			   const struct tcp_view *th, const struct tcp_step *s, bool *kill)
+{
+	struct eng_tcp *st = &c->p.tcp;
+	uint64_t timeout;
+
+	st->last_index = s->index;
+	st->last_dir = s->dir;
+	st->state = s->new_state;
+	if (s->old_state != s->new_state && s->new_state == TCP_S_FIN_WAIT)
+		st->seen[s->dir].flags |= IP_CT_TCP_FLAG_CLOSE_INIT;
+	timeout = choose_timeout(eng, st, s->new_state, s->index);
+	if (s->new_state != s->old_state)
+		eng->ev_mask |= EV_PROTOINFO;
+
+	if (!(c->status & IPS_SEEN_REPLY)) {
+		/* Only a RST came back: no connection; forget it at once. */
+		if (th->flags & TH_RST) {
+			eng_acct(c, p, s->dir);
+			*kill = true;
+			return ENG_ACCEPT;
+		}
+		/* A retransmitted SYN does not extend the entry's life, so
+		 * port reuse cannot keep it forever. */
+		if (s->index == I_SYN && s->old_state == TCP_S_SYN_SENT)
+			return ENG_ACCEPT;
+		/* Picked up mid-stream, no reply yet: no 5-day timeout. */
+		if (s->new_state == TCP_S_ESTABLISHED && timeout > eng->tcp_timeouts[TCP_S_UNACK])
+			timeout = eng->tcp_timeouts[TCP_S_UNACK];
+	} else if (!(c->status & IPS_ASSURED) &&
+		   (s->old_state == TCP_S_SYN_RECV || s->old_state == TCP_S_ESTABLISHED) &&
+		   s->new_state == TCP_S_ESTABLISHED) {
+		c->status |= IPS_ASSURED;
+		eng->ev_mask |= EV_ASSURED;
+	}
+	eng_refresh_acct(eng, c, p, s->dir, timeout);
+	return ENG_ACCEPT;
+}
+
+/* nf_conntrack_tcp_packet(). */
 enum eng_res eng_tcp_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
 			    enum ctk_dir dir, bool *kill)
 {
 	const uint8_t *h = p->l3 + p->l4off;
 	uint32_t tcplen = p->len - p->l4off;
-	struct eng_tcp *st = &c->p.tcp;
-	uint8_t old_state, new_state;
-	enum tcp_index index;
 	struct tcp_view th;
-	uint64_t timeout;
+	struct tcp_step s;
 
 	if (tcplen < 20)
 		return eng_invalid(eng, ENG_INVALID, "(truncated tcp header)");
@@ -577,108 +691,32 @@ enum eng_res eng_tcp_packet(struct ctk_engine *eng, struct ctk_conn *c, const st
 	if (!c->linked && !tcp_new(eng, c, &th))
 		return ENG_INVALID;
 
-	old_state = st->state;
-	index = packet_index(th.flags);
-	new_state = transitions[dir][index][old_state];
-
-	switch (new_state) {
-	case TCP_S_SYN_SENT:
-		if (old_state < TCP_S_TIME_WAIT)
-			break;
-		/* RFC 1122: a SYN may reopen from TIME_WAIT. Also when the
-		 * client aborted and starts over: kill, look up again. */
-		if (((st->seen[dir].flags | st->seen[!dir].flags) & IP_CT_TCP_FLAG_CLOSE_INIT) ||
-		    (st->last_dir == dir && st->last_index == I_RST)) {
-			eng_kill(eng, c, p->now);
-			return ENG_REPEAT;
-		}
-		/* fall through */
-	case TCP_S_IGNORE:
-		if (index == I_SYNACK && resync_from_ignored_syn(st, dir, &th)) {
-			old_state = TCP_S_SYN_SENT;
-			new_state = TCP_S_SYN_RECV;
-			break;
-		}
-		note_ignored(st, dir, index, old_state, &th);
-		eng_invalid(eng, ENG_ACCEPT, "packet (index %d) in dir %d ignored, state %s",
-			    index, dir, state_names[old_state]);
+	s.dir = dir;
+	s.index = packet_index(th.flags);
+	s.old_state = c->p.tcp.state;
+	s.new_state = transitions[dir][s.index][s.old_state];
+	switch (special_cases(eng, c, p, &th, &s)) {
+	case NEXT_ACCEPT:
 		return ENG_ACCEPT;
-	case TCP_S_MAX:
-		return eng_invalid(eng, ENG_INVALID, "packet (index %d) in dir %d invalid, state %s",
-				   index, dir, state_names[old_state]);
-	case TCP_S_TIME_WAIT:
-		/* An RFC 5961 challenge ACK must not pass for the last ACK. */
-		if (old_state == TCP_S_LAST_ACK && index == I_ACK && st->last_dir != dir &&
-		    st->last_index == I_SYN && (st->last_flags & TCP_EXP_CHALLENGE_ACK)) {
-			st->last_flags &= ~TCP_EXP_CHALLENGE_ACK;
-			eng_invalid(eng, ENG_ACCEPT, "challenge-ack ignored");
-			return ENG_ACCEPT;
-		}
-		break;
-	case TCP_S_SYN_SENT2:
-		st->last_flags |= TCP_SIMULTANEOUS_OPEN;	/* beyond the table */
-		break;
-	case TCP_S_SYN_RECV:
-		if (dir == CTK_DIR_REPLY && index == I_ACK && (st->last_flags & TCP_SIMULTANEOUS_OPEN))
-			new_state = TCP_S_ESTABLISHED;
-		break;
-	case TCP_S_CLOSE:
-		if (index != I_RST)
-			break;
-		switch (check_rst(eng, c, dir, &th, old_state, &new_state)) {
-		case RST_INVALID:
-			return ENG_INVALID;
-		case RST_SKIP_WINDOW:
-			goto in_window;
-		case RST_CHECK_WINDOW:
-			break;
-		}
-		break;
-	default:
+	case NEXT_INVALID:
+		return ENG_INVALID;
+	case NEXT_REPEAT:
+		return ENG_REPEAT;
+	case NEXT_SKIP_WINDOW:
+		return commit(eng, c, p, &th, &s, kill);
+	case NEXT_WINDOW:
 		break;
 	}
-
-	switch (in_window(eng, st, dir, index, &th)) {
+	switch (in_window(eng, &c->p.tcp, dir, s.index, &th)) {
 	case A_IGNORE:
 		return ENG_ACCEPT;
 	case A_INVALID:
-		handle_invalid(eng, c, dir, index, p->now);
+		handle_invalid(eng, c, dir, s.index, p->now);
 		return ENG_INVALID;
 	case A_ACCEPT:
 		break;
 	}
-in_window:
-	st->last_index = index;
-	st->last_dir = dir;
-	st->state = new_state;
-	if (old_state != new_state && new_state == TCP_S_FIN_WAIT)
-		st->seen[dir].flags |= IP_CT_TCP_FLAG_CLOSE_INIT;
-	timeout = choose_timeout(eng, st, new_state, index);
-	if (new_state != old_state)
-		eng->ev_mask |= EV_PROTOINFO;
-
-	if (!(c->status & IPS_SEEN_REPLY)) {
-		/* Only a RST came back: no connection; forget it at once. */
-		if (th.flags & TH_RST) {
-			eng_acct(c, p, dir);
-			*kill = true;
-			return ENG_ACCEPT;
-		}
-		/* A retransmitted SYN does not extend the entry's life, so
-		 * port reuse cannot keep it forever. */
-		if (index == I_SYN && old_state == TCP_S_SYN_SENT)
-			return ENG_ACCEPT;
-		/* Picked up mid-stream, no reply yet: no 5-day timeout. */
-		if (new_state == TCP_S_ESTABLISHED && timeout > eng->tcp_timeouts[TCP_S_UNACK])
-			timeout = eng->tcp_timeouts[TCP_S_UNACK];
-	} else if (!(c->status & IPS_ASSURED) &&
-		   (old_state == TCP_S_SYN_RECV || old_state == TCP_S_ESTABLISHED) &&
-		   new_state == TCP_S_ESTABLISHED) {
-		c->status |= IPS_ASSURED;
-		eng->ev_mask |= EV_ASSURED;
-	}
-	eng_refresh_acct(eng, c, p, dir, timeout);
-	return ENG_ACCEPT;
+	return commit(eng, c, p, &th, &s, kill);
 }
 
 bool eng_tcp_can_early_drop(const struct ctk_conn *c)

@@ -274,6 +274,34 @@ static void test_fragments(void **state)
 	ctk_engine_free(acct);
 }
 
+static void test_link_layers(void **state)
+{
+	uint8_t eth[64] = { 0 }, sll2[32] = { 0 }, sll[32] = { 0 }, lo[8] = { 2, 0, 0, 0 };
+	size_t off = 99;
+
+	(void)state;
+	/* Ethernet, two VLAN tags (802.1ad outside, 802.1Q inside), IPv6. */
+	put16(eth + 12, 0x88a8);
+	put16(eth + 16, 0x8100);
+	put16(eth + 20, 0x86dd);
+	assert_int_equal(ctk_frame_l3(1, eth, sizeof(eth), &off), 0);
+	assert_int_equal(off, 22);
+	put16(eth + 12, 0x0806);	/* ARP */
+	assert_int_equal(ctk_frame_l3(1, eth, sizeof(eth), &off), -ENOENT);
+	assert_int_equal(ctk_frame_l3(1, eth, 13, &off), -EINVAL);
+	put16(sll + 14, 0x0800);
+	assert_int_equal(ctk_frame_l3(113, sll, sizeof(sll), &off), 0);
+	assert_int_equal(off, 16);
+	put16(sll2, 0x0800);
+	assert_int_equal(ctk_frame_l3(276, sll2, sizeof(sll2), &off), 0);
+	assert_int_equal(off, 20);
+	assert_int_equal(ctk_frame_l3(101, eth, 20, &off), 0);
+	assert_int_equal(off, 0);
+	assert_int_equal(ctk_frame_l3(0, lo, sizeof(lo), &off), 0);
+	assert_int_equal(off, 4);
+	assert_int_equal(ctk_frame_l3(147, eth, sizeof(eth), &off), -EPROTONOSUPPORT);
+}
+
 static void test_ipv6_ext_headers(void **state)
 {
 	struct ctk_engine *eng = ctk_engine_new(NULL);
@@ -312,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_gre),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_fragments),
+		cmocka_unit_test(test_link_layers),
 		cmocka_unit_test(test_ipv6_ext_headers),
 	};
 

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include <ctkit/format.h>
 #include "test_engine_pkt.h"
 
 #define CLI "192.0.2.1"
@@ -334,6 +335,27 @@ static void test_window_scaling(void **state)
 	assert_string_equal(f->v.reason, "");
 }
 
+/* An engine entry prints exactly like a kernel dump line (conntrack -L). */
+static void test_formats_like_kernel(void **state)
+{
+	struct fx *f = *state;
+	struct ctk_fmt fmt = { .kind = CTK_FMT_DEFAULT };
+	struct ctk_entry e;
+	char line[512];
+
+	handshake(f);
+	e = entry_at(f->eng, &f->v, 1);
+	ctk_format_entry(line, sizeof(line), &e, CTK_EV_NONE, &fmt);
+	assert_string_equal(line, "tcp      6 431999 ESTABLISHED src=192.0.2.1 dst=198.51.100.2 sport=40000 "
+			    "dport=80 src=198.51.100.2 dst=192.0.2.1 sport=80 dport=40000 [ASSURED] "
+			    "mark=0 use=1");
+	f->ev.n = 0;
+	assert_int_equal(c2s(f, 2, 1001, 5001, F_FIN | F_ACK, 0), CTK_CT_ESTABLISHED);
+	ctk_format_entry(line, sizeof(line), &f->ev.last, CTK_EV_UPDATE, &fmt);
+	assert_string_equal(line, " [UPDATE] tcp      6 120 FIN_WAIT src=192.0.2.1 dst=198.51.100.2 "
+			    "sport=40000 dport=80 src=198.51.100.2 dst=192.0.2.1 sport=80 dport=40000 [ASSURED]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +371,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_loose_pickup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_time_wait_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_scaling, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_formats_like_kernel, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -284,22 +284,26 @@ static int print_updated_cb(const struct ctk_entry *e, enum ctk_event ev, void *
 	return CTK_CB_OK;
 }
 
+struct update_ctx {
+	struct ct_run *run;
+	struct ctk_filter sel;	/* the selectors of -U (update_selectors) */
+};
+
 static int update_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
-	struct ct_run *run = data;
-	struct ctk_filter sel = run->cli->filter;
+	struct update_ctx *u = data;
+	struct ct_run *run = u->run;
 	struct ctk_entry upd;
 	int ret;
 
 	(void)ev;
-	sel.has = update_selectors(run->cli);
-	if (!ctk_filter_match(&sel, e))
+	if (!ctk_filter_match(&u->sel, e))
 		return CTK_CB_OK;
 	if (!build_update(run->cli, e, &upd))
 		return CTK_CB_OK;
 	ret = ctk_nl_create(run->modifier, e->orig.l3num, &upd, 0);
 	if (ret == -ENOENT)
-		return CTK_CB_OK;
+		return CTK_CB_OK;	/* vanished in the meantime */
 	if (ret < 0)
 		fprintf(stderr, "Operation failed: %s\n", ct_err2str(-ret, CT_CMD_UPDATE));
 	ret = ctk_nl_get(run->modifier, e->orig.l3num, &upd, print_updated_cb, run);
@@ -316,14 +320,16 @@ static int update_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 int ct_run_update(struct ct_run *run)
 {
 	struct ctk_dump_opts o = { .family = run->cli->family };
+	struct update_ctx u = { .run = run, .sel = run->cli->filter };
 	int ret;
 
 	run->fmt.flags &= ~(CTK_FMT_F_KTIMESTAMP | CTK_FMT_F_TIMESTAMP);
 	run->fmt.save_as = CTK_EV_NEW;
+	u.sel.has = update_selectors(run->cli);
 	ret = open_modifier(run);
 	if (ret < 0)
 		return ret;
-	ret = ctk_nl_dump(run->nl, &o, update_cb, run);
+	ret = ct_dump_filtered(run, &o, &u.sel, update_cb, &u);
 	if (ret == -ECANCELED && run->error)
 		ret = run->error;
 	return ret;
