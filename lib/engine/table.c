@@ -98,6 +98,10 @@ static struct ctk_conn *take_slot(struct ctk_engine *eng)
 	struct ctk_conn *c;
 	uint32_t idx;
 
+	/* Entries killed during this packet (early drop, reaping) may be
+	 * reused at once by a full pool: nothing refers to them any more. */
+	if (eng->free_head == ENG_NIL && eng->high == eng->capacity)
+		eng_flush_deferred(eng);
 	if (eng->free_head != ENG_NIL) {
 		idx = eng->free_head;
 		c = eng_conn(eng, idx);
