@@ -30,7 +30,7 @@ OPT_CFLAGS  := -O1 -g $(SAN_FLAGS)
 SAN_LDFLAGS := $(SAN_FLAGS)
 endif
 CFLAGS_ALL  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(CFLAGS)
-LDLIBS_ALL  := -lmnl $(LDLIBS)
+LDLIBS_ALL  := -lmnl -lpcap $(LDLIBS)
 
 LIB_SRC     := $(sort $(wildcard lib/*/*.c))
 CLI_SRC     := $(sort $(filter-out tools/conntrack/main.c,$(wildcard tools/conntrack/*.c)))

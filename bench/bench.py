@@ -6,8 +6,8 @@
 Everything runs in a throwaway network namespace, filled with
 BUILD/bench/fill --mix (60 % tcp, 30 % udp, 10 % icmp; 10 % of each IPv6;
 marks 0..9 evenly, so -m 5 selects 10 %). For every command each tool runs
-RUNS times, interleaved, stdout to /dev/null. Destructive commands (-D, -U,
--F) get a fresh fill before every run, outside the timing. The table shows
+RUNS times, interleaved, stdout to /dev/null. Destructive commands (-D, -F)
+get a fresh fill before every run, outside the timing. The table shows
 medians of the wall time, ctkit/reference and ctkit/floor (< 1 = ctkit
 faster), and the peak RSS (/usr/bin/time %M) of each tool. The floor is
 BUILD/bench/rawdump: a bare netlink dump that only counts messages.
@@ -20,8 +20,9 @@ update every match; that is checked and a mismatch is marked in the table.
 nf_conntrack_max is global: it is raised when needed and always put back
 (here and by the trap in bench/run.sh).
 
-Environment: SIZES="100000 1000000", RUNS=3, RUNS_DESTRUCTIVE_1M=3 (runs of
-the destructive commands at >= 1 M entries).
+Environment: SIZES="100000 1000000", RUNS=3, RUNS_DESTRUCTIVE_1M=1 (runs of
+-D and -F at >= 1 M entries: the reference's -D alone takes ~1 min a run
+there, and every run needs a refill; -U needs none, see Bench.update).
 """
 import ctypes
 import os
@@ -37,7 +38,8 @@ REF = "/usr/sbin/conntrack"
 MAX_PATH = "/proc/sys/net/netfilter/nf_conntrack_max"
 SIZES = [int(s) for s in os.environ.get("SIZES", "100000 1000000").split()]
 RUNS = int(os.environ.get("RUNS", "3"))
-RUNS_DESTRUCTIVE_1M = int(os.environ.get("RUNS_DESTRUCTIVE_1M", str(RUNS)))
+# the reference's -D of 1 M entries alone takes about a minute per run here
+RUNS_DESTRUCTIVE_1M = int(os.environ.get("RUNS_DESTRUCTIVE_1M", "1"))
 
 # (label, argv, destructive)
 COMMANDS = [
@@ -158,32 +160,47 @@ class Bench:
                    stderr=subprocess.DEVNULL, check=True)
         return self.table_size()
 
+    def update(self, prog, args, mark):
+        """-U needs no refill: each run sets a mark no entry has yet (99,
+        98, ...), the same work every time, and afterwards the entries with
+        that mark are exactly the ones it updated."""
+        argv = [prog] + args[:-1] + [str(mark)]
+        res = timed(self.ns, argv)
+        res.updated = self.count(["-p", "tcp", "-m", str(mark)])
+        return res
+
     def run_size(self, n):
         self.ensure_max(int(n * 1.1) + 1000)
         t0 = time.perf_counter()
         have = self.fill(n)
         print("filled %d entries (%d asked) in %.1f s" % (have, n, time.perf_counter() - t0),
               file=sys.stderr)
-        tcp = self.count(["-p", "tcp"])
+        tcp = None
         floor = None
         if os.access(self.rawdump, os.X_OK):
             res = [timed(self.ns, [self.rawdump]) for _ in range(RUNS)]
             floor = med(res)
             self.rows.append(Row(have, "rawdump (floor)", res, None, floor))
         for label, args, destructive in COMMANDS:
-            runs = RUNS_DESTRUCTIVE_1M if destructive and n >= 1000000 else RUNS
+            refills = destructive and args[0] != "-U"
+            runs = RUNS_DESTRUCTIVE_1M if refills and n >= 1000000 else RUNS
             if runs != RUNS:
                 self.notes.append("%s at %d entries: %d runs" % (label, have, runs))
             t0 = time.perf_counter()
             ctk_res, ref_res = [], []
+            if args[0] == "-U":
+                self.fill(n)        # after the -D runs: the whole table again
+                tcp = self.count(["-p", "tcp"])
+            mark = 99
             for _ in range(runs):
                 for prog, out in ((self.ctk, ctk_res), (REF, ref_res)):
+                    if args[0] == "-U":
+                        out.append(self.update(prog, args, mark))
+                        mark -= 1
+                        continue
                     if destructive:
                         self.fill(n)
-                    res = timed(self.ns, [prog] + args)
-                    if args[0] == "-U":
-                        res.updated = self.count(["-p", "tcp", "-m", "99"])
-                    out.append(res)
+                    out.append(timed(self.ns, [prog] + args))
             row = Row(have, label, ctk_res, ref_res, floor)
             if args[0] == "-U":
                 row.check_update(tcp)
@@ -235,7 +252,9 @@ class Row:
         failed = [r for r in self.ref if r.rc != 0 or r.updated != tcp]
         if failed:
             self.ref_failed = True
-            self.ref_note = "failed (%d updated)" % min(r.updated for r in failed)
+            why = re.search(r"Operation failed: (.*)", failed[0].err)
+            self.ref_note = "failed (%d updated%s)" % (min(r.updated for r in failed),
+                                                       ": " + why.group(1) if why else "")
 
     def cells(self):
         c = med(self.ctk)
@@ -257,7 +276,7 @@ def format_table(rows, notes, total):
     lines += [(fmt % r.cells()).rstrip() for r in rows]
     lines.append("medians of %d runs per tool (interleaved), wall time, stdout to /dev/null;"
                  % RUNS)
-    lines.append("-D/-U/-F: fresh fill before every run (not timed); ctk/ref and ctk/floor < 1 = "
+    lines.append("-D/-F: fresh fill before every run (not timed); -U: a new mark every run; ctk/ref and ctk/floor < 1 = "
                  "ctkit faster; MiB = peak RSS (max over runs)")
     lines += ["note: " + n for n in notes]
     lines.append("total bench time %.0f s" % total)

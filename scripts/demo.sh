@@ -11,11 +11,32 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TRAFFIC=$HERE/../tests/integration/traffic.py
 PY=/usr/bin/python3
 
-if [ "$(id -u)" != 0 ]; then
-	echo "demo: needs root (it creates network namespaces); try: sudo make demo" >&2
-	exit 1
-fi
+SAMPLE=$(cd "$HERE/.." && pwd)/tests/data/sample.pcap
 [ -x "${CT%% *}" ] || { echo "demo: $CT is not executable; run make first" >&2; exit 1; }
+
+# The bundled capture (scripts/make-sample-pcap.sh) replayed through ctkit's
+# userspace engine: no namespace, no root.
+pshow() {
+	what=$1; shift
+	printf '\n\033[1m== %s\033[0m\n$ conntrack %s\n' "$what" "$*"
+	# shellcheck disable=SC2086
+	env TZ=UTC $CT "$@" || :
+}
+pcap_demo() {
+	printf '\nReplaying tests/data/sample.pcap (real traffic between two namespaces) through the userspace engine:\n'
+	pshow "The table as of the last packet of the capture" --pcap "$SAMPLE" -L
+	pshow "One verdict per packet: ct state, direction, the entry, the reason when invalid" \
+		--pcap "$SAMPLE" --packets -p tcp
+	pshow "The same as JSON, one object per packet" --pcap "$SAMPLE" --packets -o json -p udp
+	pshow "Events in trace time (packet times), with the invalid packet" \
+		--pcap "$SAMPLE" -E -o timestamp -p tcp
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "demo: not root: only the capture replay (sudo make demo adds live namespaces)" >&2
+	pcap_demo
+	exit 0
+fi
 
 R=ctk-demo-$$-r C=ctk-demo-$$-c S=ctk-demo-$$-s
 PIDS=""
@@ -84,5 +105,6 @@ show "XML, one <flow> per line" -L -p icmp -o xml
 show "JSON (ctkit only)" -L -p tcp --dport 21 -o json
 show "The expectation the ftp helper created from the 227 reply" -L expect
 show "How many entries the table holds" -C
+pcap_demo
 echo
 echo "demo: done; namespaces removed."

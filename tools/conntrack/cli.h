@@ -82,6 +82,9 @@ enum {
 	CT_EVENT_ALL = 7,
 };
 
+/* Most --sysctl options on one command line. */
+#define CT_SYSCTL_MAX 64
+
 struct ct_cli {
 	enum ct_cmd cmd;
 	enum ct_table table;
@@ -120,6 +123,11 @@ struct ct_cli {
 	const char *filter_file;	/* --filter-file: -L/-D select entries matching any line */
 	struct ctk_filter *any_of;	/* the filters of that file (main() loads them) */
 	size_t n_any_of;
+	/* --pcap: the command runs on the userspace engine fed with a capture (run_pcap.c). */
+	const char *pcap_file;		/* --pcap FILE ('-': stdin) */
+	bool pcap_packets;		/* --packets: one verdict per packet (alone or with -L) */
+	const char *sysctl[CT_SYSCTL_MAX];	/* --sysctl NAME=VALUE: engine knobs, checked by run_pcap.c */
+	unsigned int n_sysctl;
 	unsigned int row;		/* parser-internal: the reference's command row */
 };
 

@@ -24,7 +24,10 @@
 #include "parse_priv.h"
 
 /* Values of ctkit-only long options (below any protocol offset). */
-enum { CT_LOPT_DEBUG = 0x80, CT_LOPT_RESYNC, CT_LOPT_FILTER_FILE };
+enum {
+	CT_LOPT_DEBUG = 0x80, CT_LOPT_RESYNC, CT_LOPT_FILTER_FILE,
+	CT_LOPT_PCAP, CT_LOPT_PACKETS, CT_LOPT_SYSCTL,
+};
 
 #define OPTION_OFFSET 256
 
@@ -51,6 +54,8 @@ static const struct option base_opts[] = {
 	/* ctkit's own options, outside the reference's option letters. */
 	{ "debug", 0, NULL, CT_LOPT_DEBUG }, { "resync", 0, NULL, CT_LOPT_RESYNC },
 	{ "filter-file", 1, NULL, CT_LOPT_FILTER_FILE },
+	{ "pcap", 1, NULL, CT_LOPT_PCAP }, { "packets", 0, NULL, CT_LOPT_PACKETS },
+	{ "sysctl", 1, NULL, CT_LOPT_SYSCTL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -486,6 +491,17 @@ static int parse_option(struct ct_parse *ps, struct opt_table *t, int c)
 	case CT_LOPT_FILTER_FILE:
 		cli->filter_file = optarg;
 		return 0;
+	case CT_LOPT_PCAP:
+		cli->pcap_file = optarg;
+		return 0;
+	case CT_LOPT_PACKETS:
+		cli->pcap_packets = true;
+		return 0;
+	case CT_LOPT_SYSCTL:
+		if (cli->n_sysctl >= CT_SYSCTL_MAX)
+			return ct_fail(ps, 2, "too many `--sysctl' options (at most %d)", CT_SYSCTL_MAX);
+		cli->sysctl[cli->n_sysctl++] = optarg;
+		return 0;
 	case ':':
 		return ct_fail(ps, 2, "option `%s' requires an argument", ps->argv[optind - 1]);
 	case '?':
@@ -630,11 +646,41 @@ int ct_parse_args_shared(int argc, char **argv, struct ct_cli *cli, struct ct_er
 	err->try_help = false;
 	err->msg[0] = '\0';
 	ret = parse_loop(&ps);
+	/* --packets alone is a listing of verdicts: it takes -L's options. */
+	if (ret == 0 && cli->pcap_packets && ps.row == CT_ROW_NONE)
+		ps.row = CT_ROW_LIST;
 	if (ret == 0)
 		ret = final_checks(&ps);
 	if (ret == 0)
 		fill_cli(&ps);
 	return ret;
+}
+
+static int pcap_option_error(struct ct_error *err, const char *msg)
+{
+	snprintf(err->msg, sizeof(err->msg), "%s", msg);
+	err->exit_code = 2;
+	err->try_help = true;
+	return -1;
+}
+
+/* --pcap runs -L, -G, -C, -S, -E (conntrack table) or --packets on a capture. */
+static int check_pcap_options(const struct ct_cli *cli, struct ct_error *err)
+{
+	if (!cli->pcap_file) {
+		if (cli->pcap_packets)
+			return pcap_option_error(err, "Illegal option `--packets' without `--pcap'");
+		if (cli->n_sysctl)
+			return pcap_option_error(err, "Illegal option `--sysctl' without `--pcap'");
+		return 0;
+	}
+	if (cli->table != CT_TABLE_CONNTRACK ||
+	    (cli->cmd != CT_CMD_LIST && cli->cmd != CT_CMD_GET && cli->cmd != CT_CMD_COUNT &&
+	     cli->cmd != CT_CMD_STATS && cli->cmd != CT_CMD_EVENT))
+		return pcap_option_error(err, "Illegal option `--pcap' with this command");
+	if (cli->pcap_packets && cli->cmd != CT_CMD_LIST)
+		return pcap_option_error(err, "Illegal option `--packets' with this command");
+	return 0;
 }
 
 int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *err)
@@ -653,6 +699,8 @@ int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *er
 		err->try_help = true;
 		ret = -1;
 	}
+	if (ret == 0)
+		ret = check_pcap_options(cli, err);
 	cli->labelmap = lc.map;
 	cli->labelmap_owned = lc.map != NULL;
 	if (cli->fmt.flags & CTK_FMT_F_LABELS)

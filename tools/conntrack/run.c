@@ -13,6 +13,7 @@
 #include "report.h"
 #include "run.h"
 #include "run_expect.h"
+#include "run_pcap.h"
 
 /* The summary each command prints, as the reference's exit_msg[]. */
 static const char *const summary_text[] = {
@@ -126,6 +127,9 @@ int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch)
 	struct ctk_labelmap *json_labels = NULL;
 	int rc;
 
+	/* A capture replayed through the userspace engine instead of the kernel. */
+	if (cli->pcap_file)
+		return ct_run_pcap(cli, out);
 	run.fmt.now = time(NULL);
 	run.fmt.labels = cli->labelmap;
 	if (run.fmt.kind == CTK_FMT_JSON && !run.fmt.labels) {
