@@ -242,6 +242,27 @@ static char *read_all(FILE *f, size_t *size)
 	return buf;
 }
 
+/* The whole of @path ("-" = stdin) in a heap buffer; *@name is what errors call it. */
+static int slurp(const char *path, const char **name, char **buf, size_t *size,
+		 struct ct_error *err)
+{
+	FILE *f;
+
+	*name = strcmp(path, "-") ? path : "/dev/stdin";
+	f = fopen(*name, "r");
+	if (!f)
+		return fail(err, "Failed to open file %s for reading", *name);
+	*buf = read_all(f, size);
+	fclose(f);
+	if (!*buf) {
+		snprintf(err->msg, sizeof(err->msg), "OOM");
+		err->exit_code = 1;
+		err->try_help = false;
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * A filter file (--filter-file): every line holds the selection options of
  * one filter, parsed as if they followed @command on the command line.
@@ -250,24 +271,18 @@ static char *read_all(FILE *f, size_t *size)
 int ct_load_filters(const char *path, const char *command, struct ct_batch *batch,
 		    struct ct_error *err)
 {
-	const char *name = strcmp(path, "-") ? path : "/dev/stdin";
 	struct loader ld = { .batch = batch, .err = err, .command = command };
+	const char *name;
 	size_t size = 0;
 	char *buf;
-	FILE *f;
 	int ret;
 
 	batch->cmds = NULL;
 	batch->count = 0;
 	err->exit_code = 0;
 	err->warnings[0] = '\0';
-	f = fopen(name, "r");
-	if (!f)
-		return fail(err, "Failed to open file %s for reading", name);
-	buf = read_all(f, &size);
-	fclose(f);
-	if (!buf)
-		return fail(err, "%s", "OOM");
+	if (slurp(path, &name, &buf, &size, err) < 0)
+		return -1;
 	ret = parse_lines(&ld, buf, size);
 	free(buf);
 	if (ld.labelctx.map)
@@ -291,26 +306,16 @@ int ct_load_filters(const char *path, const char *command, struct ct_batch *batc
 
 int ct_load_file(const char *path, struct ct_batch *batch, struct ct_error *err)
 {
-	const char *name = strcmp(path, "-") ? path : "/dev/stdin";
+	const char *name;
 	size_t size = 0;
-	FILE *f;
 	char *buf;
 	int ret;
 
 	batch->cmds = NULL;
 	batch->count = 0;
 	err->warnings[0] = '\0';
-	f = fopen(name, "r");
-	if (!f)
-		return fail(err, "Failed to open file %s for reading", name);
-	buf = read_all(f, &size);
-	fclose(f);
-	if (!buf) {
-		snprintf(err->msg, sizeof(err->msg), "OOM");
-		err->exit_code = 1;
-		err->try_help = false;
+	if (slurp(path, &name, &buf, &size, err) < 0)
 		return -1;
-	}
 	ret = ct_load_buffer(buf, size, batch, err);
 	free(buf);
 	return ret;

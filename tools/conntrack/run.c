@@ -52,9 +52,7 @@ void ct_print_entry(struct ct_run *run, const struct ctk_entry *e, bool xml_head
 	ctk_out_entry(run->out, e, CTK_EV_NONE, &run->fmt);
 }
 
-typedef int (*runner_fn)(struct ct_run *run);
-
-static const runner_fn runners[] = {
+static const ct_runner_fn runners[] = {
 	[CT_CMD_LIST] = ct_run_list,
 	[CT_CMD_GET] = ct_run_get,
 	[CT_CMD_CREATE] = ct_run_create,
@@ -73,14 +71,10 @@ static int run_version(void)
 	return CT_EXIT_OK;
 }
 
-static int run_kernel_command(struct ct_run *run)
+int ct_run_session(struct ct_run *run, ct_runner_fn fn, ct_err2str_fn err2str)
 {
-	const struct ct_cli *cli = run->cli;
-	runner_fn fn = NULL;
 	int ret;
 
-	if ((size_t)cli->cmd < sizeof(runners) / sizeof(runners[0]))
-		fn = runners[cli->cmd];
 	if (!fn) {
 		ct_say("Operation failed: %s", strerror(EOPNOTSUPP));
 		return CT_EXIT_OTHER;
@@ -94,14 +88,26 @@ static int run_kernel_command(struct ct_run *run)
 	if (run->modifier)
 		ctk_nl_close(run->modifier);
 	ctk_nl_close(run->nl);
+	run->modifier = NULL;
+	run->nl = NULL;
 	if (ret == CT_ERR_REPORTED)
 		return CT_EXIT_OTHER;
 	if (ret < 0) {
 		ctk_out_flush(run->out);
-		ct_say("Operation failed: %s", ct_err2str(-ret, cli->cmd));
+		ct_say("Operation failed: %s", err2str(-ret, run->cli->cmd));
 		return CT_EXIT_OTHER;
 	}
 	return CT_EXIT_OK;
+}
+
+static int run_kernel_command(struct ct_run *run)
+{
+	enum ct_cmd cmd = run->cli->cmd;
+	ct_runner_fn fn = NULL;
+
+	if ((size_t)cmd < sizeof(runners) / sizeof(runners[0]))
+		fn = runners[cmd];
+	return ct_run_session(run, fn, ct_err2str);
 }
 
 static int print_summary(const struct ct_run *run)

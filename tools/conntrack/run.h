@@ -30,6 +30,20 @@ struct ct_run {
  */
 int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch);
 
+typedef int (*ct_runner_fn)(struct ct_run *run);
+typedef const char *(*ct_err2str_fn)(int err, enum ct_cmd cmd);
+
+/*
+ * ct_run_session - open a session, run @fn (NULL: not supported), close,
+ * and report a failure as "Operation failed: <@err2str text>". Returns
+ * the exit code.
+ */
+int ct_run_session(struct ct_run *run, ct_runner_fn fn, ct_err2str_fn err2str);
+
+/* Lines shared by the conntrack and expect tables: "-C" counts and "-S" CPU lines. */
+void ct_print_count(struct ct_run *run, uint32_t count);
+int ct_print_cpu_stats(const struct ctk_cpu_stats *s, void *data);	/* ctk_stats_cb, data = run */
+
 /* A runner that already printed its own message returns this. */
 #define CT_ERR_REPORTED (-4095)
 

@@ -121,33 +121,17 @@ static int exp_flush(struct ct_run *run)
 
 static int exp_count(struct ct_run *run)
 {
-	char line[32];
 	uint32_t count;
 	int ret = ctk_nl_exp_count(run->nl, run->cli->family, &count);
 
-	if (ret < 0)
-		return ret;
-	snprintf(line, sizeof(line), "%d\n", (int)count);
-	ctk_out_puts(run->out, line);
-	return 0;
-}
-
-static int stats_cb(const struct ctk_cpu_stats *s, void *data)
-{
-	struct ct_run *run = data;
-	char line[512];
-	size_t n = ctk_format_cpu_stats(line, sizeof(line) - 1, s, &run->fmt);
-
-	if (n >= sizeof(line) - 1)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
-	ctk_out_write(run->out, line, n);
-	return CTK_CB_OK;
+	if (ret == 0)
+		ct_print_count(run, count);
+	return ret;
 }
 
 static int exp_stats(struct ct_run *run)
 {
-	return ctk_nl_exp_stats_cpu(run->nl, stats_cb, run);
+	return ctk_nl_exp_stats_cpu(run->nl, ct_print_cpu_stats, run);
 }
 
 /*
@@ -166,9 +150,7 @@ static const char *exp_err2str(int err, enum ct_cmd cmd)
 	return strerror(err);
 }
 
-typedef int (*exp_runner)(struct ct_run *run);
-
-static const exp_runner runners[] = {
+static const ct_runner_fn runners[] = {
 	[CT_CMD_LIST] = exp_list,
 	[CT_CMD_GET] = exp_get,
 	[CT_CMD_CREATE] = exp_create,
@@ -202,27 +184,14 @@ static int summary(const struct ct_run *run)
 int ct_run_expect(struct ct_run *run)
 {
 	enum ct_cmd cmd = run->cli->cmd;
-	exp_runner fn = NULL;
-	int ret;
+	ct_runner_fn fn = NULL;
+	int rc;
 
 	if ((size_t)cmd < sizeof(runners) / sizeof(runners[0]))
 		fn = runners[cmd];
-	if (!fn) {
-		ct_say("Operation failed: %s", strerror(EOPNOTSUPP));
-		return CT_EXIT_OTHER;
-	}
-	run->nl = ctk_nl_open();
-	if (!run->nl) {
-		ct_say("Can't open handler");
-		return CT_EXIT_OTHER;
-	}
-	ret = fn(run);
-	ctk_nl_close(run->nl);
-	run->nl = NULL;
+	rc = ct_run_session(run, fn, exp_err2str);
+	if (rc != CT_EXIT_OK)
+		return rc;
 	ctk_out_flush(run->out);
-	if (ret < 0) {
-		ct_say("Operation failed: %s", exp_err2str(-ret, cmd));
-		return CT_EXIT_OTHER;
-	}
 	return summary(run);
 }

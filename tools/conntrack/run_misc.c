@@ -24,7 +24,6 @@ int ct_run_flush(struct ct_run *run)
 static int count_from_proc(struct ct_run *run)
 {
 	FILE *f = fopen(COUNT_PROC, "r");
-	char line[32];
 	int count;
 
 	if (!f) {
@@ -37,24 +36,29 @@ static int count_from_proc(struct ct_run *run)
 		return CT_ERR_REPORTED;
 	}
 	fclose(f);
-	snprintf(line, sizeof(line), "%d\n", count);
-	ctk_out_puts(run->out, line);
+	ct_print_count(run, (uint32_t)count);
 	return 0;
+}
+
+void ct_print_count(struct ct_run *run, uint32_t count)
+{
+	char line[32];
+
+	snprintf(line, sizeof(line), "%d\n", (int)count);
+	ctk_out_puts(run->out, line);
 }
 
 int ct_run_count(struct ct_run *run)
 {
-	char line[32];
 	uint32_t count;
 
 	if (ctk_nl_count(run->nl, &count) < 0)
 		return count_from_proc(run);
-	snprintf(line, sizeof(line), "%d\n", (int)count);
-	ctk_out_puts(run->out, line);
+	ct_print_count(run, count);
 	return 0;
 }
 
-static int stats_cb(const struct ctk_cpu_stats *s, void *data)
+int ct_print_cpu_stats(const struct ctk_cpu_stats *s, void *data)
 {
 	struct ct_run *run = data;
 	char line[1024];
@@ -102,7 +106,7 @@ static int stats_from_proc(struct ct_run *run)
 
 int ct_run_stats(struct ct_run *run)
 {
-	if (ctk_nl_stats_cpu(run->nl, stats_cb, run) >= 0)
+	if (ctk_nl_stats_cpu(run->nl, ct_print_cpu_stats, run) >= 0)
 		return 0;
 	if (stats_from_proc(run) < 0) {
 		ct_say("Can't open /proc interface");

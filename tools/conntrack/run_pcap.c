@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * conntrack --pcap FILE: replay a capture through the userspace engine
+ * and run the command against it (see run_pcap.h, docs/pcap.md).
+ *
+ * The engine's clock is the capture's: -L lists the table as of the last
+ * packet (timeouts relative to it), -E prints events when the trace made
+ * them (DESTROY on expiry included, since expiry runs before each
+ * packet), and -o timestamp prints packet times. Outputs reuse the
+ * kernel path's formatters and filters, so a replayed table reads like
+ * a kernel dump. Two lines are ctkit's own: [INVALID] in -E and the
+ * per-packet verdicts of --packets.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <ctkit/engine.h>
+#include <ctkit/filter.h>
+
+#include "pcap_source.h"
+#include "report.h"
+#include "run.h"
+#include "run_pcap.h"
+
+/* -E walks gaps between packets in these steps, up to this long. */
+#define EXPIRY_STEP_NS 1000000000ull
+#define EXPIRY_WALK_MAX_NS (7ull * 86400 * EXPIRY_STEP_NS)
+
+struct replay {
+	const struct ct_cli *cli;
+	struct ctk_out *out;
+	struct ctk_fmt fmt;
+	struct ctk_engine *eng;
+	struct ct_pcap *src;
+	uint64_t now;			/* engine clock: the latest packet time */
+	uint64_t packet;		/* number of the packet being tracked, 0 during expiry */
+	unsigned int counter;		/* entries, events or verdicts shown */
+	bool xml_open;
+	bool live;			/* stdin: flush after each packet's lines */
+	struct ctk_entry scratch;	/* -G, and tuples of packets without an entry */
+	char line[16384];
+};
+
+/* ---- small output helpers ---------------------------------------------------------- */
+
+static void put_fmt(struct replay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put_fmt(struct replay *r, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		ctk_out_write(r->out, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* Packet times as seconds with microseconds, as tcpdump and -o timestamp print them. */
+static void put_time(struct replay *r, const char *pre, uint64_t ns, const char *post)
+{
+	put_fmt(r, "%s%llu.%06llu%s", pre, (unsigned long long)(ns / 1000000000ull),
+		(unsigned long long)(ns % 1000000000ull / 1000), post);
+}
+
+/* A JSON string: reasons are the kernel's ASCII texts, but escape anyway. */
+static void put_json_string(struct replay *r, const char *s)
+{
+	ctk_out_puts(r->out, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == '"' || c == '\\')
+			put_fmt(r, "\\u%04x", c);
+		else
+			ctk_out_write(r->out, s, 1);
+	}
+	ctk_out_puts(r->out, "\"");
+}
+
+/* Format @e into r->line; returns its length (cut at the buffer's end). */
+static size_t format_entry(struct replay *r, const struct ctk_entry *e, enum ctk_event ev)
+{
+	size_t n = ctk_format_entry(r->line, sizeof(r->line), e, ev, &r->fmt);
+
+	return n < sizeof(r->line) ? n : sizeof(r->line) - 1;
+}
+
+/*
+ * A JSON object with members spliced in: @head goes after the opening
+ * brace, the packet time before the closing one.
+ */
+static void put_json_spliced(struct replay *r, size_t len, bool with_time)
+{
+	const char *obj = r->line;
+
+	if (len < 2 || obj[0] != '{' || obj[len - 1] != '}') {
+		ctk_out_write(r->out, obj, len);
+		return;
+	}
+	if (len > 2) {
+		ctk_out_puts(r->out, ",");
+		ctk_out_write(r->out, obj + 1, len - 2);
+	}
+	if (with_time)
+		put_time(r, ",\"time\":", r->now, "");
+	ctk_out_puts(r->out, "}");
+}
+
+static bool selected(const struct replay *r, const struct ctk_entry *e)
+{
+	const struct ct_cli *cli = r->cli;
+
+	if (cli->family != AF_UNSPEC && e->orig.l3num != cli->family)
+		return false;
+	return ct_selected(cli, e);
+}
+
+static void open_xml(struct replay *r)
+{
+	if (r->fmt.kind == CTK_FMT_XML && !r->xml_open) {
+		ctk_out_puts(r->out, CTK_XML_HEADER);
+		r->xml_open = true;
+	}
+}
+
+/* An entry holding only the tuple of a packet the engine kept no entry for. */
+static const struct ctk_entry *packet_entry(struct replay *r, const uint8_t *l3, size_t len)
+{
+	ctk_entry_clear(&r->scratch);
+	if (ct_packet_tuple(l3, len, &r->scratch.orig))
+		ctk_entry_set(&r->scratch, CTK_ATTR_ORIG);
+	return &r->scratch;
+}
+
+/* ---- -E: events and [INVALID] lines, in trace time ------------------------------- */
+
+static unsigned int event_bit(enum ctk_event ev)
+{
+	return ev == CTK_EV_NEW ? CT_EVENT_NEW
+	       : ev == CTK_EV_UPDATE ? CT_EVENT_UPDATE
+	       : ev == CTK_EV_DESTROY ? CT_EVENT_DESTROY : 0;
+}
+
+static int on_event(const struct ctk_entry *e, enum ctk_event ev, void *data)
+{
+	struct replay *r = data;
+	size_t len;
+
+	if (!(r->cli->event_mask & event_bit(ev)) || !selected(r, e))
+		return CTK_CB_OK;
+	open_xml(r);
+	if (r->cli->output_timestamp && r->fmt.kind == CTK_FMT_DEFAULT)
+		put_time(r, "[", r->now, "]\t");
+	len = format_entry(r, e, ev);
+	if (r->fmt.kind == CTK_FMT_JSON) {
+		ctk_out_puts(r->out, "{");
+		if (r->packet)
+			put_fmt(r, "\"packet\":%llu", (unsigned long long)r->packet);
+		else
+			ctk_out_puts(r->out, "\"expired\":true");
+		put_json_spliced(r, len, true);
+	} else {
+		ctk_out_write(r->out, r->line, len);
+	}
+	ctk_out_puts(r->out, "\n");
+	r->counter++;
+	return CTK_CB_OK;
+}
+
+/*
+ * "[INVALID] packet=N <the packet's tuple> reason="..."": the tag fits
+ * the event tag column; text and JSON only (XML and save describe
+ * entries, and an invalid packet has none). Shown unless -e was given.
+ */
+static void print_invalid(struct replay *r, const struct ctk_verdict *v, const uint8_t *l3,
+			  size_t len)
+{
+	const struct ctk_entry *e = packet_entry(r, l3, len);
+	size_t n;
+
+	if (!selected(r, e))
+		return;
+	if (r->fmt.kind == CTK_FMT_JSON) {
+		n = format_entry(r, e, CTK_EV_NONE);
+		put_fmt(r, "{\"event\":\"invalid\",\"packet\":%llu,\"reason\":",
+			(unsigned long long)r->packet);
+		put_json_string(r, v->reason);
+		put_json_spliced(r, n, true);
+	} else if (r->fmt.kind == CTK_FMT_DEFAULT) {
+		if (r->cli->output_timestamp)
+			put_time(r, "[", r->now, "]\t");
+		n = format_entry(r, e, CTK_EV_NONE);
+		put_fmt(r, "[INVALID] packet=%llu ", (unsigned long long)r->packet);
+		ctk_out_write(r->out, r->line, n);
+		if (n && r->line[n - 1] != ' ')
+			ctk_out_puts(r->out, " ");
+		put_fmt(r, "reason=\"%s\"", v->reason);
+	} else {
+		return;
+	}
+	ctk_out_puts(r->out, "\n");
+}
+
+/* ---- --packets: one verdict per packet ----------------------------------------- */
+
+static const char *dir_name(const struct ctk_verdict *v)
+{
+	if (!v->conn)
+		return NULL;
+	return v->dir == CTK_DIR_REPLY ? "reply" : "original";
+}
+
+static const struct ctk_entry *verdict_entry(struct replay *r, const struct ctk_verdict *v,
+					     const uint8_t *l3, size_t len)
+{
+	if (!v->conn)
+		return packet_entry(r, l3, len);
+	/* Only the orig tuple is shown: the entry's identity, not its state. */
+	ctk_engine_conn_entry(r->eng, v->conn, r->now, &r->scratch);
+	r->scratch.present = 0;
+	ctk_entry_set(&r->scratch, CTK_ATTR_ORIG);
+	return &r->scratch;
+}
+
+static void packets_json(struct replay *r, const struct ctk_verdict *v, const struct ctk_entry *e)
+{
+	const char *dir = dir_name(v);
+	size_t n = format_entry(r, e, CTK_EV_NONE);
+
+	put_fmt(r, "{\"packet\":%llu", (unsigned long long)r->packet);
+	put_time(r, ",\"time\":", r->now, "");
+	put_fmt(r, ",\"state\":\"%s\",\"direction\":", ctk_ct_state_name(v->state));
+	if (dir)
+		put_fmt(r, "\"%s\"", dir);
+	else
+		ctk_out_puts(r->out, "null");
+	ctk_out_puts(r->out, ",\"reason\":");
+	if (v->reason[0])
+		put_json_string(r, v->reason);
+	else
+		ctk_out_puts(r->out, "null");
+	if (v->held)
+		ctk_out_puts(r->out, ",\"held\":true");
+	if (v->killed)
+		ctk_out_puts(r->out, ",\"killed\":true");
+	if (v->dropped)
+		ctk_out_puts(r->out, ",\"dropped\":true");
+	put_json_spliced(r, n, false);
+}
+
+static void packets_text(struct replay *r, const struct ctk_verdict *v, const struct ctk_entry *e)
+{
+	const char *dir = dir_name(v);
+	size_t n = format_entry(r, e, CTK_EV_NONE);
+
+	put_fmt(r, "%llu ", (unsigned long long)r->packet);
+	put_time(r, "", r->now, " ");
+	put_fmt(r, "%-11s %-8s ", ctk_ct_state_name(v->state), dir ? dir : "-");
+	ctk_out_write(r->out, r->line, n);
+	if (v->reason[0]) {
+		if (n && r->line[n - 1] != ' ')
+			ctk_out_puts(r->out, " ");
+		put_fmt(r, "reason=\"%s\"", v->reason);
+	}
+	if (v->killed)
+		ctk_out_puts(r->out, " [KILLED]");
+	if (v->dropped)
+		ctk_out_puts(r->out, " [DROPPED]");
+}
+
+static void print_verdict(struct replay *r, const struct ctk_verdict *v, const uint8_t *l3,
+			  size_t len)
+{
+	const struct ctk_entry *e = verdict_entry(r, v, l3, len);
+
+	if (!selected(r, e))
+		return;
+	if (r->fmt.kind == CTK_FMT_JSON)
+		packets_json(r, v, e);
+	else
+		packets_text(r, v, e);
+	ctk_out_puts(r->out, "\n");
+	r->counter++;
+}
+
+/* ---- the replay loop ------------------------------------------------------------- */
+
+static void expire_at(struct replay *r, uint64_t now)
+{
+	r->now = now;
+	r->fmt.now = (int64_t)(now / 1000000000ull);
+	r->packet = 0;
+	ctk_engine_expire(r->eng, now);
+}
+
+/*
+ * Move the engine's clock to a packet's time. It never goes back
+ * (captures merged from several interfaces can). For -E, a gap is
+ * walked a second at a time so that a DESTROY is printed within a second
+ * of its deadline, not at the next packet; very long gaps are jumped.
+ */
+static void advance_clock(struct replay *r, uint64_t ts)
+{
+	if (ts < r->now)
+		ts = r->now;
+	if (r->cli->cmd == CT_CMD_EVENT && r->now && ts - r->now <= EXPIRY_WALK_MAX_NS)
+		for (uint64_t t = r->now + EXPIRY_STEP_NS; t < ts; t += EXPIRY_STEP_NS)
+			expire_at(r, t);
+	expire_at(r, ts);
+}
+
+static void track_frame(struct replay *r, const struct ct_pcap_frame *f)
+{
+	const struct ct_cli *cli = r->cli;
+	struct ctk_verdict v;
+	size_t off, len;
+
+	if (ctk_frame_l3(ct_pcap_linktype(r->src), f->data, f->caplen, &off) != 0)
+		return;		/* not IP (ARP, LLDP...) or a cut link header: conntrack never sees it */
+	advance_clock(r, f->ts_ns);
+	r->packet = f->num;
+	len = f->caplen - off;
+	ctk_engine_packet(r->eng, f->data + off, len, r->now, &v);
+	if (cli->pcap_packets)
+		print_verdict(r, &v, f->data + off, len);
+	else if (cli->cmd == CT_CMD_EVENT && v.state == CTK_CT_INVALID && !v.held &&
+		 !(cli->opts & (1u << CT_OPT_EVENT_MASK)))
+		print_invalid(r, &v, f->data + off, len);
+	if (r->live)
+		ctk_out_flush(r->out);
+}
+
+static int replay(struct replay *r)
+{
+	struct ct_pcap_frame f;
+	char err[CT_PCAP_ERR_MAX];
+	int ret;
+
+	while ((ret = ct_pcap_next(r->src, &f, err)) == 1)
+		track_frame(r, &f);
+	if (ret < 0) {
+		ctk_out_flush(r->out);
+		ct_say("%s", err);
+		return CT_ERR_REPORTED;
+	}
+	/* Entries due at the last packet are gone from -L, -C and -E alike. */
+	expire_at(r, r->now);
+	return 0;
+}
+
+/* ---- the commands, once the capture is replayed -------------------------------------- */
+
+static int list_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
+{
+	struct replay *r = data;
+
+	(void)ev;
+	if (!selected(r, e))
+		return CTK_CB_OK;
+	open_xml(r);
+	ctk_out_entry(r->out, e, CTK_EV_NONE, &r->fmt);
+	r->counter++;
+	return CTK_CB_OK;
+}
+
+static int run_list(struct replay *r)
+{
+	r->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
+	ctk_engine_foreach(r->eng, r->now, list_cb, r);
+	if (r->xml_open)
+		ctk_out_puts(r->out, CTK_XML_FOOTER);
+	ctk_out_flush(r->out);
+	ct_say("%u flow entries have been shown.", r->counter);
+	return CT_EXIT_OK;
+}
+
+static int run_get(struct replay *r)
+{
+	const struct ctk_entry *t = &r->cli->tmpl;
+	const struct ctk_tuple *key = ctk_entry_has(t, CTK_ATTR_ORIG) ? &t->orig : &t->reply;
+	struct ctk_conn *conn = ctk_engine_lookup(r->eng, key, r->now, NULL);
+
+	if (!conn) {
+		ct_say("Operation failed: %s", ct_err2str(ENOENT, CT_CMD_GET));
+		return CT_EXIT_OTHER;
+	}
+	r->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
+	ctk_engine_conn_entry(r->eng, conn, r->now, &r->scratch);
+	open_xml(r);
+	ctk_out_entry(r->out, &r->scratch, CTK_EV_NONE, &r->fmt);
+	ctk_out_flush(r->out);
+	ct_say("1 flow entries have been shown.");
+	return CT_EXIT_OK;
+}
+
+static int run_stats(struct replay *r)
+{
+	struct ctk_cpu_stats s;
+	size_t n;
+
+	ctk_engine_stats(r->eng, &s);
+	n = ctk_format_cpu_stats(r->line, sizeof(r->line) - 1, &s, &r->fmt);
+	if (n >= sizeof(r->line) - 1)
+		n = sizeof(r->line) - 2;
+	r->line[n++] = '\n';
+	ctk_out_write(r->out, r->line, n);
+	return CT_EXIT_OK;
+}
+
+static int finish(struct replay *r)
+{
+	switch (r->cli->cmd) {
+	case CT_CMD_COUNT:
+		put_fmt(r, "%u\n", ctk_engine_count(r->eng));
+		return CT_EXIT_OK;
+	case CT_CMD_STATS:
+		return run_stats(r);
+	case CT_CMD_GET:
+		return run_get(r);
+	case CT_CMD_EVENT:
+		if (r->xml_open)
+			ctk_out_puts(r->out, CTK_XML_FOOTER);
+		ctk_out_flush(r->out);
+		ct_say("%u flow events have been shown.", r->counter);
+		return CT_EXIT_OK;
+	default:
+		if (r->cli->pcap_packets) {
+			ctk_out_flush(r->out);
+			ct_say("%u packets have been shown.", r->counter);
+			return CT_EXIT_OK;
+		}
+		return run_list(r);
+	}
+}
+
+/* ---- setup -------------------------------------------------------------------------- */
+
+/* --sysctl NAME=VALUE, each checked by the engine's own table of knobs. */
+static int apply_sysctls(const struct ct_cli *cli, struct ctk_engine_config *cfg)
+{
+	for (unsigned int i = 0; i < cli->n_sysctl; i++) {
+		const char *arg = cli->sysctl[i];
+		const char *eq = strchr(arg, '=');
+		char name[128];
+		int ret;
+
+		if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(name)) {
+			ct_say("--sysctl `%s': expected NAME=VALUE", arg);
+			return -1;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+		ret = ctk_engine_config_set(cfg, name, eq + 1);
+		if (ret == -ENOENT) {
+			ct_say("--sysctl `%s': unknown knob `%s'", arg, name);
+			return -1;
+		}
+		if (ret < 0) {
+			ct_say("--sysctl `%s': invalid value `%s'", arg, eq + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int setup(struct replay *r)
+{
+	const struct ct_cli *cli = r->cli;
+	struct ctk_engine_config cfg;
+	char err[CT_PCAP_ERR_MAX];
+	bool streaming = cli->cmd == CT_CMD_EVENT || cli->pcap_packets;
+
+	ctk_engine_config_init(&cfg);
+	if (apply_sysctls(cli, &cfg) < 0)
+		return CT_EXIT_PARAM;
+	r->eng = ctk_engine_new(&cfg);
+	if (!r->eng) {
+		ct_say("can't create the engine: %s", strerror(errno));
+		return CT_EXIT_OTHER;
+	}
+	if (cli->cmd == CT_CMD_EVENT && !cli->pcap_packets)
+		ctk_engine_set_event_cb(r->eng, on_event, r);
+	/* A progress line would tear streamed lines on the same terminal. */
+	r->src = ct_pcap_open(cli->pcap_file, !streaming || !isatty(STDOUT_FILENO), err);
+	if (!r->src) {
+		ct_say("%s", err);
+		return CT_EXIT_OTHER;
+	}
+	r->live = streaming && !strcmp(cli->pcap_file, "-");
+	return CT_EXIT_OK;
+}
+
+int ct_run_pcap(const struct ct_cli *cli, struct ctk_out *out)
+{
+	struct replay *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (!r) {
+		ct_say("%s", strerror(ENOMEM));
+		return CT_EXIT_OTHER;
+	}
+	r->cli = cli;
+	r->out = out;
+	r->fmt = cli->fmt;
+	r->fmt.labels = cli->labelmap;
+	rc = setup(r);
+	if (rc == CT_EXIT_OK)
+		rc = replay(r) == 0 ? finish(r) : CT_EXIT_OTHER;
+	ct_pcap_close(r->src);
+	ctk_engine_free(r->eng);
+	free(r);
+	return rc;
+}
