@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-or-later OR LGPL-2.1-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The conntrack command line, compiled: options become one command, a
  * table, a filter (which entries), a template (what to create or change)
