@@ -561,6 +561,23 @@ static int exec_checks(struct ct_parse *ps)
 	return 0;
 }
 
+/*
+ * ctkit extension: -C and -S take "-o json" (and nothing else), which the
+ * reference's matrix forbids along with every other output word.
+ */
+static bool json_only_counts(const struct ct_parse *ps)
+{
+	switch (ps->row) {
+	case CT_ROW_COUNT:
+	case CT_ROW_EXP_COUNT:
+	case CT_ROW_STATS:
+	case CT_ROW_EXP_STATS:
+		return ps->output_mask == CT_O_JSON;
+	default:
+		return false;
+	}
+}
+
 static int final_checks(struct ct_parse *ps)
 {
 	const uint32_t nat = OPTBIT(CT_OPT_SRC_NAT) | OPTBIT(CT_OPT_DST_NAT);
@@ -569,6 +586,8 @@ static int final_checks(struct ct_parse *ps)
 		ps->family = AF_INET;
 	if ((ps->options & OPTBIT(CT_OPT_ANY_NAT)) && (ps->options & nat))
 		return ct_fail(ps, 2, "cannot specify `--src-nat' or `--dst-nat' with `--any-nat'");
+	if (json_only_counts(ps))
+		ps->options &= ~OPTBIT(CT_OPT_OUTPUT);
 	if (ct_matrix_check(ps) < 0 || ct_proto_final_check(ps) < 0)
 		return -1;
 	return exec_checks(ps);

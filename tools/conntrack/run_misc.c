@@ -44,7 +44,10 @@ void ct_print_count(struct ct_run *run, uint32_t count)
 {
 	char line[32];
 
-	snprintf(line, sizeof(line), "%d\n", (int)count);
+	if (run->fmt.kind == CTK_FMT_JSON)
+		snprintf(line, sizeof(line), "{\"count\":%u}\n", count);
+	else
+		snprintf(line, sizeof(line), "%d\n", (int)count);
 	ctk_out_puts(run->out, line);
 }
 
