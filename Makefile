@@ -121,6 +121,7 @@ demo: deps all
 
 bench: deps all
 	@bench/run.sh $(abspath $(BUILD))
+	@$(PYTHON) bench/events.py $(abspath $(BUILD))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(LIBDIR)/pkgconfig \
