@@ -55,9 +55,13 @@ NFCT        := $(if $(wildcard tools/nfct/main.c),$(BUILD)/nfct)
 
 all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(BENCH_BIN)
 
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(LIBA): $(LIB_OBJ)
 	@rm -f $@
@@ -89,11 +93,13 @@ FUZZ_OBJ    := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) $(CLI_SRC) $(NFCT_SR
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CLANG   $@")
+	$(Q)clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
+	@$(if $(Q),echo "  FUZZER  $@")
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
 
 deps:
 	@scripts/deps.sh
