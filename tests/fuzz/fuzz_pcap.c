@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libFuzzer target for conntrack --pcap's input side: the bytes are a
+ * capture file (pcap or pcapng, any link type) read through the CLI's
+ * reader (pcap_source.c) from a memfd, as `--pcap FILE` would; every
+ * frame goes through ctk_frame_l3(), the packet-tuple helper and a small
+ * engine. Nothing may crash; a reader error must come with a message.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <ctkit/engine.h>
+
+#include "pcap_source.h"
+#include "run_pcap.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The reader opens a path: a memfd under /proc/self/fd is one without touching the disk. */
+static int input_fd(const uint8_t *data, size_t size, char *path, size_t path_size)
+{
+	int fd = memfd_create("fuzz_pcap", 0);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		return -1;
+	}
+	snprintf(path, path_size, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+static void track(struct ctk_engine *eng, uint32_t linktype, const struct ct_pcap_frame *f,
+		  uint64_t *now)
+{
+	struct ctk_verdict v;
+	struct ctk_tuple t;
+	size_t off;
+
+	if (ctk_frame_l3(linktype, f->data, f->caplen, &off) != 0)
+		return;
+	if (off > f->caplen)
+		abort();
+	if (f->ts_ns > *now)
+		*now = f->ts_ns;
+	ctk_engine_expire(eng, *now);
+	ctk_engine_packet(eng, f->data + off, f->caplen - off, *now, &v);
+	ct_packet_tuple(f->data + off, f->caplen - off, &t);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ctk_engine_config cfg;
+	struct ctk_engine *eng;
+	struct ct_pcap_frame f;
+	char path[64], err[CT_PCAP_ERR_MAX];
+	struct ct_pcap *p;
+	uint64_t now = 0;
+	int fd, ret;
+
+	fd = input_fd(data, size, path, sizeof(path));
+	if (fd < 0)
+		return 0;
+	err[0] = '\0';
+	p = ct_pcap_open(path, 0, err);
+	if (!p) {
+		if (!err[0])
+			abort();
+		close(fd);
+		return 0;
+	}
+	ctk_engine_config_init(&cfg);
+	cfg.max = 64;
+	cfg.buckets = 64;
+	eng = ctk_engine_new(&cfg);
+	if (!eng)
+		abort();
+	while ((ret = ct_pcap_next(p, &f, err)) == 1)
+		track(eng, ct_pcap_linktype(p), &f, &now);
+	if (ret < 0 && !err[0])
+		abort();
+	ctk_engine_free(eng);
+	ct_pcap_close(p);
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * conntrack --pcap: the options as the parser compiles them, and the
+ * tuple shown for packets without an entry (pcap_tuple.c).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+#include "run_pcap.h"
+
+#define MAX_ARGS 80
+
+static int parse(struct ct_cli *cli, struct ct_error *err, const char *const *words, int n)
+{
+	static char store[MAX_ARGS][64];
+	char *argv[MAX_ARGS + 2];
+	int argc = 0;
+
+	argv[argc++] = "conntrack";
+	for (int i = 0; i < n && i < MAX_ARGS; i++) {
+		snprintf(store[i], sizeof(store[i]), "%s", words[i]);
+		argv[argc++] = store[i];
+	}
+	argv[argc] = NULL;
+	return ct_parse_args(argc, argv, cli, err);
+}
+
+#define PARSE(cli, err, ...)                                                                      \
+	parse(cli, err, (const char *const[]){__VA_ARGS__},                                        \
+	      (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)))
+
+static void test_packets_alone_is_a_listing(void **state)
+{
+	struct ct_cli cli;
+	struct ct_error err;
+
+	(void)state;
+	assert_int_equal(PARSE(&cli, &err, "--pcap", "x.pcap", "--packets", "-o", "json", "-p", "tcp"), 0);
+	assert_int_equal(cli.cmd, CT_CMD_LIST);
+	assert_true(cli.pcap_packets);
+	assert_string_equal(cli.pcap_file, "x.pcap");
+	assert_int_equal(cli.fmt.kind, CTK_FMT_JSON);
+	ct_cli_free(&cli);
+}
+
+static void test_sysctl_repeatable(void **state)
+{
+	struct ct_cli cli;
+	struct ct_error err;
+
+	(void)state;
+	assert_int_equal(PARSE(&cli, &err, "-E", "--pcap", "-", "--sysctl", "nf_conntrack_acct=1",
+			       "--sysctl", "net.netfilter.nf_conntrack_tcp_loose=0"), 0);
+	assert_int_equal(cli.cmd, CT_CMD_EVENT);
+	assert_int_equal(cli.n_sysctl, 2);
+	assert_string_equal(cli.sysctl[1], "net.netfilter.nf_conntrack_tcp_loose=0");
+	ct_cli_free(&cli);
+}
+
+static void test_too_many_sysctls(void **state)
+{
+	const char *words[2 * CT_SYSCTL_MAX + 5];
+	struct ct_cli cli;
+	struct ct_error err;
+	int n = 0;
+
+	(void)state;
+	words[n++] = "-C";
+	words[n++] = "--pcap";
+	words[n++] = "f";
+	for (int i = 0; i <= CT_SYSCTL_MAX; i++) {
+		words[n++] = "--sysctl";
+		words[n++] = "nf_conntrack_acct=1";
+	}
+	assert_int_equal(parse(&cli, &err, words, n), -1);
+	assert_int_equal(err.exit_code, 2);
+	assert_non_null(strstr(err.msg, "--sysctl"));
+	ct_cli_free(&cli);
+}
+
+static void expect_illegal(const char *const *words, int n, const char *what)
+{
+	struct ct_cli cli;
+	struct ct_error err;
+
+	assert_int_equal(parse(&cli, &err, words, n), -1);
+	assert_int_equal(err.exit_code, 2);
+	assert_true(err.try_help);
+	assert_non_null(strstr(err.msg, what));
+	ct_cli_free(&cli);
+}
+
+static void test_illegal_combinations(void **state)
+{
+	(void)state;
+	expect_illegal((const char *const[]){"-D", "--pcap", "f"}, 3, "`--pcap' with this command");
+	expect_illegal((const char *const[]){"-L", "expect", "--pcap", "f"}, 4, "`--pcap'");
+	expect_illegal((const char *const[]){"-C", "--pcap", "f", "--packets"}, 4, "`--packets'");
+	expect_illegal((const char *const[]){"-L", "--packets"}, 2, "without `--pcap'");
+	expect_illegal((const char *const[]){"-L", "--sysctl", "a=1"}, 3, "without `--pcap'");
+}
+
+static void test_tuple_ipv4_udp(void **state)
+{
+	static const uint8_t pkt[] = {
+		0x45, 0, 0, 28, 0, 0, 0x40, 0, 64, 17, 0, 0, 192, 0, 2, 1, 198, 51, 100, 2,
+		0x9c, 0x40, 0, 53, 0, 8, 0, 0,
+	};
+	struct ctk_tuple t;
+	char a[INET_ADDRSTRLEN];
+
+	(void)state;
+	assert_true(ct_packet_tuple(pkt, sizeof(pkt), &t));
+	assert_int_equal(t.l3num, AF_INET);
+	assert_int_equal(t.l4num, 17);
+	assert_int_equal(t.sport, 40000);
+	assert_int_equal(t.dport, 53);
+	inet_ntop(AF_INET, &t.dst.v4, a, sizeof(a));
+	assert_string_equal(a, "198.51.100.2");
+	/* A later fragment: no ports to read. */
+	uint8_t frag[sizeof(pkt)];
+
+	memcpy(frag, pkt, sizeof(pkt));
+	frag[7] = 1;
+	assert_true(ct_packet_tuple(frag, sizeof(frag), &t));
+	assert_int_equal(t.sport, 0);
+	assert_false(ct_packet_tuple(pkt, 10, &t));
+}
+
+static void test_tuple_ipv6_exthdr_icmp(void **state)
+{
+	uint8_t pkt[40 + 8 + 8] = {0x60, 0, 0, 0, 0, 16, 0 /* hop-by-hop */, 64};
+	struct ctk_tuple t;
+
+	(void)state;
+	pkt[8] = 0x20, pkt[9] = 0x01, pkt[10] = 0x0d, pkt[11] = 0xb8, pkt[23] = 1;
+	pkt[24] = 0x20, pkt[25] = 0x01, pkt[26] = 0x0d, pkt[27] = 0xb8, pkt[39] = 2;
+	pkt[40] = 58;		/* next: ICMPv6, length 0 (8 bytes) */
+	pkt[48] = 128;		/* echo request, id 0x4354 */
+	pkt[52] = 0x43, pkt[53] = 0x54;
+	assert_true(ct_packet_tuple(pkt, sizeof(pkt), &t));
+	assert_int_equal(t.l3num, AF_INET6);
+	assert_int_equal(t.l4num, 58);
+	assert_int_equal(t.icmp_type, 128);
+	assert_int_equal(t.icmp_id, 0x4354);
+	assert_int_equal(t.dst.byte[15], 2);
+	/* Cut short inside the extension header: still an IPv6 tuple, nothing more. */
+	assert_true(ct_packet_tuple(pkt, 44, &t));
+	assert_false(ct_packet_tuple((const uint8_t[]){0x10}, 1, &t));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_packets_alone_is_a_listing),
+		cmocka_unit_test(test_sysctl_repeatable),
+		cmocka_unit_test(test_too_many_sysctls),
+		cmocka_unit_test(test_illegal_combinations),
+		cmocka_unit_test(test_tuple_ipv4_udp),
+		cmocka_unit_test(test_tuple_ipv6_exthdr_icmp),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
