@@ -270,6 +270,8 @@ bool eng_parse_tuple(const uint8_t *l3, uint32_t len, const uint8_t *iph, uint8_
 		     uint32_t l4off, uint8_t l4num, struct eng_tuple *t);
 /* Is the transport checksum right? @cover bytes from l4off (UDP-Lite), 0 = all. */
 bool eng_l4_csum_ok(const struct eng_pkt *p, uint32_t cover);
+/* The same with another protocol number in the pseudo-header. */
+bool eng_l4_csum_ok_as(const struct eng_pkt *p, uint32_t cover, uint8_t pseudo_proto);
 
 /* Trackers. @dir is the packet's direction; @conn is unconfirmed when new. */
 enum eng_res eng_tcp_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,

@@ -95,7 +95,8 @@ void eng_fill_entry(const struct ctk_engine *eng, const struct ctk_conn *c, uint
 	eng_tuple_to_ctk(&reply, &e->reply);
 	ctk_entry_set(e, CTK_ATTR_ORIG);
 	ctk_entry_set(e, CTK_ATTR_REPLY);
-	e->status = c->status & ~IPS_DYING;
+	/* nf_ct_delete() sets IPS_DYING before the DESTROY event: only it shows the bit */
+	e->status = ev == CTK_EV_DESTROY ? c->status : c->status & ~IPS_DYING;
 	ctk_entry_set(e, CTK_ATTR_STATUS);
 	e->id = c->id;
 	ctk_entry_set(e, CTK_ATTR_ID);

@@ -27,6 +27,11 @@ static uint16_t fold(uint64_t sum)
 
 bool eng_l4_csum_ok(const struct eng_pkt *p, uint32_t cover)
 {
+	return eng_l4_csum_ok_as(p, cover, p->l4num);
+}
+
+bool eng_l4_csum_ok_as(const struct eng_pkt *p, uint32_t cover, uint8_t pseudo_proto)
+{
 	uint32_t l4len = p->len - p->l4off;
 	uint64_t sum = 0;
 
@@ -35,13 +40,13 @@ bool eng_l4_csum_ok(const struct eng_pkt *p, uint32_t cover)
 	if (p->l3num == AF_INET) {
 		if (p->l4num != IPPROTO_ICMP) {
 			sum = sum_bytes(sum, p->l3 + 12, 8);
-			sum += p->l4num;
+			sum += pseudo_proto;
 			sum += l4len;
 		}
 	} else {
 		sum = sum_bytes(sum, p->l3 + 8, 32);
 		sum += l4len;
-		sum += p->l4num;
+		sum += pseudo_proto;
 	}
 	sum = sum_bytes(sum, p->l3 + p->l4off, cover);
 	return fold(sum) == 0xffff;

@@ -61,10 +61,25 @@ static bool icmpv6_untracked(uint8_t type)
 	}
 }
 
+/*
+ * The kernel logs addresses with %pI4 / %pI6: IPv6 in full, eight groups of
+ * four hex digits, never compressed (2001:0db8:0001:0000:...).
+ */
 static void addr_text(uint8_t l3num, const union ctk_addr *a, char *buf, size_t size)
 {
-	if (!inet_ntop(l3num, a, buf, (socklen_t)size))
-		snprintf(buf, size, "?");
+	const uint8_t *b = (const uint8_t *)a;
+	size_t used = 0;
+	int i;
+
+	if (l3num != AF_INET6) {
+		if (!inet_ntop(l3num, a, buf, (socklen_t)size))
+			snprintf(buf, size, "?");
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < 16 && used < size; i += 2)
+		used += (size_t)snprintf(buf + used, size - used, "%s%02x%02x",
+					 i ? ":" : "", b[i], b[i + 1]);
 }
 
 /* nf_conntrack_inet_error(): is the quoted packet one of ours? */
