@@ -29,4 +29,8 @@ int ctknl_parse_nat(const struct nlattr *nest, struct ctk_nat *nat);
 bool ctknl_put_nat(struct nlmsghdr *nlh, size_t buflen, uint16_t type, const struct ctk_nat *nat,
 		   uint8_t l3num);
 
+/* ctknl_nfnl_msg - start a netfilter netlink request: header for @subsys/@msg_type, nfgenmsg. */
+struct nlmsghdr *ctknl_nfnl_msg(char *buf, uint8_t subsys, uint16_t msg_type, uint16_t flags,
+				uint32_t seq, uint8_t family);
+
 #endif

@@ -14,13 +14,13 @@
 #include <ctkit/netlink.h>
 #include "netlink/codec.h"
 
-struct nlmsghdr *ctk_ct_nlmsg(char *buf, uint16_t msg_type, uint16_t flags, uint32_t seq,
-			      uint8_t family)
+struct nlmsghdr *ctknl_nfnl_msg(char *buf, uint8_t subsys, uint16_t msg_type, uint16_t flags,
+				uint32_t seq, uint8_t family)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *nfg;
 
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | msg_type;
+	nlh->nlmsg_type = (uint16_t)(subsys << 8) | msg_type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = seq;
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
@@ -28,6 +28,12 @@ struct nlmsghdr *ctk_ct_nlmsg(char *buf, uint16_t msg_type, uint16_t flags, uint
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = 0;
 	return nlh;
+}
+
+struct nlmsghdr *ctk_ct_nlmsg(char *buf, uint16_t msg_type, uint16_t flags, uint32_t seq,
+			      uint8_t family)
+{
+	return ctknl_nfnl_msg(buf, NFNL_SUBSYS_CTNETLINK, msg_type, flags, seq, family);
 }
 
 static bool put_u32(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e,

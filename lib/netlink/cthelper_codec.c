@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_cthelper.h>
+#include "netlink/codec.h"
 #include <ctkit/cthelper.h>
 #include "netlink/attr.h"
 
@@ -33,17 +34,7 @@ void ctk_helper_set_name(struct ctk_helper *h, const char *name)
 struct nlmsghdr *ctk_helper_nlmsg(char *buf, uint16_t msg_type, uint16_t flags, uint32_t seq,
 				  uint8_t family)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTHELPER << 8) | msg_type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = family;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
+	return ctknl_nfnl_msg(buf, NFNL_SUBSYS_CTHELPER, msg_type, flags, seq, family);
 }
 
 static int put_tuple(struct nlmsghdr *nlh, size_t buflen, const struct ctk_helper *h)

@@ -150,17 +150,7 @@ int ctk_exp_parse(const struct nlmsghdr *nlh, struct ctk_expect *x, enum ctk_eve
 struct nlmsghdr *ctk_exp_nlmsg(char *buf, uint16_t msg_type, uint16_t flags,
 			       uint32_t seq, uint8_t family)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK_EXP << 8) | msg_type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = family;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
+	return ctknl_nfnl_msg(buf, NFNL_SUBSYS_CTNETLINK_EXP, msg_type, flags, seq, family);
 }
 
 static bool put_tuple(struct nlmsghdr *nlh, size_t buflen, const struct ctk_expect *x,

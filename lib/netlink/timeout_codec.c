@@ -20,22 +20,13 @@
 #include <linux/netfilter/nfnetlink_cttimeout.h>
 #include <ctkit/timeout.h>
 #include "netlink/attr.h"
+#include "netlink/codec.h"
 
 #define NFGEN_HDRLEN (MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)))
 
 struct nlmsghdr *ctk_timeout_nlmsg(char *buf, uint16_t msg_type, uint16_t flags, uint32_t seq)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | msg_type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = AF_UNSPEC;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
+	return ctknl_nfnl_msg(buf, NFNL_SUBSYS_CTNETLINK_TIMEOUT, msg_type, flags, seq, AF_UNSPEC);
 }
 
 static int put_states(struct nlmsghdr *nlh, size_t buflen, const struct ctk_timeout *t)
