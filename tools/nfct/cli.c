@@ -198,3 +198,12 @@ int nfct_main(int argc, char *argv[])
 	r.cmd = (enum nfct_cmd)cmd;
 	return run_subsys(&r, subsys);
 }
+
+int nfct_netlink_result(int ret)
+{
+	if (ret < 0) {
+		nfct_perror("netlink error", ret);
+		return -1;
+	}
+	return 0;
+}

@@ -23,15 +23,6 @@ static int print_helper(const struct ctk_helper *h, void *data)
 	return CTK_CB_OK;
 }
 
-static int netlink_result(int ret)
-{
-	if (ret < 0) {
-		nfct_perror("netlink error", ret);
-		return -1;
-	}
-	return 0;
-}
-
 static int parse_l3(const char *word, struct ctk_helper *h)
 {
 	if (strcmp(word, "inet") == 0)
@@ -66,7 +57,7 @@ static int cmd_list(struct nfct_run *r)
 		nfct_perror("too many arguments", 0);
 		return -1;
 	}
-	return netlink_result(ctk_nl_helper_dump(r->nl, print_helper, r));
+	return nfct_netlink_result(ctk_nl_helper_dump(r->nl, print_helper, r));
 }
 
 /* NAME FAMILY PROTO of a helper conntrackd has a plugin for (add, disable). */
@@ -100,7 +91,7 @@ static int cmd_add(struct nfct_run *r)
 	h.priv_data_len = plugin->priv_data_len;
 	h.npolicies = plugin->npolicies;
 	memcpy(h.policy, plugin->policy, sizeof(h.policy));
-	return netlink_result(ctk_nl_helper_create(r->nl, &h, 0));
+	return nfct_netlink_result(ctk_nl_helper_create(r->nl, &h, 0));
 }
 
 static int cmd_disable(struct nfct_run *r)
@@ -113,7 +104,7 @@ static int cmd_disable(struct nfct_run *r)
 	ctk_helper_set_name(&h, r->argv[3]);
 	h.present |= CTK_HELPER_ATTR_STATUS;
 	h.status = CTK_HELPER_DISABLED;
-	return netlink_result(ctk_nl_helper_create(r->nl, &h, 0));
+	return nfct_netlink_result(ctk_nl_helper_create(r->nl, &h, 0));
 }
 
 /* get and delete: NAME [FAMILY [PROTO]]. */
@@ -141,7 +132,7 @@ static int cmd_get(struct nfct_run *r)
 
 	if (name_tuple(r, &h) < 0)
 		return -1;
-	return netlink_result(ctk_nl_helper_get(r->nl, &h, print_helper, r));
+	return nfct_netlink_result(ctk_nl_helper_get(r->nl, &h, print_helper, r));
 }
 
 static int cmd_delete(struct nfct_run *r)
@@ -150,7 +141,7 @@ static int cmd_delete(struct nfct_run *r)
 
 	if (name_tuple(r, &h) < 0)
 		return -1;
-	return netlink_result(ctk_nl_helper_delete(r->nl, &h));
+	return nfct_netlink_result(ctk_nl_helper_delete(r->nl, &h));
 }
 
 static int cmd_flush(struct nfct_run *r)
@@ -159,7 +150,7 @@ static int cmd_flush(struct nfct_run *r)
 		nfct_perror("too many arguments", 0);
 		return -1;
 	}
-	return netlink_result(ctk_nl_helper_delete(r->nl, NULL));
+	return nfct_netlink_result(ctk_nl_helper_delete(r->nl, NULL));
 }
 
 int nfct_helper_run(struct nfct_run *r)

@@ -64,4 +64,7 @@ int nfct_helper_run(struct nfct_run *r);
 struct ctk_helper;
 const struct ctk_helper *nfct_helper_plugin(const char *name, uint8_t l4proto);
 
+/* nfct_netlink_result - report a failed request as "netlink error: ..."; 0 or -1. */
+int nfct_netlink_result(int ret);
+
 #endif

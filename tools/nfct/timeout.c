@@ -26,15 +26,6 @@ static int print_timeout(const struct ctk_timeout *t, void *data)
 	return CTK_CB_OK;
 }
 
-static int netlink_result(int ret)
-{
-	if (ret < 0) {
-		nfct_perror("netlink error", ret);
-		return -1;
-	}
-	return 0;
-}
-
 /* FAMILY PROTO [STATE SECS]... with the reference's messages. */
 static int parse_policy(struct ctk_timeout *t, int argc, char *argv[])
 {
@@ -66,7 +57,7 @@ static int cmd_list(struct nfct_run *r)
 		nfct_perror("too many arguments", 0);
 		return -1;
 	}
-	return netlink_result(ctk_nl_timeout_dump(r->nl, print_timeout, r));
+	return nfct_netlink_result(ctk_nl_timeout_dump(r->nl, print_timeout, r));
 }
 
 static int cmd_add(struct nfct_run *r)
@@ -81,7 +72,7 @@ static int cmd_add(struct nfct_run *r)
 	ctk_timeout_set_name(&t, r->argv[3]);
 	if (parse_policy(&t, r->argc - 4, r->argv + 4) < 0)
 		return -1;
-	return netlink_result(ctk_nl_timeout_create(r->nl, &t, 0));
+	return nfct_netlink_result(ctk_nl_timeout_create(r->nl, &t, 0));
 }
 
 /* get and delete take exactly one name. */
@@ -104,7 +95,7 @@ static int cmd_get(struct nfct_run *r)
 
 	if (!name)
 		return -1;
-	return netlink_result(ctk_nl_timeout_get(r->nl, name, print_timeout, r));
+	return nfct_netlink_result(ctk_nl_timeout_get(r->nl, name, print_timeout, r));
 }
 
 static int cmd_delete(struct nfct_run *r)
@@ -113,7 +104,7 @@ static int cmd_delete(struct nfct_run *r)
 
 	if (!name)
 		return -1;
-	return netlink_result(ctk_nl_timeout_delete(r->nl, name));
+	return nfct_netlink_result(ctk_nl_timeout_delete(r->nl, name));
 }
 
 static int cmd_flush(struct nfct_run *r)
@@ -122,7 +113,7 @@ static int cmd_flush(struct nfct_run *r)
 		nfct_perror("too many arguments", 0);
 		return -1;
 	}
-	return netlink_result(ctk_nl_timeout_delete(r->nl, NULL));
+	return nfct_netlink_result(ctk_nl_timeout_delete(r->nl, NULL));
 }
 
 static int cmd_default_set(struct nfct_run *r)
@@ -136,7 +127,7 @@ static int cmd_default_set(struct nfct_run *r)
 	}
 	if (parse_policy(&t, r->argc - 3, r->argv + 3) < 0)
 		return -1;
-	return netlink_result(ctk_nl_timeout_default_set(r->nl, &t));
+	return nfct_netlink_result(ctk_nl_timeout_default_set(r->nl, &t));
 }
 
 static int cmd_default_get(struct nfct_run *r)
@@ -151,7 +142,7 @@ static int cmd_default_get(struct nfct_run *r)
 	/* Only FAMILY and PROTO count; the reference ignores anything after them. */
 	if (parse_policy(&t, 2, r->argv + 3) < 0)
 		return -1;
-	return netlink_result(ctk_nl_timeout_default_get(r->nl, t.l3proto, t.l4proto,
+	return nfct_netlink_result(ctk_nl_timeout_default_get(r->nl, t.l3proto, t.l4proto,
 							 print_timeout, r));
 }
 
