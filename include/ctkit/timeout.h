@@ -12,7 +12,7 @@
  *
  * struct ctk_timeout is plain data: the same object is what the kernel
  * sends, what a request carries, and what a userspace engine (a later
- * "conntrack --pcap F --timeout-policy FILE") would take its timeouts
+ * "conntrack --pcap F --timeout-policy FILE") takes its timeouts
  * from. State numbers are the kernel's CTA_TIMEOUT_<PROTO>_* attribute
  * types minus one; ctk_timeout_state() finds them by name.
  *

@@ -128,6 +128,7 @@ struct ct_cli {
 	bool pcap_packets;		/* --packets: one verdict per packet (alone or with -L) */
 	const char *sysctl[CT_SYSCTL_MAX];	/* --sysctl NAME=VALUE: engine knobs, checked by run_pcap.c */
 	unsigned int n_sysctl;
+	const char *timeout_policy;	/* --timeout-policy FILE: nfct timeout lines (pcap_policy.c) */
 	unsigned int row;		/* parser-internal: the reference's command row */
 };
 

@@ -81,6 +81,7 @@ static const struct help_line usage_text[] = {
 	{ "", "(-L, -G, -C, -S, -E; - reads standard input)" },
 	{ "  --packets", "with --pcap: one verdict line per packet" },
 	{ "  --sysctl NAME=VALUE", "with --pcap: an nf_conntrack knob, by name" },
+	{ "  --timeout-policy FILE", "with --pcap: nfct timeout policies (add lines)" },
 	{ NULL, NULL },
 };
 

@@ -26,7 +26,7 @@
 /* Values of ctkit-only long options (below any protocol offset). */
 enum {
 	CT_LOPT_DEBUG = 0x80, CT_LOPT_RESYNC, CT_LOPT_FILTER_FILE,
-	CT_LOPT_PCAP, CT_LOPT_PACKETS, CT_LOPT_SYSCTL,
+	CT_LOPT_PCAP, CT_LOPT_PACKETS, CT_LOPT_SYSCTL, CT_LOPT_TIMEOUT_POLICY,
 };
 
 #define OPTION_OFFSET 256
@@ -56,6 +56,7 @@ static const struct option base_opts[] = {
 	{ "filter-file", 1, NULL, CT_LOPT_FILTER_FILE },
 	{ "pcap", 1, NULL, CT_LOPT_PCAP }, { "packets", 0, NULL, CT_LOPT_PACKETS },
 	{ "sysctl", 1, NULL, CT_LOPT_SYSCTL },
+	{ "timeout-policy", 1, NULL, CT_LOPT_TIMEOUT_POLICY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -502,6 +503,9 @@ static int parse_option(struct ct_parse *ps, struct opt_table *t, int c)
 			return ct_fail(ps, 2, "too many `--sysctl' options (at most %d)", CT_SYSCTL_MAX);
 		cli->sysctl[cli->n_sysctl++] = optarg;
 		return 0;
+	case CT_LOPT_TIMEOUT_POLICY:
+		cli->timeout_policy = optarg;
+		return 0;
 	case ':':
 		return ct_fail(ps, 2, "option `%s' requires an argument", ps->argv[optind - 1]);
 	case '?':
@@ -691,6 +695,8 @@ static int check_pcap_options(const struct ct_cli *cli, struct ct_error *err)
 			return pcap_option_error(err, "Illegal option `--packets' without `--pcap'");
 		if (cli->n_sysctl)
 			return pcap_option_error(err, "Illegal option `--sysctl' without `--pcap'");
+		if (cli->timeout_policy)
+			return pcap_option_error(err, "Illegal option `--timeout-policy' without `--pcap'");
 		return 0;
 	}
 	if (cli->table != CT_TABLE_CONNTRACK ||

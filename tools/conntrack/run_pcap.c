@@ -22,6 +22,7 @@
 #include <ctkit/engine.h>
 #include <ctkit/filter.h>
 
+#include "pcap_policy.h"
 #include "pcap_source.h"
 #include "report.h"
 #include "run.h"
@@ -484,6 +485,24 @@ static int apply_sysctls(const struct ct_cli *cli, struct ctk_engine_config *cfg
 	return 0;
 }
 
+/* --timeout-policy FILE: applied before --sysctl, so the command line wins. */
+static int apply_policy_file(const struct ct_cli *cli, struct ctk_engine_config *cfg)
+{
+	FILE *f;
+	int ret;
+
+	if (!cli->timeout_policy)
+		return 0;
+	f = fopen(cli->timeout_policy, "r");
+	if (!f) {
+		ct_say("--timeout-policy `%s': %s", cli->timeout_policy, strerror(errno));
+		return -1;
+	}
+	ret = ct_policy_load(f, cli->timeout_policy, cfg);
+	fclose(f);
+	return ret;
+}
+
 static int setup(struct replay *r)
 {
 	const struct ct_cli *cli = r->cli;
@@ -492,7 +511,7 @@ static int setup(struct replay *r)
 	bool streaming = cli->cmd == CT_CMD_EVENT || cli->pcap_packets;
 
 	ctk_engine_config_init(&cfg);
-	if (apply_sysctls(cli, &cfg) < 0)
+	if (apply_policy_file(cli, &cfg) < 0 || apply_sysctls(cli, &cfg) < 0)
 		return CT_EXIT_PARAM;
 	r->eng = ctk_engine_new(&cfg);
 	if (!r->eng) {
