@@ -20,9 +20,10 @@ update every match; that is checked and a mismatch is marked in the table.
 nf_conntrack_max is global: it is raised when needed and always put back
 (here and by the trap in bench/run.sh).
 
-Environment: SIZES="100000 1000000", RUNS=3, RUNS_DESTRUCTIVE_1M=1 (runs of
--D and -F at >= 1 M entries: the reference's -D alone takes ~1 min a run
-there, and every run needs a refill; -U needs none, see Bench.update).
+Environment: SIZES="100000 1000000", RUNS=3, RUNS_DESTRUCTIVE_1M=RUNS (runs
+of -D, -U and -F at >= 1 M entries; 1 when the machine is busy: see the
+note at RUNS_DESTRUCTIVE_1M).
+On a quiet 2-core machine the whole bench takes about 4 minutes.
 """
 import ctypes
 import os
@@ -38,8 +39,10 @@ REF = "/usr/sbin/conntrack"
 MAX_PATH = "/proc/sys/net/netfilter/nf_conntrack_max"
 SIZES = [int(s) for s in os.environ.get("SIZES", "100000 1000000").split()]
 RUNS = int(os.environ.get("RUNS", "3"))
-# the reference's -D of 1 M entries alone takes about a minute per run here
-RUNS_DESTRUCTIVE_1M = int(os.environ.get("RUNS_DESTRUCTIVE_1M", "1"))
+# on a busy machine (other ctnetlink users contend for the kernel's global
+# nfnetlink mutex) the reference's -D of 1 M entries can take ~1 min a run:
+# RUNS_DESTRUCTIVE_1M=1 keeps the whole bench near 5 minutes then
+RUNS_DESTRUCTIVE_1M = int(os.environ.get("RUNS_DESTRUCTIVE_1M", str(RUNS)))
 
 # (label, argv, destructive)
 COMMANDS = [
@@ -182,8 +185,7 @@ class Bench:
             floor = med(res)
             self.rows.append(Row(have, "rawdump (floor)", res, None, floor))
         for label, args, destructive in COMMANDS:
-            refills = destructive and args[0] != "-U"
-            runs = RUNS_DESTRUCTIVE_1M if refills and n >= 1000000 else RUNS
+            runs = RUNS_DESTRUCTIVE_1M if destructive and n >= 1000000 else RUNS
             if runs != RUNS:
                 self.notes.append("%s at %d entries: %d runs" % (label, have, runs))
             t0 = time.perf_counter()
