@@ -177,6 +177,15 @@ void ctk_nl_batch_free(struct ctk_nl_batch *b);
 long ctk_nl_batch_delete(struct ctk_nl_batch *b, uint8_t family, const struct ctk_entry *e);
 long ctk_nl_batch_create(struct ctk_nl_batch *b, uint8_t family, const struct ctk_entry *e,
 			 uint16_t nlm_flags);
+/*
+ * Gets in a batch: each found entry reaches the callback set with
+ * ctk_nl_batch_on_entry() (with the batch's @data) under its request's
+ * number, in order, during ctk_nl_batch_send(); one not found reaches the
+ * error callback (-ENOENT).
+ */
+typedef void (*ctk_batch_entry_cb)(unsigned long index, const struct ctk_entry *e, void *data);
+void ctk_nl_batch_on_entry(struct ctk_nl_batch *b, ctk_batch_entry_cb cb);
+long ctk_nl_batch_get(struct ctk_nl_batch *b, uint8_t family, const struct ctk_entry *e);
 /* Send what is queued and wait for its acks; 0 or a negative errno (transport). */
 int ctk_nl_batch_send(struct ctk_nl_batch *b);
 

@@ -21,7 +21,9 @@
 struct ctk_nl_batch {
 	struct ctk_nl *nl;
 	ctk_batch_err_cb err_cb;
+	ctk_batch_entry_cb entry_cb;	/* answers to queued gets */
 	void *data;
+	struct ctk_entry scratch;	/* one reused entry for those answers */
 	unsigned long next_index;  /* number of the next request queued */
 	unsigned long first_index; /* number of the first one in @buf */
 	uint32_t first_seq;
@@ -38,6 +40,7 @@ struct ctk_nl_batch *ctk_nl_batch_new(struct ctk_nl *nl, ctk_batch_err_cb cb, vo
 		return NULL;
 	b->nl = nl;
 	b->err_cb = cb;
+	b->entry_cb = NULL;
 	b->data = data;
 	b->next_index = b->first_index = 0;
 	b->len = b->last = 0;
@@ -55,10 +58,16 @@ static bool reply(struct ctk_nl_batch *b, const struct nlmsghdr *nlh, uint32_t l
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	uint32_t n = nlh->nlmsg_seq - b->first_seq;
 
-	if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
-		return false;
 	/* Stale replies of an earlier exchange fall outside the range. */
 	if (n > last_seq - b->first_seq)
+		return false;
+	if (nlh->nlmsg_type != NLMSG_ERROR) {
+		/* The answer to a queued get: the entry, under its request's number. */
+		if (b->entry_cb && ctk_ct_parse(nlh, &b->scratch, NULL) == 0)
+			b->entry_cb(b->first_index + n, &b->scratch, b->data);
+		return false;
+	}
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
 		return false;
 	if (e->error && b->err_cb)
 		b->err_cb(b->first_index + n, e->error < 0 ? e->error : -e->error, b->data);
@@ -156,4 +165,14 @@ long ctk_nl_batch_create(struct ctk_nl_batch *b, uint8_t family, const struct ct
 			 uint16_t nlm_flags)
 {
 	return queue(b, IPCTNL_MSG_CT_NEW, nlm_flags, family, e, build_create);
+}
+
+void ctk_nl_batch_on_entry(struct ctk_nl_batch *b, ctk_batch_entry_cb cb)
+{
+	b->entry_cb = cb;
+}
+
+long ctk_nl_batch_get(struct ctk_nl_batch *b, uint8_t family, const struct ctk_entry *e)
+{
+	return queue(b, IPCTNL_MSG_CT_GET, 0, family, e, ctknl_put_key);
 }

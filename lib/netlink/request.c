@@ -21,7 +21,7 @@ static int ignore_cb(const struct nlmsghdr *nlh, void *data)
  * put_key - what identifies an entry: the orig tuple (else the reply one)
  * with its tuple zone, then CTA_ZONE, as the reference sends them.
  */
-static int put_key(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e)
+int ctknl_put_key(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e)
 {
 	const struct ctk_tuple *t = &e->orig;
 	const uint16_t *zone = ctk_entry_has(e, CTK_ATTR_ORIG_ZONE) ? &e->orig_zone : NULL;
@@ -48,7 +48,7 @@ int ctk_nl_get(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *tmpl, 
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {.entry_cb = cb, .data = data};
 	struct nlmsghdr *nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_GET, NLM_F_ACK, 0, family);
-	int ret = put_key(nlh, sizeof(buf), tmpl);
+	int ret = ctknl_put_key(nlh, sizeof(buf), tmpl);
 
 	if (ret < 0)
 		return ret;
@@ -70,7 +70,7 @@ int ctk_nl_create(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *e, 
 
 int ctknl_put_delete(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e)
 {
-	int ret = put_key(nlh, buflen, e);
+	int ret = ctknl_put_key(nlh, buflen, e);
 
 	if (ret < 0)
 		return ret;

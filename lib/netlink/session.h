@@ -54,6 +54,8 @@ uint32_t ctknl_next_seq(struct ctk_nl *nl);
 /* ctknl_request - stamp @nlh with the next sequence number, send it, run the replies. */
 int ctknl_request(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb, struct ctknl_run *run);
 
+/* ctknl_put_key - the tuple (and zones) that identify @e in a get request (request.c). */
+int ctknl_put_key(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e);
 /* ctknl_put_delete - the attributes of a delete request for @e (request.c). */
 int ctknl_put_delete(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e);
 

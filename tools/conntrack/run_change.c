@@ -3,13 +3,15 @@
  * -I/-A, -U and -D: changes to the kernel table.
  *
  * -U and -D dump the table and change each matching entry through a second
- * session while the dump runs, as the reference does. Deliberate fixes
+ * session while the dump runs, as the reference does, but in batches of
+ * requests per sendmsg() with the acks collected afterwards. Deliberate fixes
  * (docs/COMPATIBILITY.md): requests carry the entry's own family and zones,
  * acks are consumed so long runs never hit ENOBUFS, and an entry that
  * vanished meanwhile (ENOENT) counts as already gone, not as a failure.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/netlink.h>
 #include <linux/netfilter/nf_conntrack_common.h>
@@ -275,62 +277,120 @@ static bool build_update(const struct ct_cli *cli, const struct ctk_entry *cur,
 	return changed;
 }
 
-static int print_updated_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
-{
-	struct ct_run *run = data;
+/*
+ * -U sends, per matching entry, its update and then a get, in batches of
+ * UPDATE_BATCH entries on the modifier session; the answers to the gets
+ * arrive in order and are printed as they come, as the reference prints
+ * its re-read entries. Which request a number was is kept in a ring.
+ */
+#define UPDATE_BATCH 128
+#define KIND_RING 4096	/* > requests in one batch (two per entry, some auto-sent) */
 
-	(void)ev;
-	ct_print_entry(run, e, false);
-	return CTK_CB_OK;
-}
+enum req_kind { REQ_UPDATE, REQ_GET };
 
 struct update_ctx {
 	struct ct_run *run;
 	struct ctk_filter sel;	/* the selectors of -U (update_selectors) */
+	struct ctk_nl_batch *batch;
+	unsigned int queued;	/* entries queued since the last send */
+	int fatal;		/* first error that stops the command */
+	uint8_t kind[KIND_RING];
 };
+
+static void update_answer(unsigned long index, const struct ctk_entry *e, void *data)
+{
+	struct update_ctx *u = data;
+
+	(void)index;
+	ct_print_entry(u->run, e, false);
+	u->run->counter++;
+}
+
+static void update_failed(unsigned long index, int err, void *data)
+{
+	struct update_ctx *u = data;
+
+	if (err == -ENOENT)
+		return;		/* vanished in the meantime: already gone */
+	if (u->kind[index % KIND_RING] == REQ_UPDATE)
+		fprintf(stderr, "Operation failed: %s\n", ct_err2str(-err, CT_CMD_UPDATE));
+	else if (!u->fatal)
+		u->fatal = err;
+}
+
+static int update_flush(struct update_ctx *u)
+{
+	int ret = ctk_nl_batch_send(u->batch);
+
+	u->queued = 0;
+	if (ret == 0)
+		ret = u->fatal;
+	return ret;
+}
+
+static int queue_update(struct update_ctx *u, const struct ctk_entry *upd)
+{
+	long index = ctk_nl_batch_create(u->batch, upd->orig.l3num, upd, 0);
+
+	if (index < 0)
+		return (int)index;
+	u->kind[index % KIND_RING] = REQ_UPDATE;
+	index = ctk_nl_batch_get(u->batch, upd->orig.l3num, upd);
+	if (index < 0)
+		return (int)index;
+	u->kind[index % KIND_RING] = REQ_GET;
+	if (++u->queued == UPDATE_BATCH)
+		return update_flush(u);
+	return 0;
+}
 
 static int update_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
 	struct update_ctx *u = data;
-	struct ct_run *run = u->run;
 	struct ctk_entry upd;
 	int ret;
 
 	(void)ev;
 	if (!ctk_filter_match(&u->sel, e))
 		return CTK_CB_OK;
-	if (!build_update(run->cli, e, &upd))
+	if (!build_update(u->run->cli, e, &upd))
 		return CTK_CB_OK;
-	ret = ctk_nl_create(run->modifier, e->orig.l3num, &upd, 0);
-	if (ret == -ENOENT)
-		return CTK_CB_OK;	/* vanished in the meantime */
-	if (ret < 0)
-		fprintf(stderr, "Operation failed: %s\n", ct_err2str(-ret, CT_CMD_UPDATE));
-	ret = ctk_nl_get(run->modifier, e->orig.l3num, &upd, print_updated_cb, run);
-	if (ret == -ENOENT)
-		return CTK_CB_OK;
+	ret = queue_update(u, &upd);
 	if (ret < 0) {
-		run->error = ret;
+		u->run->error = ret;
 		return CTK_CB_ERROR;
 	}
-	run->counter++;
 	return CTK_CB_OK;
 }
 
 int ct_run_update(struct ct_run *run)
 {
 	struct ctk_dump_opts o = { .family = run->cli->family };
-	struct update_ctx u = { .run = run, .sel = run->cli->filter };
+	struct update_ctx *u = calloc(1, sizeof(*u));
 	int ret;
 
+	if (!u)
+		return -ENOMEM;
 	run->fmt.flags &= ~(CTK_FMT_F_KTIMESTAMP | CTK_FMT_F_TIMESTAMP);
 	run->fmt.save_as = CTK_EV_NEW;
-	u.sel.has = update_selectors(run->cli);
+	u->run = run;
+	u->sel = run->cli->filter;
+	u->sel.has = update_selectors(run->cli);
 	ret = open_modifier(run);
-	if (ret < 0)
-		return ret;
-	ret = ct_dump_filtered(run, &o, &u.sel, update_cb, &u);
-	if (ret == -ECANCELED && run->error)
-		ret = run->error;
+	if (ret == 0) {
+		u->batch = ctk_nl_batch_new(run->modifier, update_failed, u);
+		ret = u->batch ? 0 : -ENOMEM;
+	}
+	if (ret == 0) {
+		ctk_nl_batch_on_entry(u->batch, update_answer);
+		ret = ct_dump_filtered(run, &o, &u->sel, update_cb, u);
+		if (ret == -ECANCELED && run->error)
+			ret = run->error;
+		if (ret == 0)
+			ret = update_flush(u);
+	}
+	if (u->batch)
+		ctk_nl_batch_free(u->batch);
+	free(u);
 	return ret;
 }
