@@ -118,11 +118,18 @@ def run_script(lab):
     lab.ref(["-F"])
 
 
+def same_events(a, b):
+    """The same lines in the same order; or, failing that, the same lines: events
+    raised at once on two CPUs (real traffic through veth) can reach two sockets
+    in different orders, so only that reordering is forgiven."""
+    return a == b or sorted(a.splitlines()) == sorted(b.splitlines())
+
+
 def compare(ref, ctk):
     rrc, rout, rerr = ref.stop()
     crc, cout, cerr = ctk.stop()
     assert crc == rrc
-    assert mask(cout) == mask(rout)
+    assert same_events(mask(cout), mask(rout)), (mask(rout), mask(cout))
     assert cerr == rerr.replace("(conntrack-tools)", "(ctkit)")
     return rout, cout
 
