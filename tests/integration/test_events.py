@@ -308,7 +308,9 @@ def test_event_stress_100k():
     new, destroy = set(), set()
     for line in lines:
         ev = json.loads(line)
-        (new if ev["event"] == "new" else destroy).add(ev["id"])
+        # Keyed by tuple: 32-bit conntrack ids collide among 50 000 entries.
+        key = (ev["l4protonum"], json.dumps(ev["orig"], sort_keys=True))
+        (new if ev["event"] == "new" else destroy).add(key)
     print("ctkit: %d lines, %d repaired by resync; stderr: %s"
           % (len(lines), sum('"resync":true' in x for x in lines), err.read().decode()[-300:]))
     assert len(new) == 50000
