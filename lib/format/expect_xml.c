@@ -89,29 +89,6 @@ static void put_layers(struct fbuf *b, const struct ctk_expect *x)
 	fb_puts(b, "</layer4>");
 }
 
-/* Local wall-clock time, as the entry format's <when> (wday from 1). */
-static void put_when(struct fbuf *b, int64_t now)
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-
-	if (!localtime_r(&t, &tm))
-		return;
-	fb_puts(b, "<when>");
-	put_elem_u64(b, "hour", (unsigned int)tm.tm_hour);
-	fb_puts(b, "<min>");
-	fb_dec2(b, (unsigned int)tm.tm_min);
-	fb_puts(b, "</min><sec>");
-	fb_dec2(b, (unsigned int)tm.tm_sec);
-	fb_puts(b, "</sec>");
-	put_elem_u64(b, "wday", (unsigned int)tm.tm_wday + 1);
-	put_elem_u64(b, "day", (unsigned int)tm.tm_mday);
-	put_elem_u64(b, "month", (unsigned int)tm.tm_mon + 1);
-	fb_puts(b, "<year>");
-	fb_i64(b, 1900 + (int64_t)tm.tm_year);
-	fb_puts(b, "</year></when>");
-}
-
 static void put_meta(struct fbuf *b, const struct ctk_expect *x, const struct ctk_fmt *fmt)
 {
 	uint32_t flags = ctk_expect_has(x, CTK_EXP_ATTR_FLAGS) ? x->flags : 0;
@@ -129,7 +106,7 @@ static void put_meta(struct fbuf *b, const struct ctk_expect *x, const struct ct
 	if (ctk_expect_has(x, CTK_EXP_ATTR_ZONE))
 		put_elem_u64(b, "zone", x->zone);
 	if (fmt->flags & CTK_FMT_F_TIMESTAMP)
-		put_when(b, fmt->now);
+		fmt_xml_when(b, fmt->now);
 	if (flags & CTK_EXP_F_PERMANENT)
 		fb_puts(b, "<permanent/>");
 	if (flags & CTK_EXP_F_INACTIVE)

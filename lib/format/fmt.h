@@ -122,4 +122,7 @@ void fmt_expect_json(struct fbuf *b, const struct ctk_expect *x, enum ctk_event 
 /* A tuple the expectation may lack reads as all zero, as in the library. */
 const struct ctk_tuple *fmt_exp_tuple(const struct ctk_expect *x, enum ctk_exp_attr which);
 
+/* fmt_xml_when - <when> with the local wall-clock time @now (xml.c; entries and expectations). */
+void fmt_xml_when(struct fbuf *b, int64_t now);
+
 #endif

@@ -215,7 +215,7 @@ static void put_independent(struct fbuf *b, const struct ctk_entry *e, const str
 }
 
 /* Local wall-clock time of the event; wday counts from 1 (Sunday). */
-static void put_when(struct fbuf *b, int64_t now)
+void fmt_xml_when(struct fbuf *b, int64_t now)
 {
 	time_t t = (time_t)now;
 	struct tm tm;
@@ -252,7 +252,7 @@ void fmt_entry_xml(struct fbuf *b, const struct ctk_entry *e, enum ctk_event ev,
 	put_meta_dir(b, e, CTK_DIR_REPLY);
 	put_independent(b, e, fmt);
 	if ((fmt->flags & CTK_FMT_F_TIMESTAMP) && ev != CTK_EV_NONE)
-		put_when(b, fmt->now);
+		fmt_xml_when(b, fmt->now);
 	if (ctk_entry_has(e, CTK_ATTR_HELPER_NAME))
 		put_elem_str(b, "helper", e->helper_name, sizeof(e->helper_name));
 	fb_puts(b, "</flow>");
