@@ -381,3 +381,10 @@ struct ctk_conn *ctk_engine_lookup(struct ctk_engine *eng, const struct ctk_tupl
 	eng_flush_deferred(eng);
 	return eng_find(eng, &t, eng_hash(eng, &t), now_ns, dir);
 }
+
+void ctk_engine_packets(struct ctk_engine *eng, const struct ctk_packet *pkts, unsigned int n,
+			struct ctk_verdict *v)
+{
+	for (unsigned int i = 0; i < n; i++)
+		ctk_engine_packet(eng, pkts[i].l3, pkts[i].len, pkts[i].now_ns, &v[i]);
+}
