@@ -137,10 +137,16 @@ void ctk_engine_stats(const struct ctk_engine *eng, struct ctk_cpu_stats *s)
 	}
 }
 
-void eng_acct(struct ctk_conn *c, const struct eng_pkt *p, enum ctk_dir dir)
+void eng_acct(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+	      enum ctk_dir dir)
 {
-	c->cnt[dir].packets++;
-	c->cnt[dir].bytes += p->len;
+	struct ctk_counters *cnt;
+
+	if (!eng->cfg.acct)
+		return;
+	cnt = &eng_ext(eng, c)->cnt[dir];
+	cnt->packets++;
+	cnt->bytes += p->len;
 }
 
 void eng_refresh_acct(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
@@ -148,7 +154,7 @@ void eng_refresh_acct(struct ctk_engine *eng, struct ctk_conn *c, const struct e
 {
 	if (!(c->status & IPS_FIXED_TIMEOUT))
 		eng_set_timeout(eng, c, p->now, timeout);
-	eng_acct(c, p, dir);
+	eng_acct(eng, c, p, dir);
 }
 
 static enum ctk_ct_state finish(struct ctk_verdict *v, enum ctk_ct_state st)
@@ -167,7 +173,7 @@ static enum ctk_ct_state count_invalid(struct ctk_engine *eng, struct ctk_verdic
 static enum eng_res handle_packet(struct ctk_engine *eng, struct ctk_conn *c,
 				  const struct eng_pkt *p, enum ctk_dir dir, bool *kill)
 {
-	switch (c->orig.l4) {
+	switch (c->l4) {
 	case IPPROTO_TCP:
 		return eng_tcp_packet(eng, c, p, dir, kill);
 	case IPPROTO_UDP:
@@ -198,14 +204,13 @@ static struct ctk_conn *new_conn(struct ctk_engine *eng, const struct eng_tuple 
 		eng_invalid(eng, ENG_INVALID, "(icmp type %u has no reply type)", t->type);
 		return NULL;
 	}
-	c = eng_alloc(eng, hash, now);
+	c = eng_alloc(eng, t, hash, now);
 	if (!c) {
 		eng->stats[CTK_STAT_DROP]++;
 		v->dropped = true;
 		eng_invalid(eng, ENG_INVALID, "(nf_conntrack: table full, dropping packet)");
 		return NULL;
 	}
-	c->orig = *t;
 	c->reply_type = reply_type;
 	return c;
 }
@@ -224,7 +229,7 @@ static void deliver_events(struct ctk_engine *eng, struct ctk_conn *c, uint64_t 
 	uint32_t ev = eng->ev_mask;
 
 	eng->ev_mask = 0;
-	if (!ev || !c->linked)
+	if (!ev || !(c->flags & CONN_LINKED))
 		return;
 	eng_emit(eng, c, (ev & EV_NEW) ? CTK_EV_NEW : CTK_EV_UPDATE, ev, now);
 }
@@ -257,7 +262,7 @@ static enum ctk_ct_state track(struct ctk_engine *eng, const struct eng_pkt *p,
 		eng->ev_mask = 0;
 	}
 	if (res != ENG_ACCEPT) {
-		if (!c->linked)
+		if (!(c->flags & CONN_LINKED))
 			eng_release(eng, c);
 		eng->ev_mask = 0;
 		return count_invalid(eng, v);
@@ -265,7 +270,7 @@ static enum ctk_ct_state track(struct ctk_engine *eng, const struct eng_pkt *p,
 	if (kill) {
 		v->killed = true;
 		eng->ev_mask = 0;
-		if (c->linked)
+		if (c->flags & CONN_LINKED)
 			eng_kill(eng, c, p->now);
 		else
 			eng_release(eng, c);
@@ -275,7 +280,7 @@ static enum ctk_ct_state track(struct ctk_engine *eng, const struct eng_pkt *p,
 		c->status |= IPS_SEEN_REPLY;
 		eng->ev_mask |= EV_REPLY;
 	}
-	if (!c->linked) {
+	if (!(c->flags & CONN_LINKED)) {
 		eng_confirm(eng, c, hash);
 		eng->ev_mask |= EV_NEW;
 	}

@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <ctkit/engine.h>
 
 #define NSEC_PER_SEC 1000000000ull
@@ -85,32 +87,43 @@ struct eng_sctp {
 	uint8_t init[2];
 };
 
+/* ctk_conn.flags */
+enum {
+	CONN_IN_USE = 1u << 0,	/* handed out (unconfirmed or linked) */
+	CONN_LINKED = 1u << 1,	/* in the hash and the wheel (confirmed) */
+};
+
 /*
- * struct ctk_conn - one connection. Pool slots are addressed by 32-bit
- * index; hnext chains the hash bucket, tprev/tnext the timer-wheel slot.
- * The first cache line holds what every packet reads (chain link, tuple,
- * deadline, status); the second the timer links and counters; the rest
- * the protocol state.
+ * struct ctk_conn - one connection, 112 bytes for IPv4 and 136 for IPv6
+ * (docs/ARCHITECTURE.md, "Engine memory"). The original tuple is split:
+ * ports, protocols and ICMP type/code up front with what every packet
+ * reads (chain link, deadline, status), the addresses last, so that an
+ * IPv4 entry simply ends 24 bytes earlier: IPv4 and IPv6 entries live in
+ * two pools whose strides differ, and nothing but the tuple accessors
+ * below looks at the addresses. Counters and the start time, needed only
+ * with nf_conntrack_acct/timestamp, follow in an extension area when
+ * enabled (struct eng_ext), as the kernel's ct extensions do.
+ *
+ * Pool slots are addressed by 32-bit index (bit 31: the IPv6 pool); hnext
+ * chains the hash bucket, tprev/tnext the timer-wheel slot.
  */
 struct ctk_conn {
-	/* line 0: lookup and refresh */
 	uint32_t hnext;
-	uint8_t reply_type;	/* ICMP: the inverted type */
-	uint8_t in_use;
-	uint8_t linked;		/* in hash and wheel (confirmed) */
-	uint8_t pad;
-	struct eng_tuple orig;
+	uint32_t id;
 	uint64_t expires;	/* ns */
 	uint32_t status;	/* IPS_* */
-	uint32_t id;
-	/* line 1: timers and counters */
+	uint16_t sport;		/* original direction, host order; ICMP: the id */
+	uint16_t dport;
+	uint8_t l3;
+	uint8_t l4;
+	uint8_t type;		/* ICMP: the original type and code */
+	uint8_t code;
+	uint8_t reply_type;	/* ICMP: the inverted type */
+	uint8_t flags;		/* CONN_* */
+	uint16_t tslot;		/* wheel slot index, if linked */
 	uint32_t tprev;
 	uint32_t tnext;
-	uint32_t tslot;		/* absolute wheel slot (low 32 bits), if linked */
 	uint32_t self;		/* own pool index */
-	uint64_t start;		/* ns, creation */
-	struct ctk_counters cnt[2];
-	/* lines 2-3: protocol state */
 	union {
 		struct eng_tcp tcp;
 		struct {
@@ -118,7 +131,17 @@ struct ctk_conn {
 		} udp;
 		struct eng_sctp sctp;
 	} p;
-} __attribute__((aligned(64)));
+	union {
+		uint32_t v4[2];		/* src, dst */
+		uint8_t v6[2][16];
+	} addr;
+};
+
+/* Per-entry extension when acct or timestamp is on. */
+struct eng_ext {
+	uint64_t start;		/* ns, creation */
+	struct ctk_counters cnt[2];
+};
 
 /* A packet parsed enough to be tracked. @len is the IP datagram length (skb->len). */
 struct eng_pkt {
@@ -155,6 +178,17 @@ enum {
 
 struct eng_frag;
 
+/* A pool of entries of one stride, in chunks of CHUNK_SIZE slots. */
+struct eng_pool {
+	uint8_t **chunks;
+	uint32_t nchunks;
+	uint32_t capacity;	/* slots allocated */
+	uint32_t high;		/* slots ever handed out */
+	uint32_t free_head;
+	uint32_t stride;	/* bytes per slot */
+	uint32_t tag;		/* index bit of this pool (0 or POOL_V6) */
+};
+
 struct ctk_engine {
 	struct ctk_engine_config cfg;
 	uint64_t tcp_timeouts[TCP_S_TIMEOUT_MAX];	/* ns */
@@ -168,11 +202,8 @@ struct ctk_engine {
 	uint32_t bucket_mask;
 	uint64_t seed;
 
-	struct ctk_conn **chunks;
-	uint32_t nchunks;
-	uint32_t capacity;	/* slots allocated */
-	uint32_t high;		/* slots ever handed out */
-	uint32_t free_head;
+	struct eng_pool pool[2];	/* IPv4, IPv6 */
+	uint32_t ext_off[2];	/* where struct eng_ext starts in each pool's slots, 0: none */
 	uint32_t deferred;	/* killed this call, freed on the next */
 	uint32_t count;
 	uint32_t next_id;
@@ -193,11 +224,54 @@ struct ctk_engine {
 
 #define CHUNK_SHIFT 12
 #define CHUNK_SIZE (1u << CHUNK_SHIFT)
+#define POOL_V6 (1u << 31)
 
 static inline struct ctk_conn *eng_conn(const struct ctk_engine *eng, uint32_t idx)
 {
-	return &eng->chunks[idx >> CHUNK_SHIFT][idx & (CHUNK_SIZE - 1)];
+	const struct eng_pool *pool = &eng->pool[idx >> 31];
+	uint32_t i = idx & ~POOL_V6;
+
+	return (struct ctk_conn *)(pool->chunks[i >> CHUNK_SHIFT] +
+				   (size_t)(i & (CHUNK_SIZE - 1)) * pool->stride);
 }
+
+static inline struct eng_ext *eng_ext(const struct ctk_engine *eng, const struct ctk_conn *c)
+{
+	return (struct eng_ext *)((uint8_t *)c + eng->ext_off[c->l3 == AF_INET6]);
+}
+
+static inline bool eng_has_ext(const struct ctk_engine *eng)
+{
+	return eng->ext_off[0] != 0;
+}
+
+/* The original tuple's addresses, as the table stores them. */
+static inline void eng_conn_addrs(const struct ctk_conn *c, union ctk_addr *src,
+				  union ctk_addr *dst)
+{
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	if (c->l3 == AF_INET) {
+		memcpy(src->byte, &c->addr.v4[0], 4);
+		memcpy(dst->byte, &c->addr.v4[1], 4);
+	} else {
+		memcpy(src->byte, c->addr.v6[0], 16);
+		memcpy(dst->byte, c->addr.v6[1], 16);
+	}
+}
+
+/* The original tuple of @c, whole. */
+static inline void eng_conn_tuple(const struct ctk_conn *c, struct eng_tuple *t)
+{
+	eng_conn_addrs(c, &t->src, &t->dst);
+	t->sport = c->sport;
+	t->dport = c->dport;
+	t->type = c->type;
+	t->code = c->code;
+	t->l3 = c->l3;
+	t->l4 = c->l4;
+}
+
 
 static inline bool eng_expired(const struct ctk_conn *c, uint64_t now)
 {
@@ -239,7 +313,8 @@ void eng_table_fini(struct ctk_engine *eng);
 uint32_t eng_hash(const struct ctk_engine *eng, const struct eng_tuple *t);
 struct ctk_conn *eng_find(struct ctk_engine *eng, const struct eng_tuple *t, uint32_t hash,
 			  uint64_t now, enum ctk_dir *dir);
-struct ctk_conn *eng_alloc(struct ctk_engine *eng, uint32_t hash, uint64_t now);
+struct ctk_conn *eng_alloc(struct ctk_engine *eng, const struct eng_tuple *t, uint32_t hash,
+			   uint64_t now);
 void eng_release(struct ctk_engine *eng, struct ctk_conn *c);
 void eng_confirm(struct ctk_engine *eng, struct ctk_conn *c, uint32_t hash);
 void eng_kill(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now);
@@ -302,6 +377,7 @@ bool eng_icmp_invert_type(uint8_t l4, uint8_t type, uint8_t *out);
 /* Packet accounting shared by the trackers (nf_ct_refresh_acct). */
 void eng_refresh_acct(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
 		      enum ctk_dir dir, uint64_t timeout);
-void eng_acct(struct ctk_conn *c, const struct eng_pkt *p, enum ctk_dir dir);
+void eng_acct(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
+	      enum ctk_dir dir);
 
 #endif

@@ -87,11 +87,12 @@ static uint32_t remaining(const struct ctk_conn *c, uint64_t now)
 void eng_fill_entry(const struct ctk_engine *eng, const struct ctk_conn *c, uint64_t now,
 		    enum ctk_event ev, uint32_t ev_mask, struct ctk_entry *e)
 {
-	struct eng_tuple reply;
+	struct eng_tuple orig, reply;
 
 	ctk_entry_clear(e);
-	eng_tuple_to_ctk(&c->orig, &e->orig);
-	eng_tuple_invert(&c->orig, c->reply_type, &reply);
+	eng_conn_tuple(c, &orig);
+	eng_tuple_to_ctk(&orig, &e->orig);
+	eng_tuple_invert(&orig, c->reply_type, &reply);
 	eng_tuple_to_ctk(&reply, &e->reply);
 	ctk_entry_set(e, CTK_ATTR_ORIG);
 	ctk_entry_set(e, CTK_ATTR_REPLY);
@@ -110,20 +111,20 @@ void eng_fill_entry(const struct ctk_engine *eng, const struct ctk_conn *c, uint
 		e->timeout = remaining(c, now);
 		ctk_entry_set(e, CTK_ATTR_TIMEOUT);
 	}
-	if (c->orig.l4 == IPPROTO_TCP &&
+	if (c->l4 == IPPROTO_TCP &&
 	    (ev == CTK_EV_NONE || ev == CTK_EV_DESTROY || (ev_mask & EV_PROTOINFO)))
 		fill_tcp(c, ev != CTK_EV_DESTROY, e);
-	if (c->orig.l4 == IPPROTO_SCTP &&
+	if (c->l4 == IPPROTO_SCTP &&
 	    (ev == CTK_EV_NONE || ev == CTK_EV_DESTROY || (ev_mask & EV_PROTOINFO)))
 		fill_sctp(c, ev != CTK_EV_DESTROY, e);
 	if (eng->cfg.acct && (ev == CTK_EV_NONE || ev == CTK_EV_DESTROY)) {
-		e->counters[0] = c->cnt[0];
-		e->counters[1] = c->cnt[1];
+		e->counters[0] = eng_ext(eng, c)->cnt[0];
+		e->counters[1] = eng_ext(eng, c)->cnt[1];
 		ctk_entry_set(e, CTK_ATTR_COUNTERS_ORIG);
 		ctk_entry_set(e, CTK_ATTR_COUNTERS_REPLY);
 	}
 	if (eng->cfg.timestamp && (ev == CTK_EV_NONE || ev == CTK_EV_DESTROY)) {
-		e->ts_start = c->start;
+		e->ts_start = eng_ext(eng, c)->start;
 		ctk_entry_set(e, CTK_ATTR_TS_START);
 		if (ev == CTK_EV_DESTROY) {
 			e->ts_stop = now;

@@ -88,7 +88,7 @@ static enum eng_icmp_pre inet_error(struct ctk_engine *eng, const struct eng_pkt
 {
 	const uint8_t *outer_daddr = p->l3 + (p->l3num == AF_INET ? 16 : 24);
 	struct eng_tuple quoted, t;
-	union ctk_addr outer, *ct_daddr;
+	union ctk_addr outer, ct_src, ct_dst, *ct_daddr;
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 	uint32_t l4off;
 	uint8_t l4num;
@@ -107,7 +107,8 @@ static enum eng_icmp_pre inet_error(struct ctk_engine *eng, const struct eng_pkt
 	if (!c)
 		return eng_invalid(eng, ENG_INVALID, "(icmp error: no connection for the quoted packet)"),
 		       ICMP_PRE_ERROR;
-	ct_daddr = *dir == CTK_DIR_ORIG ? &c->orig.dst : &c->orig.src;
+	eng_conn_addrs(c, &ct_src, &ct_dst);
+	ct_daddr = *dir == CTK_DIR_ORIG ? &ct_dst : &ct_src;
 	memset(&outer, 0, sizeof(outer));
 	memcpy(&outer, outer_daddr, p->l3num == AF_INET ? 4 : 16);
 	if (memcmp(&outer, ct_daddr, sizeof(outer)) != 0) {
@@ -197,15 +198,15 @@ static bool valid_new(uint8_t l4, uint8_t type)
 enum eng_res eng_icmp_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
 			     enum ctk_dir dir)
 {
-	bool v4 = c->orig.l4 == IPPROTO_ICMP;
+	bool v4 = c->l4 == IPPROTO_ICMP;
 
 	/* ICMP over IPv6 or ICMPv6 over IPv4: no such thing. */
 	if ((v4 ? AF_INET : AF_INET6) != p->l3num)
 		return eng_invalid(eng, ENG_INVALID, "(icmp of the other ip version)");
 	/* The kernel checks ICMPv4's type on every packet, ICMPv6's on the first. */
-	if ((v4 || !c->linked) && !valid_new(c->orig.l4, c->orig.type))
+	if ((v4 || !(c->flags & CONN_LINKED)) && !valid_new(c->l4, c->type))
 		return eng_invalid(eng, ENG_INVALID, "(icmp type %u cannot create a connection)",
-				   c->orig.type);
+				   c->type);
 	eng_refresh_acct(eng, c, p, dir, v4 ? eng->icmp_timeout : eng->icmpv6_timeout);
 	return ENG_ACCEPT;
 }

@@ -350,7 +350,7 @@ static bool note_init_tags(struct eng_sctp *s, struct ctk_conn *c, const struct 
 		s->init[dir] = 1;
 		s->vtag[!dir] = tag;
 		/* A retransmitted INIT on a closed entry does not extend its life. */
-		if (new == S_CLOSED && old == S_CLOSED && c->linked)
+		if (new == S_CLOSED && old == S_CLOSED && (c->flags & CONN_LINKED))
 			*ignore = true;
 		return true;
 	}
@@ -397,7 +397,7 @@ enum eng_res eng_sctp_packet(struct ctk_engine *eng, struct ctk_conn *c, const s
 	vtag = get32(p->l3 + p->l4off + 4);
 	if (!basic_checks(eng, p, map))
 		return ENG_INVALID;
-	if (!c->linked) {
+	if (!(c->flags & CONN_LINKED)) {
 		/* Out of the blue ABORT, SHUTDOWN COMPLETE, COOKIE ACK: discard (8.4). */
 		if (has(map, C_ABORT) || has(map, C_SHUTDOWN_COMPLETE) || has(map, C_COOKIE_ACK))
 			return ENG_INVALID;

@@ -653,7 +653,7 @@ static enum eng_res commit(struct ctk_engine *eng, struct ctk_conn *c, const str
 	if (!(c->status & IPS_SEEN_REPLY)) {
 		/* Only a RST came back: no connection; forget it at once. */
 		if (th->flags & TH_RST) {
-			eng_acct(c, p, s->dir);
+			eng_acct(eng, c, p, s->dir);
 			*kill = true;
 			return ENG_ACCEPT;
 		}
@@ -688,7 +688,7 @@ enum eng_res eng_tcp_packet(struct ctk_engine *eng, struct ctk_conn *c, const st
 	if (tcp_error(eng, p, h, tcplen))
 		return ENG_INVALID;
 	read_view(p, h, &th);
-	if (!c->linked && !tcp_new(eng, c, &th))
+	if (!(c->flags & CONN_LINKED) && !tcp_new(eng, c, &th))
 		return ENG_INVALID;
 
 	s.dir = dir;

@@ -66,12 +66,12 @@ static void assure(struct ctk_engine *eng, struct ctk_conn *c)
 enum eng_res eng_udp_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
 			    enum ctk_dir dir)
 {
-	bool lite = c->orig.l4 == IPPROTO_UDPLITE;
+	bool lite = c->l4 == IPPROTO_UDPLITE;
 	const uint64_t *t = eng->udp_timeouts;
 
 	if (lite ? udplite_error(eng, p) : udp_error(eng, p))
 		return ENG_INVALID;
-	if (!c->linked)
+	if (!(c->flags & CONN_LINKED))
 		c->p.udp.stream_ts = p->now + 2 * NSEC_PER_SEC;
 	if (!(c->status & IPS_SEEN_REPLY)) {
 		eng_refresh_acct(eng, c, p, dir, t[0]);

@@ -16,8 +16,12 @@
  * list work per packet); when its slot comes up it is destroyed if due,
  * else relinked where its deadline is now. Only a shorter deadline that
  * falls before its slot moves it at once.
+ *
+ * Entries live in two pools (IPv4 and IPv6) whose slots differ in size
+ * only by the addresses at their end; a slot index names its pool.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter/nf_conntrack_common.h>
@@ -33,93 +37,124 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-static uint64_t hash_endpoint(uint64_t seed, const union ctk_addr *a, uint16_t port)
+/*
+ * One endpoint (address and port) mixed alone; the two are added, so the
+ * hash is the same from either side of the connection.
+ */
+static uint64_t hash_endpoint(uint64_t seed, uint8_t l3, const union ctk_addr *a, uint16_t port)
 {
-	uint64_t lo, hi;
+	uint64_t x = (uint64_t)a->word[0] << 16 | port;
 
-	memcpy(&lo, a->byte, 8);
-	memcpy(&hi, a->byte + 8, 8);
-	return mix64(seed ^ lo) + mix64(hi ^ ((uint64_t)port << 32 | 0x9e3779b9u));
+	if (l3 == AF_INET6) {
+		uint64_t hi;
+
+		memcpy(&hi, a->byte + 8, 8);
+		x = mix64(x ^ seed) ^ hi ^ (uint64_t)a->word[1] << 32;
+	}
+	return mix64(x ^ seed);
 }
 
 uint32_t eng_hash(const struct ctk_engine *eng, const struct eng_tuple *t)
 {
-	uint64_t h = hash_endpoint(eng->seed, &t->src, t->sport) ^
-		     hash_endpoint(eng->seed, &t->dst, t->dport);
+	uint64_t h = hash_endpoint(eng->seed, t->l3, &t->src, t->sport) +
+		     hash_endpoint(eng->seed, t->l3, &t->dst, t->dport);
 
 	return (uint32_t)mix64(h ^ ((uint64_t)t->l3 << 8 | t->l4));
-}
-
-static bool addr_eq(const union ctk_addr *a, const union ctk_addr *b)
-{
-	return memcmp(a, b, sizeof(*a)) == 0;
 }
 
 /* Which side of @c does @t describe: 0 orig, 1 reply, -1 neither. */
 static int tuple_dir(const struct ctk_conn *c, const struct eng_tuple *t)
 {
-	const struct eng_tuple *o = &c->orig;
+	const uint8_t *src, *dst;
+	size_t alen;
 
-	if (o->l4 != t->l4 || o->l3 != t->l3 || o->code != t->code)
+	if (c->l4 != t->l4 || c->l3 != t->l3 || c->code != t->code)
 		return -1;
-	if (o->sport == t->sport && o->dport == t->dport && o->type == t->type &&
-	    addr_eq(&o->src, &t->src) && addr_eq(&o->dst, &t->dst))
+	if (c->l3 == AF_INET) {
+		src = (const uint8_t *)&c->addr.v4[0];
+		dst = (const uint8_t *)&c->addr.v4[1];
+		alen = 4;
+	} else {
+		src = c->addr.v6[0];
+		dst = c->addr.v6[1];
+		alen = 16;
+	}
+	if (c->sport == t->sport && c->dport == t->dport && c->type == t->type &&
+	    memcmp(src, t->src.byte, alen) == 0 && memcmp(dst, t->dst.byte, alen) == 0)
 		return CTK_DIR_ORIG;
-	if (o->sport == t->dport && o->dport == t->sport && c->reply_type == t->type &&
-	    addr_eq(&o->src, &t->dst) && addr_eq(&o->dst, &t->src))
+	if (c->sport == t->dport && c->dport == t->sport && c->reply_type == t->type &&
+	    memcmp(src, t->dst.byte, alen) == 0 && memcmp(dst, t->src.byte, alen) == 0)
 		return CTK_DIR_REPLY;
 	return -1;
 }
 
+static void set_tuple(struct ctk_conn *c, const struct eng_tuple *t)
+{
+	c->sport = t->sport;
+	c->dport = t->dport;
+	c->l3 = t->l3;
+	c->l4 = t->l4;
+	c->type = t->type;
+	c->code = t->code;
+	if (t->l3 == AF_INET) {
+		memcpy(&c->addr.v4[0], t->src.byte, 4);
+		memcpy(&c->addr.v4[1], t->dst.byte, 4);
+	} else {
+		memcpy(c->addr.v6[0], t->src.byte, 16);
+		memcpy(c->addr.v6[1], t->dst.byte, 16);
+	}
+}
+
 /* ---- pool ---------------------------------------------------------------- */
 
-static int grow_pool(struct ctk_engine *eng)
+static int grow_pool(struct ctk_engine *eng, struct eng_pool *pool)
 {
-	struct ctk_conn **chunks, *chunk;
+	uint8_t **chunks, *chunk;
 
-	if (eng->cfg.max && eng->capacity >= eng->cfg.max)
+	if (eng->cfg.max && pool->capacity >= eng->cfg.max)
 		return -ENOSPC;
-	if ((uint64_t)eng->capacity + CHUNK_SIZE >= ENG_NIL)
+	if ((uint64_t)pool->capacity + CHUNK_SIZE >= POOL_V6)
 		return -ENOSPC;
-	chunks = realloc(eng->chunks, (eng->nchunks + 1) * sizeof(*chunks));
+	chunks = realloc(pool->chunks, (pool->nchunks + 1) * sizeof(*chunks));
 	if (!chunks)
 		return -ENOMEM;
-	eng->chunks = chunks;
-	chunk = calloc(CHUNK_SIZE, sizeof(*chunk));
+	pool->chunks = chunks;
+	chunk = calloc(CHUNK_SIZE, pool->stride);
 	if (!chunk)
 		return -ENOMEM;
-	eng->chunks[eng->nchunks++] = chunk;
-	eng->capacity += CHUNK_SIZE;
+	pool->chunks[pool->nchunks++] = chunk;
+	pool->capacity += CHUNK_SIZE;
 	return 0;
 }
 
-static struct ctk_conn *take_slot(struct ctk_engine *eng)
+static struct ctk_conn *take_slot(struct ctk_engine *eng, uint8_t l3)
 {
+	struct eng_pool *pool = &eng->pool[l3 == AF_INET6];
 	struct ctk_conn *c;
 	uint32_t idx;
 
 	/* Entries killed during this packet (early drop, reaping) may be
 	 * reused at once by a full pool: nothing refers to them any more. */
-	if (eng->free_head == ENG_NIL && eng->high == eng->capacity)
+	if (pool->free_head == ENG_NIL && pool->high == pool->capacity)
 		eng_flush_deferred(eng);
-	if (eng->free_head != ENG_NIL) {
-		idx = eng->free_head;
+	if (pool->free_head != ENG_NIL) {
+		idx = pool->free_head;
 		c = eng_conn(eng, idx);
-		eng->free_head = c->hnext;
+		pool->free_head = c->hnext;
 	} else {
-		if (eng->high == eng->capacity && grow_pool(eng) != 0)
+		if (pool->high == pool->capacity && grow_pool(eng, pool) != 0)
 			return NULL;
-		idx = eng->high++;
+		idx = pool->tag | pool->high++;
 		c = eng_conn(eng, idx);
 	}
-	memset(c, 0, sizeof(*c));
+	memset(c, 0, pool->stride);
 	c->self = idx;
 	return c;
 }
 
 void eng_release(struct ctk_engine *eng, struct ctk_conn *c)
 {
-	c->in_use = 0;
+	c->flags &= (uint8_t)~CONN_IN_USE;
 	c->hnext = eng->deferred;
 	eng->deferred = c->self;
 }
@@ -128,10 +163,11 @@ void eng_flush_deferred(struct ctk_engine *eng)
 {
 	while (eng->deferred != ENG_NIL) {
 		struct ctk_conn *c = eng_conn(eng, eng->deferred);
+		struct eng_pool *pool = &eng->pool[c->self >> 31];
 
 		eng->deferred = c->hnext;
-		c->hnext = eng->free_head;
-		eng->free_head = c->self;
+		c->hnext = pool->free_head;
+		pool->free_head = c->self;
 	}
 }
 
@@ -153,7 +189,7 @@ static void wheel_link(struct ctk_engine *eng, struct ctk_conn *c)
 		s = eng->wheel_next + WHEEL_SLOTS - 1;
 	i = (uint32_t)(s & (WHEEL_SLOTS - 1));
 	head = eng->wheel[i];
-	c->tslot = (uint32_t)s;
+	c->tslot = (uint16_t)i;
 	c->tprev = ENG_NIL;
 	c->tnext = head;
 	if (head != ENG_NIL)
@@ -165,7 +201,7 @@ static void wheel_link(struct ctk_engine *eng, struct ctk_conn *c)
 
 static void wheel_unlink(struct ctk_engine *eng, struct ctk_conn *c)
 {
-	uint32_t i = c->tslot & (WHEEL_SLOTS - 1);
+	uint32_t i = c->tslot;
 
 	if (c->tprev != ENG_NIL)
 		eng_conn(eng, c->tprev)->tnext = c->tnext;
@@ -175,13 +211,14 @@ static void wheel_unlink(struct ctk_engine *eng, struct ctk_conn *c)
 		eng_conn(eng, c->tnext)->tprev = c->tprev;
 }
 
-/* The slot's first instant, from the 32 low bits kept in the entry. */
+/*
+ * The first instant of the slot @c is linked in. Linked entries sit in
+ * [wheel_next, wheel_next + WHEEL_SLOTS): the slot index says which.
+ */
 static uint64_t linked_slot_start(const struct ctk_engine *eng, const struct ctk_conn *c)
 {
-	uint64_t s = (eng->wheel_next & ~(uint64_t)UINT32_MAX) | c->tslot;
+	uint64_t s = eng->wheel_next + ((c->tslot - eng->wheel_next) & (WHEEL_SLOTS - 1));
 
-	if (s < eng->wheel_next && eng->wheel_next - s > UINT32_MAX / 2)
-		s += (uint64_t)1 << 32;
 	return s << WHEEL_SHIFT;
 }
 
@@ -190,14 +227,14 @@ void eng_set_timeout(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now, u
 	uint64_t old = c->expires;
 
 	c->expires = now + timeout;
-	if (!c->linked || c->expires >= old)
+	if (!(c->flags & CONN_LINKED) || c->expires >= old)
 		return;
 	/* Shorter: the wheel must see it no later than its deadline. */
 	if (c->expires < linked_slot_start(eng, c)) {
 		wheel_unlink(eng, c);
 		wheel_link(eng, c);
 	} else {
-		uint32_t i = c->tslot & (WHEEL_SLOTS - 1);
+		uint32_t i = c->tslot;
 
 		if (c->expires < eng->wheel_min[i])
 			eng->wheel_min[i] = c->expires;
@@ -206,9 +243,17 @@ void eng_set_timeout(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now, u
 
 /* ---- hash ---------------------------------------------------------------- */
 
+static uint32_t conn_hash(const struct ctk_engine *eng, const struct ctk_conn *c)
+{
+	struct eng_tuple t;
+
+	eng_conn_tuple(c, &t);
+	return eng_hash(eng, &t);
+}
+
 static void hash_unlink(struct ctk_engine *eng, struct ctk_conn *c)
 {
-	uint32_t *pp = &eng->buckets[eng_hash(eng, &c->orig) & eng->bucket_mask];
+	uint32_t *pp = &eng->buckets[conn_hash(eng, c) & eng->bucket_mask];
 
 	while (*pp != ENG_NIL && *pp != c->self)
 		pp = &eng_conn(eng, *pp)->hnext;
@@ -216,18 +261,24 @@ static void hash_unlink(struct ctk_engine *eng, struct ctk_conn *c)
 		*pp = c->hnext;
 }
 
+/* Off the hash and the count, marked dying, DESTROY sent (the wheel is the caller's). */
+static void unhash_dying(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
+{
+	hash_unlink(eng, c);
+	c->flags &= (uint8_t)~CONN_LINKED;
+	c->status |= IPS_DYING;
+	eng->count--;
+	eng_emit(eng, c, CTK_EV_DESTROY, 0, now);
+}
+
 /* Take @c out of the table for good: DESTROY event, slot freed next call. */
 void eng_kill(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
 {
-	if (!c->in_use)
+	if (!(c->flags & CONN_IN_USE))
 		return;
-	if (c->linked) {
-		hash_unlink(eng, c);
+	if (c->flags & CONN_LINKED) {
 		wheel_unlink(eng, c);
-		c->linked = 0;
-		c->status |= IPS_DYING;
-		eng->count--;
-		eng_emit(eng, c, CTK_EV_DESTROY, 0, now);
+		unhash_dying(eng, c, now);
 	}
 	eng_release(eng, c);
 }
@@ -290,18 +341,21 @@ static bool early_drop(struct ctk_engine *eng, uint32_t hash, uint64_t now)
 	return false;
 }
 
-struct ctk_conn *eng_alloc(struct ctk_engine *eng, uint32_t hash, uint64_t now)
+struct ctk_conn *eng_alloc(struct ctk_engine *eng, const struct eng_tuple *t, uint32_t hash,
+			   uint64_t now)
 {
 	struct ctk_conn *c;
 
 	if (eng->cfg.max && eng->count >= eng->cfg.max && !early_drop(eng, hash, now))
 		return NULL;
-	c = take_slot(eng);
+	c = take_slot(eng, t->l3);
 	if (!c)
 		return NULL;
-	c->in_use = 1;
-	c->start = now;
+	set_tuple(c, t);
+	c->flags = CONN_IN_USE;
 	c->id = ++eng->next_id;
+	if (eng_has_ext(eng))
+		eng_ext(eng, c)->start = now;
 	return c;
 }
 
@@ -312,12 +366,33 @@ void eng_confirm(struct ctk_engine *eng, struct ctk_conn *c, uint32_t hash)
 	c->hnext = eng->buckets[b];
 	eng->buckets[b] = c->self;
 	c->status |= IPS_CONFIRMED;
-	c->linked = 1;
+	c->flags |= CONN_LINKED;
 	eng->count++;
 	wheel_link(eng, c);
 }
 
 /* ---- setup ------------------------------------------------------------- */
+
+/* Slot sizes: an IPv4 entry stops after its 8 address bytes; extensions follow. */
+static void init_pools(struct ctk_engine *eng)
+{
+	uint32_t end[2] = {
+		offsetof(struct ctk_conn, addr) + 2 * 4,
+		sizeof(struct ctk_conn),
+	};
+	bool ext = eng->cfg.acct || eng->cfg.timestamp;
+
+	for (int i = 0; i < 2; i++) {
+		uint32_t stride = (end[i] + 7) & ~7u;
+
+		eng->ext_off[i] = ext ? stride : 0;
+		if (ext)
+			stride += sizeof(struct eng_ext);
+		eng->pool[i].stride = stride;
+		eng->pool[i].tag = i ? POOL_V6 : 0;
+		eng->pool[i].free_head = ENG_NIL;
+	}
+}
 
 int eng_table_init(struct ctk_engine *eng)
 {
@@ -334,17 +409,19 @@ int eng_table_init(struct ctk_engine *eng)
 	memset(eng->wheel, 0xff, WHEEL_SLOTS * sizeof(*eng->wheel));
 	memset(eng->wheel_min, 0xff, WHEEL_SLOTS * sizeof(*eng->wheel_min));
 	eng->bucket_mask = n - 1;
-	eng->free_head = ENG_NIL;
 	eng->deferred = ENG_NIL;
 	eng->wheel_next = 0;
+	init_pools(eng);
 	return 0;
 }
 
 void eng_table_fini(struct ctk_engine *eng)
 {
-	for (uint32_t i = 0; i < eng->nchunks; i++)
-		free(eng->chunks[i]);
-	free(eng->chunks);
+	for (int p = 0; p < 2; p++) {
+		for (uint32_t i = 0; i < eng->pool[p].nchunks; i++)
+			free(eng->pool[p].chunks[i]);
+		free(eng->pool[p].chunks);
+	}
 	free(eng->buckets);
 	free(eng->wheel);
 	free(eng->wheel_min);
@@ -373,11 +450,7 @@ static unsigned int settle_list(struct ctk_engine *eng, uint32_t idx, uint64_t n
 		idx = c->tnext;
 		if (eng_expired(c, now)) {
 			/* Already off the wheel: only the hash and the count left. */
-			hash_unlink(eng, c);
-			c->linked = 0;
-			c->status |= IPS_DYING;
-			eng->count--;
-			eng_emit(eng, c, CTK_EV_DESTROY, 0, now);
+			unhash_dying(eng, c, now);
 			eng_release(eng, c);
 			n++;
 		} else {
