@@ -56,7 +56,7 @@ static bool extra_filters_enabled(void)
 	return !v || strcmp(v, "0") != 0;
 }
 
-static void debug_fields(const char *what, uint64_t fields)
+void ct_debug_fields(const char *what, uint64_t fields)
 {
 	fprintf(stderr, "ctkit: %s:", what);
 	if (!fields)
@@ -112,7 +112,7 @@ static int dump_one(struct ct_run *run, struct ctk_dump_opts o, const struct ctk
 	o.filter = &kf;
 	o.filter_fields = extra & ~BIT(CTK_F_ZONE);
 	if (run->cli->debug)
-		debug_fields("kernel filter", base_fields(&o) | extra);
+		ct_debug_fields("kernel filter", base_fields(&o) | extra);
 	ret = ctk_nl_dump(run->nl, &o, count_cb, &c);
 	if ((ret == -EINVAL || ret == -EOPNOTSUPP) && extra && c.seen == 0) {
 		if (run->cli->debug)
@@ -135,10 +135,10 @@ int ct_dump_filtered(struct ct_run *run, const struct ctk_dump_opts *base,
 	int ret = 0;
 
 	if (run->cli->debug)
-		debug_fields("userspace filter", f->has);
+		ct_debug_fields("userspace filter", f->has);
 	if (!extra_filters_enabled() || base->table != CTK_TABLE_CONNTRACK || base->zero) {
 		if (run->cli->debug)
-			debug_fields("kernel filter", base_fields(base));
+			ct_debug_fields("kernel filter", base_fields(base));
 		return ctk_nl_dump(run->nl, base, cb, data);
 	}
 	/* Tuple fields need a family: dump each family on its own. */

@@ -64,6 +64,8 @@ int ct_run_event(struct ct_run *run);	/* run_event.c */
  */
 int ct_dump_filtered(struct ct_run *run, const struct ctk_dump_opts *base,
 		     const struct ctk_filter *f, ctk_entry_cb cb, void *data);
+/* ct_debug_fields - the --debug line "ctkit: @what: <CTK_F_* names>" (dump_plan.c). */
+void ct_debug_fields(const char *what, uint64_t fields);
 
 /*
  * ct_selected - does @e pass the command's filter and, with

@@ -14,6 +14,13 @@
  *    so far: what was missed is printed as synthetic NEW/DESTROY events
  *    marked " [RESYNC]" (text, XML, save) or "resync":true (JSON).
  *
+ * Kernel filtering: a classic BPF socket filter (ctk_filter_bpf) drops
+ * events the filter rejects before they are queued, unless
+ * CTKIT_KERNEL_FILTER=0; every event is still filtered here. With a seen
+ * set the program applies only fields that never change during an
+ * entry's life, so an entry's NEW and DESTROY are kept or dropped
+ * together, and the seen set holds only entries the program keeps.
+ *
  * Resync limits: an entry created and destroyed inside the lost window
  * cannot be recovered, and UPDATEs are never synthesised (only the
  * current state is known). Events racing with the dump may be printed
@@ -31,6 +38,7 @@
 
 #include <ctkit/events.h>
 #include <ctkit/filter.h>
+#include <ctkit/filter_bpf.h>
 
 #include "event.h"
 #include "report.h"
@@ -57,6 +65,10 @@ struct event_loop {
 	uint32_t gen;
 	struct ctk_entry scratch;
 	unsigned long synth_new, synth_destroy;
+	/* what the socket filter applies (kernel_filtered) */
+	bool kernel_filtered;
+	uint8_t kernel_family; /* AF_UNSPEC: not compared */
+	struct ctk_filter kernel_part;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -224,6 +236,19 @@ static bool wanted(const struct event_loop *l, const struct ctk_entry *e, enum c
 	return ctk_filter_match(&cli->filter, e);
 }
 
+/*
+ * Would the socket filter keep @e's events? Dumped entries outside it
+ * stay out of the seen set: their DESTROY would never reach us.
+ */
+static bool kernel_keeps(const struct event_loop *l, const struct ctk_entry *e)
+{
+	if (!l->kernel_filtered)
+		return true;
+	if (l->kernel_family != AF_UNSPEC && e->orig.l3num != l->kernel_family)
+		return false;
+	return ctk_filter_match(&l->kernel_part, e);
+}
+
 /* ---- events ------------------------------------------------------------- */
 
 static void track(struct event_loop *l, const struct ctk_entry *e, enum ctk_event type)
@@ -267,6 +292,8 @@ static int resync_dump_cb(const struct ctk_entry *e, enum ctk_event ev, void *da
 	struct event_loop *l = data;
 
 	(void)ev;
+	if (!kernel_keeps(l, e))
+		return CTK_CB_OK;
 	if (ct_seen_add(l->seen, e, l->gen) && wanted(l, e, CTK_EV_NEW, e->orig.l3num)) {
 		print_event(l, e, CTK_EV_NEW, 0, true);
 		l->synth_new++;
@@ -346,7 +373,8 @@ static int baseline_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	struct event_loop *l = data;
 
 	(void)ev;
-	ct_seen_add(l->seen, e, l->gen);
+	if (kernel_keeps(l, e))
+		ct_seen_add(l->seen, e, l->gen);
 	return CTK_CB_OK;
 }
 
@@ -394,6 +422,58 @@ static void size_queue(struct event_loop *l)
 			granted);
 }
 
+static bool kernel_filter_enabled(void)
+{
+	const char *v = getenv("CTKIT_KERNEL_FILTER");
+
+	return !v || strcmp(v, "0") != 0;
+}
+
+static int attach_program(struct event_loop *l, const struct ctk_bpf_prog *p)
+{
+	struct sock_fprog fp = {.len = (unsigned short)p->len,
+				.filter = (struct sock_filter *)p->insns};
+
+	if (setsockopt(ctk_events_fd(l->ev), SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Let the kernel drop the events the filter rejects. Anything it cannot
+ * do (nothing to compile, a program too long, a refusal) leaves the
+ * filtering to userspace, which runs in every case.
+ */
+static void attach_kernel_filter(struct event_loop *l)
+{
+	const struct ct_cli *cli = l->run->cli;
+	uint64_t allowed = l->seen ? CTK_F_STABLE_FIELDS : ~UINT64_C(0);
+	struct ctk_bpf_prog *p = calloc(1, sizeof(*p));
+	uint64_t shown = 0;
+	int ret = -ENOMEM;
+
+	if (cli->debug)
+		ct_debug_fields("userspace filter", cli->filter.has);
+	if (p && kernel_filter_enabled())
+		ret = ctk_filter_bpf(&cli->filter, cli->family, allowed, p);
+	if (ret == 0 && (p->fields || p->family)) {
+		ret = attach_program(l, p);
+		if (ret < 0 && cli->debug)
+			fprintf(stderr, "ctkit: kernel refused the event filter (%s)\n",
+				strerror(-ret));
+	}
+	if (ret == 0 && (p->fields || p->family)) {
+		l->kernel_filtered = true;
+		l->kernel_family = p->family ? cli->family : AF_UNSPEC;
+		l->kernel_part = cli->filter;
+		l->kernel_part.has &= p->fields;
+		shown = p->fields | (p->family ? UINT64_C(1) << CTK_F_FAMILY : 0);
+	}
+	if (cli->debug)
+		ct_debug_fields("kernel filter", shown);
+	free(p);
+}
+
 static int setup(struct event_loop *l)
 {
 	const struct ct_cli *cli = l->run->cli;
@@ -425,6 +505,8 @@ static int setup(struct event_loop *l)
 	size_queue(l);
 	if (fcntl(ctk_events_fd(l->ev), F_SETFL, O_NONBLOCK) < 0)
 		return -errno;
+	/* Before the baseline: the seen set must hold what the program keeps. */
+	attach_kernel_filter(l);
 	if (l->seen) {
 		struct ctk_dump_opts o = {.family = AF_UNSPEC};
 		int ret = ctk_nl_dump(l->run->nl, &o, baseline_cb, l);
