@@ -7,7 +7,8 @@
 #   make check      ASan+UBSan build in build/check/, unit tests, short fuzz
 #                   runs, integration tests (root: in network namespaces)
 #   make demo       a throwaway namespace with real connections, listed
-#   make bench      ctkit vs the reference at 100 k and 1 M entries
+#   make bench      ctkit vs the reference at 100 k and 1 M entries, then bench-engine
+#   make bench-engine  the userspace engine in-process (issue 6; no root)
 #   make fuzz       longer fuzz runs
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -30,7 +31,7 @@ OPT_CFLAGS  := -O1 -g $(SAN_FLAGS)
 SAN_LDFLAGS := $(SAN_FLAGS)
 endif
 CFLAGS_ALL  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(CFLAGS)
-LDLIBS_ALL  := -lmnl -lpcap $(LDLIBS)
+LDLIBS_ALL  := -lmnl -lpcap -pthread $(LDLIBS)
 
 LIB_SRC     := $(sort $(wildcard lib/*/*.c))
 CLI_SRC     := $(sort $(filter-out tools/conntrack/main.c,$(wildcard tools/conntrack/*.c)))
@@ -51,7 +52,7 @@ LIBSO       := $(BUILD)/libctkit.so.0
 CONNTRACK   := $(BUILD)/conntrack
 NFCT        := $(if $(wildcard tools/nfct/main.c),$(BUILD)/nfct)
 
-.PHONY: all deps check unit fuzz-smoke fuzz integration demo bench install clean format sample
+.PHONY: all deps check unit fuzz-smoke fuzz integration demo bench bench-engine install clean format sample
 
 all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(BENCH_BIN)
 
@@ -84,6 +85,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(NFCT_OBJ) $(LIBA)
 $(BUILD)/bench/%: bench/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+# The engine benchmark has helpers of its own in bench/engine/.
+ENGINE_BENCH_DEPS := $(wildcard bench/engine/*.c bench/engine/*.h)
+$(BUILD)/bench/engine_bench: bench/engine_bench.c $(ENGINE_BENCH_DEPS) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
 
 # Fuzz targets: clang + libFuzzer; the library and tools are compiled once
 # with coverage instrumentation and linked into every target.
@@ -128,6 +135,11 @@ demo: deps all
 bench: deps all
 	@bench/run.sh $(abspath $(BUILD))
 	@$(PYTHON) bench/events.py $(abspath $(BUILD))
+	@$(MAKE) --no-print-directory bench-engine
+
+# In-process engine benchmark (no root): bench/engine.py, docs/ENGINE.md "Benchmark".
+bench-engine: all
+	@$(PYTHON) bench/engine.py $(abspath $(BUILD))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(LIBDIR)/pkgconfig \

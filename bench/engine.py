@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""make bench-engine: the userspace engine benchmark of issue 6 (no root).
+
+  bench/engine.py BUILD [--smoke] [-- ENGINE_BENCH_ARGS...]
+
+1. BUILD/bench/engine_bench: established traffic, churn, memory and the hash
+   floor, in process (its header comment and docs/ENGINE.md "Benchmark").
+2. `conntrack --pcap FILE -C` beside `tcpdump -r FILE -w /dev/null` on a
+   capture engine_bench writes (1 M packets over 100 k flows, the same mix,
+   Ethernet) in a temporary directory: wall clock, median of 3, after one
+   untimed read so both find the file in the page cache.
+3. The `engine-summary ...` line of step 1, printed last.
+
+--smoke: engine_bench --smoke and a 20 k-packet capture, one run each: a
+check that the benchmark works (tests/integration/test_engine_bench.py).
+Exit status 1 when engine_bench saw an unexpected verdict or a command failed.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run_engine_bench(binary, args):
+    """Stream engine_bench's output; hold back its summary line."""
+    summary = None
+    with subprocess.Popen([binary] + args, stdout=subprocess.PIPE, text=True) as p:
+        for line in p.stdout:
+            if line.startswith("engine-summary "):
+                summary = line.rstrip("\n")
+            else:
+                print(line, end="", flush=True)
+    return p.returncode, summary
+
+
+def timed(cmd, runs):
+    """Median wall time of runs of cmd (stdout captured, stderr dropped), and its last output."""
+    times, out = [], ""
+    for _ in range(runs):
+        start = time.perf_counter()
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                           check=True)
+        times.append(time.perf_counter() - start)
+        out = p.stdout
+    return statistics.median(times), out
+
+
+def pcap_replay(build, binary, smoke):
+    flows, packets, runs = (2000, 20000, 1) if smoke else (100000, 1000000, 3)
+    tmp = tempfile.mkdtemp(prefix="ctk-bench-engine-")
+    try:
+        path = os.path.join(tmp, "engine.pcap")
+        subprocess.run([binary, "--write-pcap", path, "--pcap-flows", str(flows),
+                        "--pcap-packets", str(packets)], check=True, stderr=subprocess.DEVNULL)
+        with open(path, "rb") as f:     # page cache warm for both readers
+            while f.read(1 << 20):
+                pass
+        conntrack = [os.path.join(build, "conntrack"), "--pcap", path, "-C"]
+        ct_s, out = timed(conntrack, runs)
+        count = int(out.split()[-1])
+        line = "pcap-replay packets=%d flows=%d conntrack_s=%.3f" % (packets, flows, ct_s)
+        ok = count == flows
+        if not ok:
+            print("engine.py: conntrack --pcap -C counted %d, expected %d" % (count, flows),
+                  file=sys.stderr)
+        tcpdump = shutil.which("tcpdump") or "/usr/sbin/tcpdump"
+        if os.access(tcpdump, os.X_OK):
+            td_s, _ = timed([tcpdump, "-r", path, "-w", "/dev/null"], runs)
+            line += " tcpdump_s=%.3f ratio=%.2f" % (td_s, ct_s / td_s)
+        else:
+            line += " tcpdump=missing"
+        print(line + " (wall, median of %d; entries %d)" % (runs, count), flush=True)
+        return ok
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    build, rest = os.path.abspath(argv[1]), argv[2:]
+    smoke = "--smoke" in rest
+    extra = rest[rest.index("--") + 1:] if "--" in rest else []
+    binary = os.path.join(build, "bench", "engine_bench")
+    rc, summary = run_engine_bench(binary, (["--smoke"] if smoke else []) + extra)
+    ok = pcap_replay(build, binary, smoke)
+    if summary:
+        print(summary, flush=True)
+    return 0 if rc == 0 and ok and summary else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
