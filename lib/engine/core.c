@@ -234,10 +234,9 @@ static void deliver_events(struct ctk_engine *eng, struct ctk_conn *c, uint64_t 
 	eng_emit(eng, c, (ev & EV_NEW) ? CTK_EV_NEW : CTK_EV_UPDATE, ev, now);
 }
 
-static enum ctk_ct_state track(struct ctk_engine *eng, const struct eng_pkt *p,
-			       const struct eng_tuple *t, struct ctk_verdict *v)
+enum ctk_ct_state eng_track(struct ctk_engine *eng, const struct eng_pkt *p,
+			    const struct eng_tuple *t, uint32_t hash, struct ctk_verdict *v)
 {
-	uint32_t hash = eng_hash(eng, t);
 	enum ctk_dir dir = CTK_DIR_ORIG;
 	struct ctk_conn *c;
 	enum eng_res res;
@@ -348,21 +347,37 @@ static enum ctk_ct_state packet_path(struct ctk_engine *eng, const uint8_t *l3, 
 		eng_invalid(eng, ENG_INVALID, "(truncated transport header: no tuple)");
 		return count_invalid(eng, v);
 	}
-	return track(eng, &p, &t, v);
+	return eng_track(eng, &p, &t, eng_hash(eng, &t), v);
+}
+
+void eng_verdict_init(struct ctk_engine *eng, struct ctk_verdict *v)
+{
+	v->state = CTK_CT_INVALID;
+	v->dir = CTK_DIR_ORIG;
+	v->conn = NULL;
+	v->killed = v->dropped = v->held = false;
+	v->l3num = v->l4num = 0;
+	v->reason[0] = '\0';
+	eng->v = v;
+	eng->ev_mask = 0;
+}
+
+enum ctk_ct_state eng_packet(struct ctk_engine *eng, const uint8_t *l3, size_t len,
+			     uint64_t now_ns, struct ctk_verdict *v)
+{
+	enum ctk_ct_state st;
+
+	eng_verdict_init(eng, v);
+	st = packet_path(eng, l3, len, now_ns, v);
+	eng->v = NULL;	/* reasons belong to this packet only */
+	return st;
 }
 
 enum ctk_ct_state ctk_engine_packet(struct ctk_engine *eng, const uint8_t *l3, size_t len,
 				    uint64_t now_ns, struct ctk_verdict *v)
 {
-	enum ctk_ct_state st;
-
-	memset(v, 0, sizeof(*v));
-	eng->v = v;
-	eng->ev_mask = 0;
 	eng_flush_deferred(eng);
-	st = packet_path(eng, l3, len, now_ns, v);
-	eng->v = NULL;	/* reasons belong to this packet only */
-	return st;
+	return eng_packet(eng, l3, len, now_ns, v);
 }
 
 struct ctk_conn *ctk_engine_lookup(struct ctk_engine *eng, const struct ctk_tuple *ct,
@@ -385,11 +400,4 @@ struct ctk_conn *ctk_engine_lookup(struct ctk_engine *eng, const struct ctk_tupl
 	}
 	eng_flush_deferred(eng);
 	return eng_find(eng, &t, eng_hash(eng, &t), now_ns, dir);
-}
-
-void ctk_engine_packets(struct ctk_engine *eng, const struct ctk_packet *pkts, unsigned int n,
-			struct ctk_verdict *v)
-{
-	for (unsigned int i = 0; i < n; i++)
-		ctk_engine_packet(eng, pkts[i].l3, pkts[i].len, pkts[i].now_ns, &v[i]);
 }

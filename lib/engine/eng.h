@@ -307,6 +307,13 @@ static inline bool seq_after(uint32_t a, uint32_t b)
 enum eng_res eng_invalid(struct ctk_engine *eng, enum eng_res res, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* core.c: the per-packet path, whole or from a parsed tuple on (batch.c) */
+void eng_verdict_init(struct ctk_engine *eng, struct ctk_verdict *v);
+enum ctk_ct_state eng_packet(struct ctk_engine *eng, const uint8_t *l3, size_t len,
+			     uint64_t now_ns, struct ctk_verdict *v);
+enum ctk_ct_state eng_track(struct ctk_engine *eng, const struct eng_pkt *p,
+			    const struct eng_tuple *t, uint32_t hash, struct ctk_verdict *v);
+
 /* table.c */
 int eng_table_init(struct ctk_engine *eng);
 void eng_table_fini(struct ctk_engine *eng);

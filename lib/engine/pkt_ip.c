@@ -15,15 +15,25 @@
 #include <netinet/in.h>
 #include "engine/eng.h"
 
-static uint16_t ipv4_header_sum(const uint8_t *h, unsigned int len)
+/*
+ * Is the IPv4 header checksum right? The one's complement sum of the
+ * header, checksum included, is 0xffff; the sum does not depend on byte
+ * order, so the header is summed as native 32-bit words (ip_fast_csum).
+ */
+static bool ipv4_header_ok(const uint8_t *h, unsigned int len)
 {
-	uint32_t sum = 0;
+	uint64_t sum = 0;
+	uint32_t w;
 
-	for (unsigned int i = 0; i + 1 < len; i += 2)
-		sum += get16(h + i);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	for (unsigned int i = 0; i < len; i += 4) {
+		memcpy(&w, h + i, 4);
+		sum += w;
+	}
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
 }
 
 static bool parse_ipv4(struct ctk_engine *eng, const uint8_t *l3, size_t len, struct eng_pkt *p)
@@ -36,7 +46,7 @@ static bool parse_ipv4(struct ctk_engine *eng, const uint8_t *l3, size_t len, st
 	tot = get16(l3 + 2);
 	if (ihl < 20 || len < ihl)
 		return eng_invalid(eng, ENG_INVALID, "(ip: bad header length)"), false;
-	if (ipv4_header_sum(l3, ihl) != 0)
+	if (!ipv4_header_ok(l3, ihl))
 		return eng_invalid(eng, ENG_INVALID, "(ip: bad header checksum)"), false;
 	if (tot > len)
 		return eng_invalid(eng, ENG_INVALID, "(ip: truncated packet)"), false;

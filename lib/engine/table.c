@@ -62,28 +62,30 @@ uint32_t eng_hash(const struct ctk_engine *eng, const struct eng_tuple *t)
 	return (uint32_t)mix64(h ^ ((uint64_t)t->l3 << 8 | t->l4));
 }
 
+static bool addr4_eq(const uint32_t *stored, const union ctk_addr *a)
+{
+	return *stored == a->word[0];
+}
+
+static bool addr6_eq(const uint8_t *stored, const union ctk_addr *a)
+{
+	return memcmp(stored, a->byte, 16) == 0;
+}
+
 /* Which side of @c does @t describe: 0 orig, 1 reply, -1 neither. */
 static int tuple_dir(const struct ctk_conn *c, const struct eng_tuple *t)
 {
-	const uint8_t *src, *dst;
-	size_t alen;
+	bool v4 = c->l3 == AF_INET;
 
 	if (c->l4 != t->l4 || c->l3 != t->l3 || c->code != t->code)
 		return -1;
-	if (c->l3 == AF_INET) {
-		src = (const uint8_t *)&c->addr.v4[0];
-		dst = (const uint8_t *)&c->addr.v4[1];
-		alen = 4;
-	} else {
-		src = c->addr.v6[0];
-		dst = c->addr.v6[1];
-		alen = 16;
-	}
 	if (c->sport == t->sport && c->dport == t->dport && c->type == t->type &&
-	    memcmp(src, t->src.byte, alen) == 0 && memcmp(dst, t->dst.byte, alen) == 0)
+	    (v4 ? addr4_eq(&c->addr.v4[0], &t->src) && addr4_eq(&c->addr.v4[1], &t->dst)
+		: addr6_eq(c->addr.v6[0], &t->src) && addr6_eq(c->addr.v6[1], &t->dst)))
 		return CTK_DIR_ORIG;
 	if (c->sport == t->dport && c->dport == t->sport && c->reply_type == t->type &&
-	    memcmp(src, t->dst.byte, alen) == 0 && memcmp(dst, t->src.byte, alen) == 0)
+	    (v4 ? addr4_eq(&c->addr.v4[0], &t->dst) && addr4_eq(&c->addr.v4[1], &t->src)
+		: addr6_eq(c->addr.v6[0], &t->dst) && addr6_eq(c->addr.v6[1], &t->src)))
 		return CTK_DIR_REPLY;
 	return -1;
 }

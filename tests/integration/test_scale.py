@@ -11,6 +11,9 @@
     matching entry behind (-D) or no unchanged one (-U).
 (c) a 2 000-entry -U (the reference stops at ENOBUFS) updates every entry,
     those in non-zero zones included.
+(d) a -D of many batches (sent by a second thread while the dump runs)
+    prints every deleted entry once, in dump order, alone or while another
+    process deletes entries too.
 
 The table comes from build/bench/fill --mix (see bench/fill.c: entry i has
 src 10.0.0.0+i or fd00::a00:0:0:i, dst 192.168.0.(1 + i % 250) or
@@ -138,9 +141,9 @@ def reference_agrees(args):
     return not ("-u" in args and "-m" in args)
 
 
-def normalise(out):
-    """Sorted lines with the counters that change on their own (timeout,
-    use=) blanked out."""
+def plain(out):
+    """The lines in order, with the counters that change on their own
+    (timeout, use=) blanked out."""
     lines = []
     for line in out.splitlines():
         words = line.split()
@@ -149,7 +152,12 @@ def normalise(out):
             if words[at].isdigit():
                 words[at] = "T"
         lines.append(" ".join(re.sub(r"^(use|delta-time)=\d+$", r"\1=N", w) for w in words))
-    return sorted(lines)
+    return lines
+
+
+def normalise(out):
+    """plain(), sorted."""
+    return sorted(plain(out))
 
 
 def summary(err):
@@ -344,3 +352,43 @@ def test_update_all_tcp_2000(scale):
     assert summary(res.err) == "%d flow entries have been updated" % tcp
     assert count(scale, ["-p", "tcp", "-m", "99"]) == tcp
     assert count(scale, ["-m", "99"]) == tcp                  # nothing else touched
+
+
+# --- (d) -D across many batches: order and count -----------------------------
+
+DELETE_MANY = ["-D", "-m", "5"]    # 10 % of RACE_N: 5 000 entries, 20 batches
+
+
+def deleted_lines(res):
+    lines = plain(res.out)
+    assert summary(res.err) == "%d flow entries have been deleted" % len(lines), res.err[-300:]
+    assert len(set(lines)) == len(lines), "an entry printed twice"
+    return lines
+
+
+def is_subsequence(part, whole):
+    it = iter(whole)
+    return all(line in it for line in part)
+
+
+def test_delete_many_batches_in_dump_order(scale):
+    refill(scale, RACE_N, extra=False)
+    listed = plain(ctk(scale, ["-L", "-m", "5"]).out)
+    assert len(listed) == RACE_N // 10
+    res = ctk(scale, DELETE_MANY)
+    assert res.rc == 0 and "Operation failed" not in res.err, res.err[-500:]
+    assert deleted_lines(res) == listed, "-D lines differ from the -L lines before it, in order"
+    assert count(scale, ["-m", "5"]) == 0
+
+
+@pytest.mark.parametrize("other", [["-D", "-p", "udp"], ["-D", "-s", "10.0.0.0/17"], ["-F"]],
+                         ids=["ref-D-udp", "ref-D-half", "ref-F"])
+@pytest.mark.parametrize("delay", [0, 0.02])
+def test_delete_many_batches_racing(scale, other, delay):
+    refill(scale, RACE_N, extra=False)
+    listed = plain(ctk(scale, ["-L", "-m", "5"]).out)
+    res = race(scale, DELETE_MANY, other, delay)
+    check_ctk_ok(res, "conntrack -D -m 5 racing conntrack %s" % " ".join(other))
+    lines = deleted_lines(res)
+    assert is_subsequence(lines, listed), "-D lines out of dump order"
+    assert count(scale, ["-m", "5"]) == 0, "mark 5 entries left after -D -m 5"

@@ -4,7 +4,9 @@
  *
  * -U and -D dump the table and change each matching entry through a second
  * session while the dump runs, as the reference does, but in batches of
- * requests per sendmsg() with the acks collected afterwards. Deliberate fixes
+ * requests per sendmsg() with the acks collected afterwards, sent by a
+ * worker thread so that the kernel changes entries on one CPU while it
+ * walks the table on the other (batch_worker.h). Deliberate fixes
  * (docs/COMPATIBILITY.md): requests carry the entry's own family and zones,
  * acks are consumed so long runs never hit ENOBUFS, and an entry that
  * vanished meanwhile (ENOENT) counts as already gone, not as a failure.
@@ -18,6 +20,7 @@
 
 #include <ctkit/filter.h>
 
+#include "batch_worker.h"
 #include "pending.h"
 #include "report.h"
 #include "run.h"
@@ -54,50 +57,108 @@ int ct_run_create(struct ct_run *run)
 	return ret;
 }
 
+/* ---- -D and -U: changes sent while the dump runs ------------------------- */
+
+/*
+ * One slot of the worker's ring (batch_worker.h): a batch on a session of
+ * its own, so the worker sends some while the dump queues into another.
+ * The session and the batch belong to whoever holds the slot. Four slots,
+ * not two, so the dump can run ahead while the worker waits for a CPU.
+ */
+#define CHANGE_SLOTS 4
+
+struct change_slot {
+	struct ctk_nl *nl;
+	struct ctk_nl_batch *batch;
+};
+
+static int change_slot_open(struct change_slot *s, ctk_batch_err_cb cb, void *data)
+{
+	s->nl = ctk_nl_open();
+	if (!s->nl)
+		return -errno;
+	s->batch = ctk_nl_batch_new(s->nl, cb, data);
+	return s->batch ? 0 : -ENOMEM;
+}
+
+static void change_slot_close(struct change_slot *s)
+{
+	if (s->batch)
+		ctk_nl_batch_free(s->batch);
+	if (s->nl)
+		ctk_nl_close(s->nl);
+	s->batch = NULL;
+	s->nl = NULL;
+}
+
+/*
+ * Dump with @cb, then hand over the last, partly filled slot and wait for
+ * the worker. A failure of the worker comes first: it stopped the dump,
+ * or it belongs to a batch the dump had already gone past.
+ */
+static int dump_and_send(struct ct_run *run, struct ct_batch_worker *w,
+			 const struct ctk_dump_opts *o, const struct ctk_filter *f, ctk_entry_cb cb,
+			 void *data)
+{
+	int ret = ct_dump_filtered(run, o, f, cb, data);
+	int sent;
+
+	if (ret == -ECANCELED && run->error)
+		ret = run->error;
+	if (ret == 0)
+		ret = ct_batch_worker_submit(w);
+	sent = ct_batch_worker_finish(w);
+	return sent ? sent : ret;
+}
+
 /* ---- -D ----------------------------------------------------------------- */
 
 /*
- * Deletes go out in batches on the modifier session while the dump runs;
+ * Deletes go out in batches while the dump runs, sent by the worker;
  * each entry's line is printed once its delete is acked, in dump order.
  */
 #define DELETE_BATCH 256
 
-struct delete_ctx {
+struct delete_slot {
+	struct change_slot ch;
+	struct ct_pending pending;	/* the lines of the batch's deletes */
 	struct ct_run *run;
-	struct ctk_nl_batch *batch;
-	struct ct_pending pending;
 };
 
 static void delete_failed(unsigned long index, int err, void *data)
 {
-	struct delete_ctx *d = data;
+	struct delete_slot *s = data;
 
-	ct_pending_fail(&d->pending, index, err);
+	ct_pending_fail(&s->pending, index, err);
 }
 
-static int delete_flush(struct delete_ctx *d)
+/* The worker: send a batch, print what the kernel deleted. */
+static int delete_send(void *slot, void *data)
 {
-	int ret = ctk_nl_batch_send(d->batch);
+	struct delete_slot *s = slot;
+	int ret = ctk_nl_batch_send(s->ch.batch);
 
+	(void)data;
 	if (ret == 0)
-		ret = ct_pending_emit(&d->pending, d->run->out, &d->run->counter);
+		ret = ct_pending_emit(&s->pending, s->run->out, &s->run->counter);
 	return ret;
 }
 
 static int delete_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
-	struct delete_ctx *d = data;
-	struct ct_run *run = d->run;
+	struct ct_batch_worker *w = data;
+	struct delete_slot *s = ct_batch_worker_slot(w);
+	struct ct_run *run = s->run;
 	long index;
 	int ret;
 
 	(void)ev;
 	if (!ct_selected(run->cli, e))
 		return CTK_CB_OK;
-	index = ctk_nl_batch_delete(d->batch, e->orig.l3num, e);
-	ret = index < 0 ? (int)index : ct_pending_add(&d->pending, index, e, &run->fmt);
-	if (ret == 0 && ct_pending_full(&d->pending))
-		ret = delete_flush(d);
+	index = ctk_nl_batch_delete(s->ch.batch, e->orig.l3num, e);
+	ret = index < 0 ? (int)index : ct_pending_add(&s->pending, index, e, &run->fmt);
+	if (ret == 0 && ct_pending_full(&s->pending))
+		ret = ct_batch_worker_submit(w);
 	if (ret < 0) {
 		run->error = ret;
 		return CTK_CB_ERROR;
@@ -105,45 +166,49 @@ static int delete_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	return CTK_CB_OK;
 }
 
-static int open_modifier(struct ct_run *run)
+static int delete_slot_open(struct delete_slot *s, struct ct_run *run)
 {
-	run->modifier = ctk_nl_open();
-	return run->modifier ? 0 : -errno;
+	int ret = ct_pending_init(&s->pending, DELETE_BATCH);
+
+	s->run = run;
+	return ret < 0 ? ret : change_slot_open(&s->ch, delete_failed, s);
+}
+
+static void delete_slot_close(struct delete_slot *s)
+{
+	change_slot_close(&s->ch);
+	ct_pending_free(&s->pending);
 }
 
 int ct_run_delete(struct ct_run *run)
 {
 	const struct ctk_filter *f = &run->cli->filter;
 	struct ctk_dump_opts o = { .family = run->cli->family };
-	struct delete_ctx d = { .run = run };
-	int ret;
+	struct delete_slot slot[CHANGE_SLOTS] = { 0 };
+	void *ring[CHANGE_SLOTS];
+	struct ct_batch_worker *w = NULL;
+	int ret = 0;
 
 	/* The reference's delete path prints neither ktimestamp nor labels. */
 	run->fmt.flags &= ~(CTK_FMT_F_KTIMESTAMP | CTK_FMT_F_LABELS | CTK_FMT_F_TIMESTAMP);
 	run->fmt.save_as = CTK_EV_DESTROY;
-	ret = open_modifier(run);
-	if (ret < 0)
-		return ret;
-	ret = ct_pending_init(&d.pending, DELETE_BATCH);
-	if (ret < 0)
-		return ret;
-	d.batch = ctk_nl_batch_new(run->modifier, delete_failed, &d);
-	if (!d.batch) {
-		ct_pending_free(&d.pending);
-		return -ENOMEM;
+	for (int i = 0; i < CHANGE_SLOTS && ret == 0; i++) {
+		ret = delete_slot_open(&slot[i], run);
+		ring[i] = &slot[i];
+	}
+	if (ret == 0) {
+		w = ct_batch_worker_start(ring, CHANGE_SLOTS, delete_send, NULL);
+		ret = w ? 0 : -errno;
 	}
 	if (ctk_filter_has(f, CTK_F_MARK)) {
 		o.has_mark = true;
 		o.mark = f->mark;
 		o.mark_mask = f->mark_mask;
 	}
-	ret = ct_dump_filtered(run, &o, f, delete_cb, &d);
-	if (ret == -ECANCELED && run->error)
-		ret = run->error;
 	if (ret == 0)
-		ret = delete_flush(&d);
-	ctk_nl_batch_free(d.batch);
-	ct_pending_free(&d.pending);
+		ret = dump_and_send(run, w, &o, f, delete_cb, w);
+	for (int i = 0; i < CHANGE_SLOTS; i++)
+		delete_slot_close(&slot[i]);
 	return ret;
 }
 
@@ -279,95 +344,117 @@ static bool build_update(const struct ct_cli *cli, const struct ctk_entry *cur,
 
 /*
  * -U sends, per matching entry, its update and then a get, in batches of
- * UPDATE_BATCH entries on the modifier session; the answers to the gets
- * arrive in order and are printed as they come, as the reference prints
- * its re-read entries. Which request a number was is kept in a ring.
+ * UPDATE_BATCH entries sent by the worker; the answers to the gets arrive
+ * in order and are printed as they come, as the reference prints its
+ * re-read entries. Which request a number was is kept in a ring. A batch
+ * of UPDATE_BATCH entries fits in one batch buffer (a full update and its
+ * get stay under 400 bytes), so the dump's thread never sends or prints.
  */
 #define UPDATE_BATCH 128
-#define KIND_RING 4096	/* > requests in one batch (two per entry, some auto-sent) */
+#define KIND_RING 4096	/* > requests in one batch (two per entry) */
 
 enum req_kind { REQ_UPDATE, REQ_GET };
 
-struct update_ctx {
+struct update_slot {
+	struct change_slot ch;
 	struct ct_run *run;
-	struct ctk_filter sel;	/* the selectors of -U (update_selectors) */
-	struct ctk_nl_batch *batch;
 	unsigned int queued;	/* entries queued since the last send */
 	int fatal;		/* first error that stops the command */
 	uint8_t kind[KIND_RING];
 };
 
+struct update_ctx {
+	struct ct_run *run;
+	struct ctk_filter sel;	/* the selectors of -U (update_selectors) */
+	struct ct_batch_worker *worker;
+	struct update_slot slot[CHANGE_SLOTS];
+};
+
 static void update_answer(unsigned long index, const struct ctk_entry *e, void *data)
 {
-	struct update_ctx *u = data;
+	struct update_slot *s = data;
 
 	(void)index;
-	ct_print_entry(u->run, e, false);
-	u->run->counter++;
+	ct_print_entry(s->run, e, false);
+	s->run->counter++;
 }
 
 static void update_failed(unsigned long index, int err, void *data)
 {
-	struct update_ctx *u = data;
+	struct update_slot *s = data;
 
 	if (err == -ENOENT)
 		return;		/* vanished in the meantime: already gone */
-	if (u->kind[index % KIND_RING] == REQ_UPDATE)
+	if (s->kind[index % KIND_RING] == REQ_UPDATE)
 		fprintf(stderr, "Operation failed: %s\n", ct_err2str(-err, CT_CMD_UPDATE));
-	else if (!u->fatal)
-		u->fatal = err;
+	else if (!s->fatal)
+		s->fatal = err;
 }
 
-static int update_flush(struct update_ctx *u)
+/* The worker: send a batch; the answers print as they arrive. */
+static int update_send(void *slot, void *data)
 {
-	int ret = ctk_nl_batch_send(u->batch);
+	struct update_slot *s = slot;
+	int ret = ctk_nl_batch_send(s->ch.batch);
 
-	u->queued = 0;
-	if (ret == 0)
-		ret = u->fatal;
-	return ret;
+	(void)data;
+	s->queued = 0;
+	return ret ? ret : s->fatal;
 }
 
 static int queue_update(struct update_ctx *u, const struct ctk_entry *upd)
 {
-	long index = ctk_nl_batch_create(u->batch, upd->orig.l3num, upd, 0);
+	struct update_slot *s = ct_batch_worker_slot(u->worker);
+	long index = ctk_nl_batch_create(s->ch.batch, upd->orig.l3num, upd, 0);
 
 	if (index < 0)
 		return (int)index;
-	u->kind[index % KIND_RING] = REQ_UPDATE;
-	index = ctk_nl_batch_get(u->batch, upd->orig.l3num, upd);
+	s->kind[index % KIND_RING] = REQ_UPDATE;
+	index = ctk_nl_batch_get(s->ch.batch, upd->orig.l3num, upd);
 	if (index < 0)
 		return (int)index;
-	u->kind[index % KIND_RING] = REQ_GET;
-	if (++u->queued == UPDATE_BATCH)
-		return update_flush(u);
+	s->kind[index % KIND_RING] = REQ_GET;
+	if (++s->queued == UPDATE_BATCH)
+		return ct_batch_worker_submit(u->worker);
 	return 0;
 }
 
 static int update_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
 	struct update_ctx *u = data;
+	struct ct_run *run = u->run;
 	struct ctk_entry upd;
 	int ret;
 
 	(void)ev;
 	if (!ctk_filter_match(&u->sel, e))
 		return CTK_CB_OK;
-	if (!build_update(u->run->cli, e, &upd))
+	if (!build_update(run->cli, e, &upd))
 		return CTK_CB_OK;
 	ret = queue_update(u, &upd);
 	if (ret < 0) {
-		u->run->error = ret;
+		run->error = ret;
 		return CTK_CB_ERROR;
 	}
 	return CTK_CB_OK;
+}
+
+static int update_slot_open(struct update_slot *s, struct ct_run *run)
+{
+	int ret = change_slot_open(&s->ch, update_failed, s);
+
+	s->run = run;
+	if (ret == 0)
+		ctk_nl_batch_on_entry(s->ch.batch, update_answer);
+	return ret;
 }
 
 int ct_run_update(struct ct_run *run)
 {
 	struct ctk_dump_opts o = { .family = run->cli->family };
 	struct update_ctx *u = calloc(1, sizeof(*u));
-	int ret;
+	void *ring[CHANGE_SLOTS];
+	int ret = 0;
 
 	if (!u)
 		return -ENOMEM;
@@ -376,21 +463,18 @@ int ct_run_update(struct ct_run *run)
 	u->run = run;
 	u->sel = run->cli->filter;
 	u->sel.has = update_selectors(run->cli);
-	ret = open_modifier(run);
-	if (ret == 0) {
-		u->batch = ctk_nl_batch_new(run->modifier, update_failed, u);
-		ret = u->batch ? 0 : -ENOMEM;
+	for (int i = 0; i < CHANGE_SLOTS && ret == 0; i++) {
+		ret = update_slot_open(&u->slot[i], run);
+		ring[i] = &u->slot[i];
 	}
 	if (ret == 0) {
-		ctk_nl_batch_on_entry(u->batch, update_answer);
-		ret = ct_dump_filtered(run, &o, &u->sel, update_cb, u);
-		if (ret == -ECANCELED && run->error)
-			ret = run->error;
-		if (ret == 0)
-			ret = update_flush(u);
+		u->worker = ct_batch_worker_start(ring, CHANGE_SLOTS, update_send, NULL);
+		ret = u->worker ? 0 : -errno;
 	}
-	if (u->batch)
-		ctk_nl_batch_free(u->batch);
+	if (ret == 0)
+		ret = dump_and_send(run, u->worker, &o, &u->sel, update_cb, u);
+	for (int i = 0; i < CHANGE_SLOTS; i++)
+		change_slot_close(&u->slot[i].ch);
 	free(u);
 	return ret;
 }
