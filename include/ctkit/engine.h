@@ -178,10 +178,9 @@ struct ctk_packet {
 
 /*
  * ctk_engine_packets - track @n packets in order, exactly as @n calls of
- * ctk_engine_packet() would (same verdicts, events, stats and table), but
- * faster on a large table: the packets are parsed and hashed first and
- * their buckets and entries prefetched, so that the memory misses of
- * different packets overlap instead of queueing. @v receives one verdict
+ * ctk_engine_packet() would (same verdicts, events, stats and table). It
+ * is meant to become faster on large tables by prefetching (not enabled
+ * yet: see lib/engine/batch.c). @v receives one verdict
  * per packet; times must not decrease. The entries named by the verdicts
  * stay readable until the next call (a killed entry's slot is reused
  * within a batch only when the pool is full). Any @n; the misses of the
