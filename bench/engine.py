@@ -80,13 +80,17 @@ def pcap_replay(build, binary, smoke):
 
 
 def main(argv):
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
+    if len(argv) < 2 or argv[1] in ("-h", "--help"):
+        print(__doc__, file=sys.stderr if len(argv) < 2 else sys.stdout)
+        return 2 if len(argv) < 2 else 0
     build, rest = os.path.abspath(argv[1]), argv[2:]
+    binary = os.path.join(build, "bench", "engine_bench")
+    if not os.access(binary, os.X_OK):
+        print("engine.py: %s not found: run `make` first, or name the build directory" % binary,
+              file=sys.stderr)
+        return 2
     smoke = "--smoke" in rest
     extra = rest[rest.index("--") + 1:] if "--" in rest else []
-    binary = os.path.join(build, "bench", "engine_bench")
     rc, summary = run_engine_bench(binary, (["--smoke"] if smoke else []) + extra)
     ok = pcap_replay(build, binary, smoke)
     if summary:

@@ -178,14 +178,16 @@ struct ctk_packet {
 
 /*
  * ctk_engine_packets - track @n packets in order, exactly as @n calls of
- * ctk_engine_packet() would (same verdicts, events, stats and table). It
- * is meant to become faster on large tables by prefetching (not enabled
- * yet: see lib/engine/batch.c). @v receives one verdict
- * per packet; times must not decrease. The entries named by the verdicts
- * stay readable until the next call (a killed entry's slot is reused
- * within a batch only when the pool is full). Any @n; the misses of the
- * first and last few packets of a call overlap less, so a few hundred
- * packets per call (CTK_ENGINE_BATCH) work best.
+ * ctk_engine_packet() would (same verdicts, events, stats and entries;
+ * only the memory slots of new entries may differ). On large tables it
+ * is several times faster: packets are parsed and hashed ahead and their
+ * buckets and entries prefetched, so the cache misses of a group of
+ * packets overlap. @v receives one verdict per packet; times must not
+ * decrease. The entries named by the verdicts stay readable until the
+ * next call (a killed entry's slot is reused within a call only when the
+ * pool is full). Any @n; the misses of the first and last few packets
+ * of a call overlap less, so a few hundred packets per call
+ * (CTK_ENGINE_BATCH) work best.
  */
 #define CTK_ENGINE_BATCH 256
 void ctk_engine_packets(struct ctk_engine *eng, const struct ctk_packet *pkts, unsigned int n,

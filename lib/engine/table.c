@@ -135,19 +135,24 @@ static struct ctk_conn *take_slot(struct ctk_engine *eng, uint8_t l3)
 	struct ctk_conn *c;
 	uint32_t idx;
 
-	/* Entries killed during this packet (early drop, reaping) may be
-	 * reused at once by a full pool: nothing refers to them any more. */
-	if (pool->free_head == ENG_NIL && pool->high == pool->capacity)
+	if (pool->free_head == ENG_NIL && pool->high == pool->capacity &&
+	    grow_pool(eng, pool) != 0) {
+		/*
+		 * Full: entries killed during this call (early drop, reaping)
+		 * are reused at once rather than failing. Otherwise they wait
+		 * for the next call, so a batch's verdicts keep their entries.
+		 */
 		eng_flush_deferred(eng);
+	}
 	if (pool->free_head != ENG_NIL) {
 		idx = pool->free_head;
 		c = eng_conn(eng, idx);
 		pool->free_head = c->hnext;
-	} else {
-		if (pool->high == pool->capacity && grow_pool(eng, pool) != 0)
-			return NULL;
+	} else if (pool->high < pool->capacity) {
 		idx = pool->tag | pool->high++;
 		c = eng_conn(eng, idx);
+	} else {
+		return NULL;
 	}
 	memset(c, 0, pool->stride);
 	c->self = idx;
