@@ -211,6 +211,19 @@ int ctk_frame_l3(uint32_t linktype, const uint8_t *frame, size_t len, size_t *l3
  */
 unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now_ns);
 
+/*
+ * ctk_engine_next_expiry - a time before which ctk_engine_expire() has
+ * nothing to destroy: no entry's timeout runs out before it, so expiry at
+ * any earlier time is a no-op. Conservative (never later than the first
+ * real deadline, possibly earlier); UINT64_MAX for an empty table.
+ * Packets tracked afterwards can add earlier deadlines, each at or after
+ * its packet's time plus the shortest *_timeout knob. With both, a caller
+ * can feed ctk_engine_packets() batches that cross no deadline, so that
+ * skipping ctk_engine_expire() between their packets changes nothing.
+ * Cost: a walk of the timer wheel's slots up to the first busy one.
+ */
+uint64_t ctk_engine_next_expiry(const struct ctk_engine *eng);
+
 /* ctk_engine_count - live entries, as nf_conntrack_count (expired ones not yet reaped included). */
 unsigned int ctk_engine_count(const struct ctk_engine *eng);
 

@@ -41,20 +41,6 @@ static bool parse_ahead(struct ctk_engine *eng, const struct ctk_packet *in, str
 	return true;
 }
 
-/*
- * A prefetch the compiler keeps: GCC drops a loop made only of
- * __builtin_prefetch() calls as if it did nothing.
- */
-static inline void prefetch(const void *p)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)p));
-#else
-	__builtin_prefetch(p);
-	__asm__ volatile("" : : "r"(p) : "memory");
-#endif
-}
-
 static void prefetch_conn(const struct ctk_engine *eng, uint32_t idx)
 {
 	const uint8_t *c;
@@ -63,9 +49,9 @@ static void prefetch_conn(const struct ctk_engine *eng, uint32_t idx)
 		return;
 	c = (const uint8_t *)eng_conn(eng, idx);
 	/* An entry spans two or three lines: the tuple is at both ends. */
-	prefetch(c);
-	prefetch(c + 64);
-	prefetch(c + offsetof(struct ctk_conn, addr) + 7);
+	eng_prefetch(c);
+	eng_prefetch(c + 64);
+	eng_prefetch(c + offsetof(struct ctk_conn, addr) + 7);
 }
 
 /*
@@ -114,7 +100,7 @@ void ctk_engine_packets(struct ctk_engine *eng, const struct ctk_packet *pkts, u
 
 			s->parsed = parse_ahead(eng, &pkts[i], s);
 			if (s->parsed)
-				prefetch(&eng->buckets[s->hash & eng->bucket_mask]);
+				eng_prefetch(&eng->buckets[s->hash & eng->bucket_mask]);
 		}
 		if (i >= AHEAD_BUCKET && b < n && ring[b % RING].parsed)
 			prefetch_conn(eng, eng->buckets[ring[b % RING].hash & eng->bucket_mask]);

@@ -235,6 +235,20 @@ static inline struct ctk_conn *eng_conn(const struct ctk_engine *eng, uint32_t i
 				   (size_t)(i & (CHUNK_SIZE - 1)) * pool->stride);
 }
 
+/*
+ * A prefetch the compiler keeps: GCC drops a loop made only of
+ * __builtin_prefetch() calls as if it did nothing.
+ */
+static inline void eng_prefetch(const void *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)p));
+#else
+	__builtin_prefetch(p);
+	__asm__ volatile("" : : "r"(p) : "memory");
+#endif
+}
+
 static inline struct eng_ext *eng_ext(const struct ctk_engine *eng, const struct ctk_conn *c)
 {
 	return (struct eng_ext *)((uint8_t *)c + eng->ext_off[c->l3 == AF_INET6]);

@@ -148,6 +148,9 @@ static struct ctk_conn *take_slot(struct ctk_engine *eng, uint8_t l3)
 		idx = pool->free_head;
 		c = eng_conn(eng, idx);
 		pool->free_head = c->hnext;
+		/* The free list is linked through cold slots: fetch the next one early. */
+		if (pool->free_head != ENG_NIL)
+			eng_prefetch(eng_conn(eng, pool->free_head));
 	} else if (pool->high < pool->capacity) {
 		idx = pool->tag | pool->high++;
 		c = eng_conn(eng, idx);
@@ -258,9 +261,9 @@ static uint32_t conn_hash(const struct ctk_engine *eng, const struct ctk_conn *c
 	return eng_hash(eng, &t);
 }
 
-static void hash_unlink(struct ctk_engine *eng, struct ctk_conn *c)
+static void hash_unlink(struct ctk_engine *eng, struct ctk_conn *c, uint32_t hash)
 {
-	uint32_t *pp = &eng->buckets[conn_hash(eng, c) & eng->bucket_mask];
+	uint32_t *pp = &eng->buckets[hash & eng->bucket_mask];
 
 	while (*pp != ENG_NIL && *pp != c->self)
 		pp = &eng_conn(eng, *pp)->hnext;
@@ -269,9 +272,9 @@ static void hash_unlink(struct ctk_engine *eng, struct ctk_conn *c)
 }
 
 /* Off the hash and the count, marked dying, DESTROY sent (the wheel is the caller's). */
-static void unhash_dying(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
+static void unhash_dying(struct ctk_engine *eng, struct ctk_conn *c, uint32_t hash, uint64_t now)
 {
-	hash_unlink(eng, c);
+	hash_unlink(eng, c, hash);
 	c->flags &= (uint8_t)~CONN_LINKED;
 	c->status |= IPS_DYING;
 	eng->count--;
@@ -285,7 +288,7 @@ void eng_kill(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
 		return;
 	if (c->flags & CONN_LINKED) {
 		wheel_unlink(eng, c);
-		unhash_dying(eng, c, now);
+		unhash_dying(eng, c, conn_hash(eng, c), now);
 	}
 	eng_release(eng, c);
 }
@@ -446,24 +449,63 @@ static uint32_t take_list(struct ctk_engine *eng, uint32_t i)
 	return head;
 }
 
-/* Destroy the due entries of a detached list, relink the others. */
+/*
+ * Destroy the due entries of a detached list, relink the others. At a
+ * full table this runs once per new connection and each step misses the
+ * cache: the list's next entry, then the due entry's bucket. The next
+ * entry is prefetched as soon as it is known and a due entry is unhashed
+ * SETTLE_AHEAD entries later, its bucket prefetched meanwhile, so those
+ * misses overlap. DESTROY events keep the list's order.
+ */
+#define SETTLE_AHEAD 8
+
+struct settle_ring {
+	uint32_t idx[SETTLE_AHEAD];
+	uint32_t hash[SETTLE_AHEAD];
+	unsigned int head, len;
+};
+
+static void settle_one(struct ctk_engine *eng, struct settle_ring *r, uint64_t now)
+{
+	unsigned int k = r->head;
+	struct ctk_conn *c = eng_conn(eng, r->idx[k]);
+
+	/* Already off the wheel: only the hash and the count left. */
+	unhash_dying(eng, c, r->hash[k], now);
+	eng_release(eng, c);
+	r->head = (k + 1) % SETTLE_AHEAD;
+	r->len--;
+}
+
 static unsigned int settle_list(struct ctk_engine *eng, uint32_t idx, uint64_t now)
 {
+	struct settle_ring r = { .head = 0, .len = 0 };
 	unsigned int n = 0;
 
 	while (idx != ENG_NIL) {
 		struct ctk_conn *c = eng_conn(eng, idx);
 
 		idx = c->tnext;
+		if (idx != ENG_NIL)
+			eng_prefetch(eng_conn(eng, idx));
 		if (eng_expired(c, now)) {
-			/* Already off the wheel: only the hash and the count left. */
-			unhash_dying(eng, c, now);
-			eng_release(eng, c);
+			unsigned int k = (r.head + r.len) % SETTLE_AHEAD;
+
+			if (r.len == SETTLE_AHEAD) {
+				settle_one(eng, &r, now);
+				k = (r.head + r.len) % SETTLE_AHEAD;
+			}
+			r.idx[k] = c->self;
+			r.hash[k] = conn_hash(eng, c);
+			eng_prefetch(&eng->buckets[r.hash[k] & eng->bucket_mask]);
+			r.len++;
 			n++;
 		} else {
 			wheel_link(eng, c);
 		}
 	}
+	while (r.len)
+		settle_one(eng, &r, now);
 	return n;
 }
 
@@ -502,6 +544,36 @@ unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now)
 	if (eng->wheel_min[i] <= now)
 		n += settle_list(eng, take_list(eng, i), now);
 	return n;
+}
+
+/*
+ * Every linked entry is due at or after its slot's minimum. An entry in a
+ * slot after wheel_next is also due at or after that slot's start (it was
+ * linked there by its deadline, or moved earlier when that shrank), so
+ * the walk stops at the first slot starting after the best so far, and a
+ * stale minimum (its entry since unlinked) counts for no less than the
+ * slot's start. Only wheel_next's slot can hold entries clamped in from
+ * earlier deadlines: its minimum is taken as it is.
+ */
+uint64_t ctk_engine_next_expiry(const struct ctk_engine *eng)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (uint32_t k = 0; k < WHEEL_SLOTS; k++) {
+		uint64_t s = eng->wheel_next + k, start = s << WHEEL_SHIFT, due;
+		uint32_t i = (uint32_t)(s & (WHEEL_SLOTS - 1));
+
+		if (start >= best)
+			break;
+		if (eng->wheel[i] == ENG_NIL)
+			continue;
+		due = eng->wheel_min[i];
+		if (k && due < start)
+			due = start;
+		if (due < best)
+			best = due;
+	}
+	return best;
 }
 
 int ctk_engine_foreach(struct ctk_engine *eng, uint64_t now, ctk_entry_cb cb, void *data)

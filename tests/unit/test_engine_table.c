@@ -173,6 +173,55 @@ static void test_long_time_jump(void **state)
 	ctk_engine_free(eng);
 }
 
+/*
+ * ctk_engine_next_expiry() is a promise: expiry before it destroys
+ * nothing. Flows with 30 s and 120 s timeouts, some refreshed later so
+ * their wheel slot's minimum goes stale, are expired by walking from one
+ * promised time to the next; each walk must make progress and the table
+ * must empty, with "nothing due" for the empty table.
+ */
+static void test_next_expiry(void **state)
+{
+	struct ctk_engine *eng = ctk_engine_new(NULL);
+	struct ctk_verdict v;
+	unsigned int live, gone = 0, steps = 0;
+	uint64_t t, now;
+
+	(void)state;
+	assert_int_equal(ctk_engine_next_expiry(eng), UINT64_MAX);
+	for (int i = 0; i < 3000; i++) {
+		uint16_t sport = (uint16_t)(1000 + i % 1000), dport = (uint16_t)(53 + i / 1000);
+		struct pkt k = udp_pkt(AF_INET, "192.0.2.1", sport, "198.51.100.2", dport, 0);
+		struct pkt r = udp_pkt(AF_INET, "198.51.100.2", dport, "192.0.2.1", sport, 0);
+
+		feed(eng, &k, i * 0.02, &v);
+		if (i % 7 == 0)		/* replied: the 120 s stream timeout */
+			feed(eng, &r, i * 0.02, &v);
+		if (i >= 500 && i % 3 == 0) {	/* an older flow refreshed: its old slot goes stale */
+			struct pkt old = udp_pkt(AF_INET, "192.0.2.1", (uint16_t)(1000 + (i - 500) % 1000),
+						 "198.51.100.2", (uint16_t)(53 + (i - 500) / 1000), 0);
+
+			feed(eng, &old, i * 0.02, &v);
+		}
+	}
+	live = ctk_engine_count(eng);
+	now = 60 * SEC;
+	while (ctk_engine_count(eng)) {
+		t = ctk_engine_next_expiry(eng);
+		assert_true(t != UINT64_MAX);
+		if (t > now) {
+			assert_int_equal(ctk_engine_expire(eng, t - 1), 0);
+			now = t;
+		}
+		gone += ctk_engine_expire(eng, now);
+		now++;
+		assert_true(++steps < 100000);
+	}
+	assert_int_equal(gone, live);
+	assert_int_equal(ctk_engine_next_expiry(eng), UINT64_MAX);
+	ctk_engine_free(eng);
+}
+
 static void test_gre(void **state)
 {
 	struct ctk_engine *eng = ctk_engine_new(NULL);
@@ -368,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_table_full),
 		cmocka_unit_test(test_full_pool_reuses_dropped),
 		cmocka_unit_test(test_long_time_jump),
+		cmocka_unit_test(test_next_expiry),
 		cmocka_unit_test(test_gre),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_fragments),
