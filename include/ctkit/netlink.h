@@ -121,6 +121,13 @@ struct ctk_dump_opts {
 	 */
 	const struct ctk_filter *filter;
 	uint64_t filter_fields;
+	/*
+	 * Receive on a second thread while @cb runs (a ring of 512 KiB): the
+	 * kernel builds the next chunks of the dump meanwhile. For long dumps
+	 * on a machine with a core to spare; @cb still runs on the caller's
+	 * thread, in order.
+	 */
+	bool read_ahead;
 };
 
 /* ctk_nl_dump - stream the table into @cb. */

@@ -61,6 +61,7 @@ int ctk_nl_dump(struct ctk_nl *nl, const struct ctk_dump_opts *o, ctk_entry_cb c
 
 	if (!o)
 		o = &all;
+	run.read_ahead = o->read_ahead;
 	nlh = ctk_ct_nlmsg(buf, dump_type(o), NLM_F_DUMP, 0, o->family);
 	ret = ctknl_put_dump_filter(nlh, sizeof(buf), o);
 	if (ret < 0)

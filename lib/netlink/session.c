@@ -202,7 +202,10 @@ int ctknl_request(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb, stru
 	nlh->nlmsg_seq = ctknl_next_seq(nl);
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
-	ret = run_replies(nl, nlh->nlmsg_seq, msg_cb, run);
+	if (run->read_ahead)
+		ret = ctknl_run_replies_ahead(nl, nlh->nlmsg_seq, msg_cb, run, ctl_cb);
+	else
+		ret = run_replies(nl, nlh->nlmsg_seq, msg_cb, run);
 	/* Anything but a complete exchange may leave replies in flight. */
 	if ((ret < 0 && !run->kernel_err) || run->stopped)
 		nl->stale = true;

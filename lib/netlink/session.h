@@ -45,6 +45,7 @@ struct ctknl_run {
 	int err;
 	bool kernel_err; /* @err came in an NLMSG_ERROR: the exchange is over */
 	bool stopped;
+	bool read_ahead; /* receive on a second thread (read_ahead.c) */
 };
 
 /* ctknl_ready - renew the socket if an abandoned dump left it busy. */
@@ -53,6 +54,13 @@ uint32_t ctknl_next_seq(struct ctk_nl *nl);
 
 /* ctknl_request - stamp @nlh with the next sequence number, send it, run the replies. */
 int ctknl_request(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb, struct ctknl_run *run);
+
+/*
+ * ctknl_run_replies_ahead - the reply loop of a dump with recvmsg() on a
+ * second thread, so the kernel builds the next chunks while @msg_cb runs.
+ */
+int ctknl_run_replies_ahead(struct ctk_nl *nl, uint32_t seq, mnl_cb_t msg_cb,
+			    struct ctknl_run *run, mnl_cb_t *ctl_cb);
 
 /* ctknl_put_key - the tuple (and zones) that identify @e in a get request (request.c). */
 int ctknl_put_key(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e);

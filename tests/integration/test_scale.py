@@ -282,6 +282,19 @@ def test_delete_kernel_equals_userspace(scale, line):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("line", ["-L", "-L -o extended -p udp", "-L -m 5 -o extended,id"])
+def test_list_one_core_equals_two(filled, line):
+    """-L receives on a second thread when it may run on two cores
+    (lib/netlink/read_ahead.c); pinned to one core it reads inline. Same output."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one CPU: only the inline path can run here")
+    args = shlex.split(line)
+    two = ctk(filled, args)
+    one = filled.run(["taskset", "-c", "0"] + ctharness.ctk_cmd() + args, timeout=60)
+    problems = same(line, two, one, "two cores", "taskset -c 0")
+    assert not problems, "\n".join(problems)
+
+
 def test_corpus_size():
     assert len(LIST_CASES) + len(DELETE_CASES) >= 40
 
@@ -316,6 +329,18 @@ def test_race_delete(scale, other, delay):
     res = race(scale, ["-D", "-p", "udp"], other, delay)
     check_ctk_ok(res, "conntrack -D -p udp racing conntrack %s" % " ".join(other))
     assert count(scale, ["-p", "udp"]) == 0, "udp entries left after -D -p udp"
+
+
+@pytest.mark.parametrize("delay", [0, 0.02, 0.05])
+def test_race_list(scale, delay):
+    """-L (read ahead on a second thread) while the table is flushed: it ends
+    cleanly and shows entries that existed, each once."""
+    refill(scale, RACE_N, extra=False)
+    res = race(scale, ["-L", "-p", "udp"], ["-F"], delay)
+    check_ctk_ok(res, "conntrack -L -p udp racing conntrack -F")
+    lines = normalise(res.out)
+    assert len(lines) == len(set(lines)) and all(l.startswith("udp") for l in lines)
+    assert len(lines) == int(COUNT_RE.search(res.err).group(1))
 
 
 @pytest.mark.parametrize("other", [["-D", "-p", "tcp", "-s", "10.0.0.0/17"], ["-F"],
