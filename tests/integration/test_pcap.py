@@ -8,6 +8,7 @@ it; bad inputs must fail cleanly."""
 import json
 import os
 import re
+import struct
 import subprocess
 import tempfile
 
@@ -254,6 +255,41 @@ def test_bad_files(tmp_path):
         os.unlink(path)
     rc, out, err = ctk("--pcap", "-", "-C", stdin=b"")
     assert rc == 1 and "capture" in err
+
+
+@pytest.mark.parametrize("endianness", ["<", ">"], ids=["little", "big"])
+@pytest.mark.parametrize("nano", [False, True], ids=["usec", "nsec"])
+@pytest.mark.parametrize("snaplen", [65535, 60], ids=["full", "snap60"])
+def test_mapped_file_reads_like_libpcap(tmp_path, endianness, nano, snaplen):
+    """A classic pcap file is walked in place (pcap_source.c); standard input
+    always goes through libpcap. Both must give the same frames and times,
+    whatever the byte order, precision and snapshot length, and hand a
+    cut file's last record to libpcap for the same error."""
+    s = scapy()
+    path = str(tmp_path / "c.pcap")
+    pkts = tcp_session(s) + [s.IP(src="192.0.2.10", dst="198.51.100.20") /
+                             s.UDP(sport=9, dport=9) / (b"z" * 200)]
+    pkts[-1].time = 1000.123456789
+    e, magic = endianness, 0xa1b23c4d if nano else 0xa1b2c3d4
+    data = struct.pack(e + "IHHiIII", magic, 2, 4, 0, 0, snaplen, 101)
+    for p in pkts:
+        raw = bytes(p)
+        frac = int(round((p.time % 1) * (1e9 if nano else 1e6)))
+        # records longer than the snapshot length follow libpcap's rules, not the walk's
+        data += struct.pack(e + "IIII", int(p.time), frac, len(raw), len(raw)) + raw
+    with open(path, "wb") as f:
+        f.write(data)
+    for args in (["--packets", "-o", "json"], ["-L", "-o", "extended"], ["-S"]):
+        by_file = ctk("--pcap", path, *args)
+        by_stdin = ctk("--pcap", "-", *args, stdin=data)
+        assert by_file == by_stdin, (args, by_file, by_stdin)
+    for cut in (len(data) - 5, len(data) - 210, len(data) - 220):
+        part = tmp_path / "cut.pcap"
+        part.write_bytes(data[:cut])
+        rc1, out1, err1 = ctk("--pcap", str(part), "-C")
+        rc2, out2, err2 = ctk("--pcap", "-", "-C", stdin=data[:cut])
+        assert (rc1, out1, err1.replace(str(part), "-")) == (rc2, out2, err2), cut
+        assert rc1 == 1 and "truncated" in err1
 
 
 def test_option_errors():

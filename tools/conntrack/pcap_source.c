@@ -6,12 +6,22 @@
  * microsecond and nanosecond captures give the engine the same clock.
  * The link type is checked up front: a capture the engine cannot read
  * is an error at open, not a silent empty table.
+ *
+ * libpcap reads through stdio and copies every record into its buffer;
+ * on a large capture that is a fifth of a replay. So once libpcap has
+ * opened and checked a classic pcap file (not pcapng, not a pipe), its
+ * records are walked in place in a read-only mapping. At the first record
+ * libpcap might treat differently (a length beyond the snapshot length,
+ * a cut record at the end), the walk hands the file back to libpcap at
+ * that record, so errors and edge cases stay libpcap's.
  */
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <byteswap.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,8 +36,27 @@
 #define PROGRESS_EVERY 65536
 #define PROGRESS_NS 250000000ull
 
+/* Pages already walked are dropped from the mapping in steps of this, keeping RSS flat. */
+#define MAP_RELEASE_STEP (4u << 20)
+#define PCAP_FILE_HEADER 24
+#define PCAP_RECORD_HEADER 16
+/* libpcap's own limit on a record (MAXIMUM_SNAPLEN): beyond it, its rules apply. */
+#define PCAP_MAX_SNAPLEN 262144u
+
+/* A classic pcap file walked in place; map == NULL: libpcap reads. */
+struct pcap_map {
+	const uint8_t *map;
+	size_t len;
+	size_t off;		/* the next record header */
+	size_t released;	/* bytes before this are dropped from the mapping */
+	uint32_t snaplen;
+	uint32_t ns_per_frac;	/* 1000: microsecond file, 1: nanosecond file */
+	bool swapped;
+};
+
 struct ct_pcap {
 	pcap_t *pc;
+	struct pcap_map m;
 	uint32_t linktype;
 	uint64_t count;
 	/* progress line */
@@ -65,6 +94,91 @@ static bool linktype_supported(uint32_t linktype)
 	return ctk_frame_l3(linktype, empty, 0, &off) != -EPROTONOSUPPORT;
 }
 
+static uint32_t file_u32(const struct pcap_map *m, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, m->map + off, sizeof(v));
+	return m->swapped ? bswap_32(v) : v;
+}
+
+static uint16_t file_u16(const struct pcap_map *m, size_t off)
+{
+	uint16_t v;
+
+	memcpy(&v, m->map + off, sizeof(v));
+	return m->swapped ? bswap_16(v) : v;
+}
+
+/* Walk @pc's file in place when it is a classic pcap 2.4 file in a regular file. */
+static void map_open(struct pcap_map *m, pcap_t *pc)
+{
+	FILE *f = pcap_file(pc);
+	struct stat st;
+	uint32_t magic;
+	void *map;
+
+	if (!f || fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < PCAP_FILE_HEADER || (uint64_t)st.st_size > SIZE_MAX)
+		return;
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+	if (map == MAP_FAILED)
+		return;
+	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	*m = (struct pcap_map){ .map = map, .len = (size_t)st.st_size, .off = PCAP_FILE_HEADER };
+	memcpy(&magic, m->map, sizeof(magic));
+	m->swapped = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
+	magic = m->swapped ? bswap_32(magic) : magic;
+	m->ns_per_frac = magic == 0xa1b2c3d4 ? 1000 : 1;
+	m->snaplen = file_u32(m, 16);
+	/* Version 2.4 only: libpcap fixes up older files' records. */
+	if ((magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) || file_u16(m, 4) != 2 || file_u16(m, 6) != 4 ||
+	    m->snaplen == 0 || m->snaplen > PCAP_MAX_SNAPLEN) {
+		munmap(map, m->len);
+		m->map = NULL;
+	}
+}
+
+/* Give the rest of the file, from the record at m->off, back to libpcap. */
+static void map_close(struct pcap_map *m, pcap_t *pc)
+{
+	FILE *f = pcap_file(pc);
+
+	if (!m->map)
+		return;
+	if (f && fseeko(f, (off_t)m->off, SEEK_SET) < 0)
+		m->off = m->len;	/* cannot happen on a regular file; libpcap then says "truncated" */
+	munmap((void *)m->map, m->len);
+	m->map = NULL;
+}
+
+/* 1 with @f filled; 0 when libpcap must take over at this record (or the end). */
+static int map_next(struct pcap_map *m, struct ct_pcap_frame *f)
+{
+	size_t left = m->len - m->off;
+	uint32_t caplen;
+
+	if (left < PCAP_RECORD_HEADER)
+		return 0;
+	caplen = file_u32(m, m->off + 8);
+	if (caplen > m->snaplen || caplen > left - PCAP_RECORD_HEADER)
+		return 0;
+	f->ts_ns = (uint64_t)file_u32(m, m->off) * 1000000000ull +
+		   (uint64_t)file_u32(m, m->off + 4) * m->ns_per_frac;
+	f->caplen = caplen;
+	f->len = file_u32(m, m->off + 12);
+	f->data = m->map + m->off + PCAP_RECORD_HEADER;
+	m->off += PCAP_RECORD_HEADER + caplen;
+	if (m->off - m->released >= MAP_RELEASE_STEP) {
+		/* The caller holds only the frame just returned: the pages before it can go. */
+		size_t upto = (size_t)(f->data - m->map) & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+
+		madvise((void *)(m->map + m->released), upto - m->released, MADV_DONTNEED);
+		m->released = upto;
+	}
+	return 1;
+}
+
 struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ERR_MAX])
 {
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
@@ -95,6 +209,7 @@ struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ER
 		return NULL;
 	}
 	p->linktype = (uint32_t)dlt;
+	map_open(&p->m, p->pc);
 	p->name = path;
 	p->size = progress ? progress_size(p->pc) : 0;
 	p->last_draw_ns = monotonic_ns();
@@ -104,7 +219,7 @@ struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ER
 static void draw_progress(struct ct_pcap *p)
 {
 	FILE *f = pcap_file(p->pc);
-	long pos = f ? ftell(f) : -1;
+	long pos = p->m.map ? (long)p->m.off : f ? ftell(f) : -1;
 	uint64_t now = monotonic_ns();
 
 	if (now - p->last_draw_ns < PROGRESS_NS || pos < 0)
@@ -116,12 +231,28 @@ static void draw_progress(struct ct_pcap *p)
 	fflush(stderr);
 }
 
+static int next_mapped(struct ct_pcap *p, struct ct_pcap_frame *f)
+{
+	if (!map_next(&p->m, f)) {
+		map_close(&p->m, p->pc);
+		return 0;
+	}
+	p->count++;
+	if (p->size && p->count % PROGRESS_EVERY == 0)
+		draw_progress(p);
+	f->num = p->count;
+	return 1;
+}
+
 int ct_pcap_next(struct ct_pcap *p, struct ct_pcap_frame *f, char err[CT_PCAP_ERR_MAX])
 {
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
-	int ret = pcap_next_ex(p->pc, &hdr, &data);
+	int ret;
 
+	if (p->m.map && next_mapped(p, f))
+		return 1;
+	ret = pcap_next_ex(p->pc, &hdr, &data);
 	if (ret == PCAP_ERROR_BREAK)
 		return 0;
 	if (ret != 1) {
@@ -152,6 +283,8 @@ void ct_pcap_close(struct ct_pcap *p)
 		return;
 	if (p->drawn)
 		fprintf(stderr, "\r\033[K");
+	if (p->m.map)
+		munmap((void *)p->m.map, p->m.len);
 	pcap_close(p->pc);
 	free(p);
 }
