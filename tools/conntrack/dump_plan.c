@@ -16,6 +16,7 @@
  * off (tests compare both ways); --debug says what went where.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,14 +127,30 @@ static int dump_one(struct ct_run *run, struct ctk_dump_opts o, const struct ctk
 	return ret;
 }
 
-int ct_dump_filtered(struct ct_run *run, const struct ctk_dump_opts *base,
+/*
+ * The kernel's part of a dump (building it inside recvmsg()) and ours
+ * (decode, filter, format or queue changes) overlap on two cores: with
+ * a core to spare, receive on a second thread. 1 M entries: -L 5.0 ->
+ * 4.5 s, -D -p udp 2.4 -> 2.0 s.
+ */
+static bool core_to_spare(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 1;
+}
+
+int ct_dump_filtered(struct ct_run *run, const struct ctk_dump_opts *opts,
 		     const struct ctk_filter *f, ctk_entry_cb cb, void *data)
 {
 	static const struct ctk_kernel_caps caps = { .tuple = true };
 	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	struct ctk_dump_opts planned = *opts;
+	const struct ctk_dump_opts *base = &planned;
 	bool split;
 	int ret = 0;
 
+	planned.read_ahead = core_to_spare();
 	if (run->cli->debug)
 		ct_debug_fields("userspace filter", f->has);
 	if (!extra_filters_enabled() || base->table != CTK_TABLE_CONNTRACK || base->zero) {

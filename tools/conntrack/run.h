@@ -60,7 +60,8 @@ int ct_run_event(struct ct_run *run);	/* run_event.c */
 
 /*
  * ct_dump_filtered - dump with as much of @f as the kernel can apply
- * (dump_plan.c); @cb still sees every entry the kernel let through.
+ * (dump_plan.c), received on a second thread when a second CPU is free;
+ * @cb still sees every entry the kernel let through, on this thread.
  */
 int ct_dump_filtered(struct ct_run *run, const struct ctk_dump_opts *base,
 		     const struct ctk_filter *f, ctk_entry_cb cb, void *data);

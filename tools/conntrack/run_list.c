@@ -4,7 +4,6 @@
  * output. The kernel applies what it can (family, mark, status); the
  * filter re-checks everything, so a kernel that ignores a part is harmless.
  */
-#include <sched.h>
 #include <ctkit/filter.h>
 
 #include "run.h"
@@ -60,18 +59,6 @@ static void dump_opts_from_cli(const struct ct_cli *cli, struct ctk_dump_opts *o
 	}
 }
 
-/*
- * The kernel's part of a dump (building it inside recvmsg()) and ours
- * (decode, filter, format) overlap on two cores: with one core to spare,
- * receive on a second thread.
- */
-static bool core_to_spare(void)
-{
-	cpu_set_t set;
-
-	return sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 1;
-}
-
 int ct_run_list(struct ct_run *run)
 {
 	struct ctk_dump_opts o;
@@ -79,7 +66,6 @@ int ct_run_list(struct ct_run *run)
 
 	run->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
 	dump_opts_from_cli(run->cli, &o);
-	o.read_ahead = core_to_spare();
 	ret = ct_dump_filtered(run, &o, &run->cli->filter, list_cb, run);
 	if (run->xml_open)
 		ctk_out_puts(run->out, CTK_XML_FOOTER);
