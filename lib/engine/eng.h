@@ -173,8 +173,8 @@ enum {
 	EV_PROTOINFO = 1u << 3,
 };
 
-#define WHEEL_SHIFT 26			/* 67 ms per slot */
-#define WHEEL_SLOTS (1u << 14)		/* 18 minutes of horizon */
+#define WHEEL_SHIFT 24			/* 16.8 ms per slot */
+#define WHEEL_SLOTS (1u << 14)		/* 4.6 minutes of horizon */
 
 struct eng_frag;
 
