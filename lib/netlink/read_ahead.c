@@ -23,14 +23,14 @@
 
 struct ahead_slot {
 	char *buf;
-	ssize_t len;		/* bytes, or -errno from recvmsg() */
+	ssize_t len; /* bytes, or -errno from recvmsg() */
 };
 
 struct ahead {
 	struct ctk_nl *nl;
 	struct ahead_slot slot[AHEAD_SLOTS];
-	unsigned int filled;	/* slots handed to the parser, ever */
-	unsigned int parsed;	/* slots given back by the parser, ever */
+	unsigned int filled; /* slots handed to the parser, ever */
+	unsigned int parsed; /* slots given back by the parser, ever */
 	bool reader_done;
 	bool parser_done;
 	pthread_mutex_t lock;
@@ -50,7 +50,7 @@ static bool ends_exchange(const char *buf, ssize_t len)
 			return true;
 		nlh = mnl_nlmsg_next(nlh, &left);
 	}
-	return left != 0;	/* a torn chunk: the parser reports it */
+	return left != 0; /* a torn chunk: the parser reports it */
 }
 
 static void *reader(void *arg)
@@ -118,17 +118,17 @@ static int parse_chunks(struct ahead *a, uint32_t seq, mnl_cb_t msg_cb, struct c
 
 		if (s->len < 0) {
 			chunk_done(a, true);
-			return (int)s->len;	/* ENOBUFS included: the caller must know */
+			return (int)s->len; /* ENOBUFS included: the caller must know */
 		}
 		ret = mnl_cb_run2(s->buf, (size_t)s->len, seq, a->nl->portid, msg_cb, run, ctl_cb,
 				  NLMSG_MIN_TYPE);
 		if (ret < 0)
-			ret = run->err ? run->err : -errno;	/* EINTR: NLM_F_DUMP_INTR */
+			ret = run->err ? run->err : -errno; /* EINTR: NLM_F_DUMP_INTR */
 		chunk_done(a, ret <= 0);
 		if (ret <= 0)
 			return ret < 0 ? ret : 0;
 	}
-	return -EPROTO;		/* the reader stopped before the end: a torn chunk */
+	return -EPROTO; /* the reader stopped before the end: a torn chunk */
 }
 
 static void ahead_free(struct ahead *a)
@@ -139,10 +139,10 @@ static void ahead_free(struct ahead *a)
 	pthread_mutex_destroy(&a->lock);
 }
 
-int ctknl_run_replies_ahead(struct ctk_nl *nl, uint32_t seq, mnl_cb_t msg_cb,
-			    struct ctknl_run *run, mnl_cb_t *ctl_cb)
+int ctknl_run_replies_ahead(struct ctk_nl *nl, uint32_t seq, mnl_cb_t msg_cb, struct ctknl_run *run,
+			    mnl_cb_t *ctl_cb)
 {
-	struct ahead a = { .nl = nl };
+	struct ahead a = {.nl = nl};
 	pthread_t tid;
 	int ret;
 
