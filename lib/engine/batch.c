@@ -41,19 +41,6 @@ static bool parse_ahead(struct ctk_engine *eng, const struct ctk_packet *in, str
 	return true;
 }
 
-static void prefetch_conn(const struct ctk_engine *eng, uint32_t idx)
-{
-	const uint8_t *c;
-
-	if (idx == ENG_NIL)
-		return;
-	c = (const uint8_t *)eng_conn(eng, idx);
-	/* An entry spans two or three lines: the tuple is at both ends. */
-	eng_prefetch(c);
-	eng_prefetch(c + 64);
-	eng_prefetch(c + offsetof(struct ctk_conn, addr) + 7);
-}
-
 /*
  * A software pipeline over the packets: packet i is parsed and its bucket
  * prefetched at step i, its first entry prefetched at step i + AHEAD_BUCKET,
@@ -103,7 +90,7 @@ void ctk_engine_packets(struct ctk_engine *eng, const struct ctk_packet *pkts, u
 				eng_prefetch(&eng->buckets[s->hash & eng->bucket_mask]);
 		}
 		if (i >= AHEAD_BUCKET && b < n && ring[b % RING].parsed)
-			prefetch_conn(eng, eng->buckets[ring[b % RING].hash & eng->bucket_mask]);
+			eng_prefetch_conn(eng, eng->buckets[ring[b % RING].hash & eng->bucket_mask]);
 		if (i >= AHEAD_BUCKET + AHEAD_ENTRY && t < n)
 			track_one(eng, &pkts[t], &ring[t % RING], &v[t]);
 	}

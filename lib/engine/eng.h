@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -247,6 +248,19 @@ static inline void eng_prefetch(const void *p)
 	__builtin_prefetch(p);
 	__asm__ volatile("" : : "r"(p) : "memory");
 #endif
+}
+
+/* An entry spans two or three lines, the tuple at both ends: fetch them all. */
+static inline void eng_prefetch_conn(const struct ctk_engine *eng, uint32_t idx)
+{
+	const uint8_t *c;
+
+	if (idx == ENG_NIL)
+		return;
+	c = (const uint8_t *)eng_conn(eng, idx);
+	eng_prefetch(c);
+	eng_prefetch(c + 64);
+	eng_prefetch(c + offsetof(struct ctk_conn, addr) + 7);
 }
 
 static inline struct eng_ext *eng_ext(const struct ctk_engine *eng, const struct ctk_conn *c)

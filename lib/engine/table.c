@@ -149,8 +149,7 @@ static struct ctk_conn *take_slot(struct ctk_engine *eng, uint8_t l3)
 		c = eng_conn(eng, idx);
 		pool->free_head = c->hnext;
 		/* The free list is linked through cold slots: fetch the next one early. */
-		if (pool->free_head != ENG_NIL)
-			eng_prefetch(eng_conn(eng, pool->free_head));
+		eng_prefetch_conn(eng, pool->free_head);
 	} else if (pool->high < pool->capacity) {
 		idx = pool->tag | pool->high++;
 		c = eng_conn(eng, idx);
@@ -486,8 +485,7 @@ static unsigned int settle_list(struct ctk_engine *eng, uint32_t idx, uint64_t n
 		struct ctk_conn *c = eng_conn(eng, idx);
 
 		idx = c->tnext;
-		if (idx != ENG_NIL)
-			eng_prefetch(eng_conn(eng, idx));
+		eng_prefetch_conn(eng, idx);	/* its tuple too: conn_hash() reads it */
 		if (eng_expired(c, now)) {
 			unsigned int k = (r.head + r.len) % SETTLE_AHEAD;
 
