@@ -7,13 +7,14 @@
  * The link type is checked up front: a capture the engine cannot read
  * is an error at open, not a silent empty table.
  *
- * libpcap reads through stdio and copies every record into its buffer;
- * on a large capture that is a fifth of a replay. So once libpcap has
- * opened and checked a classic pcap file (not pcapng, not a pipe), its
- * records are walked in place in a read-only mapping. At the first record
+ * libpcap reads through stdio, a call and a copy per record; on a large
+ * capture that is a fifth of a replay. So once libpcap has opened and
+ * checked a classic pcap file (not pcapng, not a pipe), its records are
+ * walked in place in 1 MiB blocks read with pread(). At the first record
  * libpcap might treat differently (a length beyond the snapshot length,
  * a cut record at the end), the walk hands the file back to libpcap at
- * that record, so errors and edge cases stay libpcap's.
+ * that record, so errors and edge cases stay libpcap's. (Not mmap: a
+ * file truncated under a mapping kills the reader with SIGBUS.)
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -21,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <byteswap.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,19 +36,21 @@
 #define PROGRESS_EVERY 65536
 #define PROGRESS_NS 250000000ull
 
-/* Pages already walked are dropped from the mapping in steps of this, keeping RSS flat. */
-#define MAP_RELEASE_STEP (4u << 20)
 #define PCAP_FILE_HEADER 24
 #define PCAP_RECORD_HEADER 16
 /* libpcap's own limit on a record (MAXIMUM_SNAPLEN): beyond it, its rules apply. */
 #define PCAP_MAX_SNAPLEN 262144u
+/* A block holds several of the largest records. */
+#define BLOCK_BYTES (1u << 20)
 
-/* A classic pcap file walked in place; map == NULL: libpcap reads. */
-struct pcap_map {
-	const uint8_t *map;
-	size_t len;
-	size_t off;		/* the next record header */
-	size_t released;	/* bytes before this are dropped from the mapping */
+/* A classic pcap file read in blocks; buf == NULL: libpcap reads. */
+struct pcap_blocks {
+	uint8_t *buf;		/* BLOCK_BYTES */
+	int fd;
+	off_t base;		/* file offset of buf[0] */
+	size_t have;		/* bytes in buf */
+	size_t pos;		/* the next record header, in buf */
+	bool eof;
 	uint32_t snaplen;
 	uint32_t ns_per_frac;	/* 1000: microsecond file, 1: nanosecond file */
 	bool swapped;
@@ -56,7 +58,7 @@ struct pcap_map {
 
 struct ct_pcap {
 	pcap_t *pc;
-	struct pcap_map m;
+	struct pcap_blocks m;
 	uint32_t linktype;
 	uint64_t count;
 	/* progress line */
@@ -94,39 +96,66 @@ static bool linktype_supported(uint32_t linktype)
 	return ctk_frame_l3(linktype, empty, 0, &off) != -EPROTONOSUPPORT;
 }
 
-static uint32_t file_u32(const struct pcap_map *m, size_t off)
+static uint32_t file_u32(const struct pcap_blocks *m, size_t at)
 {
 	uint32_t v;
 
-	memcpy(&v, m->map + off, sizeof(v));
+	memcpy(&v, m->buf + at, sizeof(v));
 	return m->swapped ? bswap_32(v) : v;
 }
 
-static uint16_t file_u16(const struct pcap_map *m, size_t off)
+static uint16_t file_u16(const struct pcap_blocks *m, size_t at)
 {
 	uint16_t v;
 
-	memcpy(&v, m->map + off, sizeof(v));
+	memcpy(&v, m->buf + at, sizeof(v));
 	return m->swapped ? bswap_16(v) : v;
 }
 
-/* Walk @pc's file in place when it is a classic pcap 2.4 file in a regular file. */
-static void map_open(struct pcap_map *m, pcap_t *pc)
+/* Are at least @need bytes from m->pos in the buffer? Slide and read more if not. */
+static bool blocks_have(struct pcap_blocks *m, size_t need)
+{
+	while (m->have - m->pos < need && !m->eof) {
+		ssize_t n;
+
+		if (m->pos) {
+			memmove(m->buf, m->buf + m->pos, m->have - m->pos);
+			m->base += (off_t)m->pos;
+			m->have -= m->pos;
+			m->pos = 0;
+		}
+		n = pread(m->fd, m->buf + m->have, BLOCK_BYTES - m->have, m->base + (off_t)m->have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			m->eof = true;	/* or an error: libpcap reads from here and says which */
+		else
+			m->have += (size_t)n;
+	}
+	return m->have - m->pos >= need;
+}
+
+static void blocks_free(struct pcap_blocks *m)
+{
+	free(m->buf);
+	m->buf = NULL;
+}
+
+/* Read @pc's file in blocks when it is a classic pcap 2.4 file in a regular file. */
+static void blocks_open(struct pcap_blocks *m, pcap_t *pc)
 {
 	FILE *f = pcap_file(pc);
 	struct stat st;
 	uint32_t magic;
-	void *map;
 
-	if (!f || fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < PCAP_FILE_HEADER || (uint64_t)st.st_size > SIZE_MAX)
+	if (!f || fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
 		return;
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
-	if (map == MAP_FAILED)
+	*m = (struct pcap_blocks){ .buf = malloc(BLOCK_BYTES), .fd = fileno(f) };
+	if (!m->buf || !blocks_have(m, PCAP_FILE_HEADER)) {
+		blocks_free(m);
 		return;
-	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-	*m = (struct pcap_map){ .map = map, .len = (size_t)st.st_size, .off = PCAP_FILE_HEADER };
-	memcpy(&magic, m->map, sizeof(magic));
+	}
+	memcpy(&magic, m->buf, sizeof(magic));
 	m->swapped = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
 	magic = m->swapped ? bswap_32(magic) : magic;
 	m->ns_per_frac = magic == 0xa1b2c3d4 ? 1000 : 1;
@@ -134,48 +163,39 @@ static void map_open(struct pcap_map *m, pcap_t *pc)
 	/* Version 2.4 only: libpcap fixes up older files' records. */
 	if ((magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) || file_u16(m, 4) != 2 || file_u16(m, 6) != 4 ||
 	    m->snaplen == 0 || m->snaplen > PCAP_MAX_SNAPLEN) {
-		munmap(map, m->len);
-		m->map = NULL;
+		blocks_free(m);
+		return;
 	}
+	m->pos = PCAP_FILE_HEADER;
 }
 
-/* Give the rest of the file, from the record at m->off, back to libpcap. */
-static void map_close(struct pcap_map *m, pcap_t *pc)
+/* Give the rest of the file, from the record at m->pos, back to libpcap. */
+static void blocks_close(struct pcap_blocks *m, pcap_t *pc)
 {
 	FILE *f = pcap_file(pc);
 
-	if (!m->map)
-		return;
-	if (f && fseeko(f, (off_t)m->off, SEEK_SET) < 0)
-		m->off = m->len;	/* cannot happen on a regular file; libpcap then says "truncated" */
-	munmap((void *)m->map, m->len);
-	m->map = NULL;
+	/* libpcap then reads the record itself, or says the file is cut. */
+	if (f && fseeko(f, m->base + (off_t)m->pos, SEEK_SET) < 0)
+		fseeko(f, 0, SEEK_END);
+	blocks_free(m);
 }
 
 /* 1 with @f filled; 0 when libpcap must take over at this record (or the end). */
-static int map_next(struct pcap_map *m, struct ct_pcap_frame *f)
+static int blocks_next(struct pcap_blocks *m, struct ct_pcap_frame *f)
 {
-	size_t left = m->len - m->off;
 	uint32_t caplen;
 
-	if (left < PCAP_RECORD_HEADER)
+	if (!blocks_have(m, PCAP_RECORD_HEADER))
 		return 0;
-	caplen = file_u32(m, m->off + 8);
-	if (caplen > m->snaplen || caplen > left - PCAP_RECORD_HEADER)
+	caplen = file_u32(m, m->pos + 8);
+	if (caplen > m->snaplen || !blocks_have(m, PCAP_RECORD_HEADER + caplen))
 		return 0;
-	f->ts_ns = (uint64_t)file_u32(m, m->off) * 1000000000ull +
-		   (uint64_t)file_u32(m, m->off + 4) * m->ns_per_frac;
+	f->ts_ns = (uint64_t)file_u32(m, m->pos) * 1000000000ull +
+		   (uint64_t)file_u32(m, m->pos + 4) * m->ns_per_frac;
 	f->caplen = caplen;
-	f->len = file_u32(m, m->off + 12);
-	f->data = m->map + m->off + PCAP_RECORD_HEADER;
-	m->off += PCAP_RECORD_HEADER + caplen;
-	if (m->off - m->released >= MAP_RELEASE_STEP) {
-		/* The caller holds only the frame just returned: the pages before it can go. */
-		size_t upto = (size_t)(f->data - m->map) & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
-
-		madvise((void *)(m->map + m->released), upto - m->released, MADV_DONTNEED);
-		m->released = upto;
-	}
+	f->len = file_u32(m, m->pos + 12);
+	f->data = m->buf + m->pos + PCAP_RECORD_HEADER;
+	m->pos += PCAP_RECORD_HEADER + caplen;
 	return 1;
 }
 
@@ -209,7 +229,7 @@ struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ER
 		return NULL;
 	}
 	p->linktype = (uint32_t)dlt;
-	map_open(&p->m, p->pc);
+	blocks_open(&p->m, p->pc);
 	p->name = path;
 	p->size = progress ? progress_size(p->pc) : 0;
 	p->last_draw_ns = monotonic_ns();
@@ -219,7 +239,7 @@ struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ER
 static void draw_progress(struct ct_pcap *p)
 {
 	FILE *f = pcap_file(p->pc);
-	long pos = p->m.map ? (long)p->m.off : f ? ftell(f) : -1;
+	long pos = p->m.buf ? (long)(p->m.base + (off_t)p->m.pos) : f ? ftell(f) : -1;
 	uint64_t now = monotonic_ns();
 
 	if (now - p->last_draw_ns < PROGRESS_NS || pos < 0)
@@ -231,10 +251,10 @@ static void draw_progress(struct ct_pcap *p)
 	fflush(stderr);
 }
 
-static int next_mapped(struct ct_pcap *p, struct ct_pcap_frame *f)
+static int next_block(struct ct_pcap *p, struct ct_pcap_frame *f)
 {
-	if (!map_next(&p->m, f)) {
-		map_close(&p->m, p->pc);
+	if (!blocks_next(&p->m, f)) {
+		blocks_close(&p->m, p->pc);
 		return 0;
 	}
 	p->count++;
@@ -250,7 +270,7 @@ int ct_pcap_next(struct ct_pcap *p, struct ct_pcap_frame *f, char err[CT_PCAP_ER
 	const u_char *data;
 	int ret;
 
-	if (p->m.map && next_mapped(p, f))
+	if (p->m.buf && next_block(p, f))
 		return 1;
 	ret = pcap_next_ex(p->pc, &hdr, &data);
 	if (ret == PCAP_ERROR_BREAK)
@@ -283,8 +303,7 @@ void ct_pcap_close(struct ct_pcap *p)
 		return;
 	if (p->drawn)
 		fprintf(stderr, "\r\033[K");
-	if (p->m.map)
-		munmap((void *)p->m.map, p->m.len);
+	blocks_free(&p->m);
 	pcap_close(p->pc);
 	free(p);
 }
