@@ -487,12 +487,11 @@ static unsigned int settle_list(struct ctk_engine *eng, uint32_t idx, uint64_t n
 		idx = c->tnext;
 		eng_prefetch_conn(eng, idx);	/* its tuple too: conn_hash() reads it */
 		if (eng_expired(c, now)) {
-			unsigned int k = (r.head + r.len) % SETTLE_AHEAD;
+			unsigned int k;
 
-			if (r.len == SETTLE_AHEAD) {
+			if (r.len == SETTLE_AHEAD)
 				settle_one(eng, &r, now);
-				k = (r.head + r.len) % SETTLE_AHEAD;
-			}
+			k = (r.head + r.len) % SETTLE_AHEAD;
 			r.idx[k] = c->self;
 			r.hash[k] = conn_hash(eng, c);
 			eng_prefetch(&eng->buckets[r.hash[k] & eng->bucket_mask]);

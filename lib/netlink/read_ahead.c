@@ -123,10 +123,10 @@ static int parse_chunks(struct ahead *a, uint32_t seq, mnl_cb_t msg_cb, struct c
 		ret = mnl_cb_run2(s->buf, (size_t)s->len, seq, a->nl->portid, msg_cb, run, ctl_cb,
 				  NLMSG_MIN_TYPE);
 		if (ret < 0)
-			ret = run->err ? run->err : -errno; /* EINTR: NLM_F_DUMP_INTR */
+			ret = ctknl_run_error(run);
 		chunk_done(a, ret <= 0);
 		if (ret <= 0)
-			return ret < 0 ? ret : 0;
+			return ret;
 	}
 	return -EPROTO; /* the reader stopped before the end: a torn chunk */
 }

@@ -174,7 +174,7 @@ static int run_replies(struct ctk_nl *nl, uint32_t seq, mnl_cb_t msg_cb, struct 
 		if (ret == MNL_CB_STOP)
 			return 0;
 		if (ret < 0)
-			return run->err ? run->err : -errno; /* EINTR: NLM_F_DUMP_INTR */
+			return ctknl_run_error(run);
 	}
 }
 

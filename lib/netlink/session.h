@@ -5,6 +5,7 @@
 #ifndef CTK_NETLINK_SESSION_H
 #define CTK_NETLINK_SESSION_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,15 @@ struct ctknl_run {
 	bool stopped;
 	bool read_ahead; /* receive on a second thread (read_ahead.c) */
 };
+
+/*
+ * ctknl_run_error - the error of a reply loop whose callbacks failed:
+ * theirs, else libmnl's errno (EINTR: the dump carried NLM_F_DUMP_INTR).
+ */
+static inline int ctknl_run_error(const struct ctknl_run *run)
+{
+	return run->err ? run->err : -errno;
+}
 
 /* ctknl_ready - renew the socket if an abandoned dump left it busy. */
 int ctknl_ready(struct ctk_nl *nl);
