@@ -12,7 +12,7 @@
 #   make fuzz       longer fuzz runs
 #   make install    PREFIX=/usr/local DESTDIR=
 
-VERSION     := 0.1.0
+VERSION     := $(shell sed -n 's/^#define CTK_VERSION_STRING "\(.*\)"/\1/p' include/ctkit/version.h)
 CT_COMPAT   := 1.4.7
 PREFIX      ?= /usr/local
 DESTDIR     ?=

@@ -24,8 +24,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <ctkit/entry.h>
-#include <ctkit/format.h>
-#include <ctkit/netlink.h>
 
 #ifdef __cplusplus
 extern "C" {

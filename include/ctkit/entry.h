@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <ctkit/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -193,14 +194,6 @@ struct ctk_entry {
 enum ctk_dir {
 	CTK_DIR_ORIG = 0,
 	CTK_DIR_REPLY = 1,
-};
-
-/* What happened to an entry, for events; CTK_EV_NONE for dumps and gets. */
-enum ctk_event {
-	CTK_EV_NONE = 0,
-	CTK_EV_NEW,
-	CTK_EV_UPDATE,
-	CTK_EV_DESTROY,
 };
 
 static inline bool ctk_entry_has(const struct ctk_entry *e, enum ctk_attr a)

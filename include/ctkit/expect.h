@@ -103,8 +103,6 @@ static inline uint8_t ctk_expect_family(const struct ctk_expect *x)
 
 /* ---- ctnetlink codec (lib/netlink/expect_*.c) ----------------------------- */
 
-/* For sessions that stream expectations (as ctk_entry_cb for entries). */
-typedef int (*ctk_expect_cb)(const struct ctk_expect *x, enum ctk_event ev, void *data);
 
 struct nlmsghdr;
 struct ctk_cpu_stats;
@@ -153,7 +151,6 @@ int ctk_exp_parse_cpu_stats(const struct nlmsghdr *nlh, struct ctk_cpu_stats *s)
  * reference does. The kernel has no expectation count message.
  */
 struct ctk_nl;
-typedef int (*ctk_stats_cb)(const struct ctk_cpu_stats *s, void *data);
 
 /* ctk_nl_exp_dump - stream the table (@family, AF_UNSPEC: all) into @cb. */
 int ctk_nl_exp_dump(struct ctk_nl *nl, uint8_t family, ctk_expect_cb cb, void *data);

@@ -80,34 +80,6 @@ size_t ctk_format_expect(char *buf, size_t size, const struct ctk_expect *x,
 #define CTK_XML_FOOTER "</conntrack>\n"
 
 /* Per-CPU statistics (-S). */
-enum ctk_stat {
-	CTK_STAT_SEARCHED,
-	CTK_STAT_FOUND,
-	CTK_STAT_NEW,
-	CTK_STAT_INVALID,
-	CTK_STAT_IGNORE,
-	CTK_STAT_DELETE,
-	CTK_STAT_DELETE_LIST,
-	CTK_STAT_INSERT,
-	CTK_STAT_INSERT_FAILED,
-	CTK_STAT_DROP,
-	CTK_STAT_EARLY_DROP,
-	CTK_STAT_ERROR,
-	CTK_STAT_SEARCH_RESTART,
-	CTK_STAT_CLASH_RESOLVE,
-	CTK_STAT_CHAIN_TOOLONG,
-	/* The expectation table's counters (-S expect, IPCTNL_MSG_EXP_GET_STATS_CPU). */
-	CTK_STAT_EXP_NEW,
-	CTK_STAT_EXP_CREATE,
-	CTK_STAT_EXP_DELETE,
-	CTK_STAT_MAX
-};
-
-struct ctk_cpu_stats {
-	uint32_t cpu;
-	uint32_t present;		/* bit per enum ctk_stat */
-	uint32_t value[CTK_STAT_MAX];
-};
 
 /* "cpu=%-4u\t" then "name=%u " per present counter (trailing space kept). */
 size_t ctk_format_cpu_stats(char *buf, size_t size, const struct ctk_cpu_stats *s,

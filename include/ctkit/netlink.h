@@ -30,16 +30,6 @@ extern "C" {
 struct nlmsghdr;
 struct ctk_filter;
 
-/* Callback verdicts, as libmnl's MNL_CB_*. */
-enum {
-	CTK_CB_ERROR = -1,
-	CTK_CB_STOP = 0,
-	CTK_CB_OK = 1,
-};
-
-typedef int (*ctk_entry_cb)(const struct ctk_entry *e, enum ctk_event ev, void *data);
-typedef int (*ctk_stats_cb)(const struct ctk_cpu_stats *s, void *data);
-
 /* ---- codec -------------------------------------------------------------- */
 
 /*
