@@ -52,7 +52,7 @@ LIBSO       := $(BUILD)/libctkit.so.0
 CONNTRACK   := $(BUILD)/conntrack
 NFCT        := $(if $(wildcard tools/nfct/main.c),$(BUILD)/nfct)
 
-.PHONY: all deps check unit fuzz-smoke fuzz integration demo bench bench-engine install clean format sample
+.PHONY: all deps check unit headers abi abi-baseline fuzz-smoke fuzz integration demo bench bench-engine install clean format sample
 
 all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(BENCH_BIN)
 
@@ -64,9 +64,21 @@ $(BUILD)/obj/%.o: %.c
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(LIBA): $(LIB_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+# The exported symbols: the global part of the version script. The static
+# library is one relocatable object in which only those stay global, so
+# libctkit.a exports what libctkit.so does and nothing else.
+LIB_SYMS    := $(BUILD)/libctkit.syms
+
+$(LIB_SYMS): lib/libctkit.map
+	@mkdir -p $(dir $@)
+	sed -n '/global:/,/local:/s/^[[:space:]]*\(ctk_[A-Za-z0-9_]*\);.*/\1/p' $< > $@
+
+$(LIBA): $(LIB_OBJ) $(LIB_SYMS)
+	@rm -f $@ $(BUILD)/libctkit.o
+	ld -r -o $(BUILD)/libctkit.all.o $(LIB_OBJ)
+	objcopy --keep-global-symbols=$(LIB_SYMS) $(BUILD)/libctkit.all.o $(BUILD)/libctkit.o
+	ar rcs $@ $(BUILD)/libctkit.o
+	@rm -f $(BUILD)/libctkit.all.o
 
 $(LIBSO): $(LIB_OBJ) lib/libctkit.map
 	$(CC) -shared -Wl,-soname,libctkit.so.0 -Wl,--version-script=lib/libctkit.map $(SAN_LDFLAGS) -o $@ $(LIB_OBJ) $(LDLIBS_ALL)
@@ -77,8 +89,9 @@ $(CONNTRACK): $(BUILD)/obj/tools/conntrack/main.o $(CLI_OBJ) $(LIBA)
 $(BUILD)/nfct: $(BUILD)/obj/tools/nfct/main.o $(NFCT_OBJ) $(LIBA)
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-# Unit tests link the library and the tools' objects (not their main()).
-$(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(NFCT_OBJ) $(LIBA)
+# Unit tests link the library's objects (internal functions included) and
+# the tools' objects (not their main()).
+$(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(NFCT_OBJ) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itools/conntrack -Itools/nfct $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcmocka
 
@@ -114,6 +127,19 @@ deps:
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
+# Every public header alone as C99 and C++, and the layers they keep.
+headers:
+	@scripts/check-headers.sh include
+
+# The exported symbols against lib/libctkit.map and the headers, and the
+# ABI against abi/libctkit.abi (docs/API.md "ABI").
+abi: $(LIBA) $(LIBSO)
+	@ABI_LDFLAGS='$(SAN_LDFLAGS)' scripts/check-abi.sh $(BUILD)
+
+# After a version change that breaks the ABI: renew the baseline.
+abi-baseline: $(LIBSO)
+	@scripts/check-abi.sh $(BUILD) --baseline
+
 fuzz-smoke: $(FUZZ_BIN)
 	@scripts/fuzz.sh 5 $(FUZZ_BIN)
 
@@ -124,7 +150,7 @@ integration: all
 	CONNTRACK=$(abspath $(CONNTRACK)) $(PYTHON) -m pytest -q tests/integration
 
 check: deps
-	$(MAKE) BUILD=build/check SAN=1 all unit
+	$(MAKE) BUILD=build/check SAN=1 all headers abi unit
 	$(MAKE) fuzz-smoke
 	CONNTRACK=$(abspath build/check/conntrack) NFCT=$(abspath build/check/nfct) ASAN_OPTIONS=detect_leaks=1 \
 		$(PYTHON) -m pytest -q -ra tests/integration

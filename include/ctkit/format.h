@@ -18,6 +18,9 @@
 #include <ctkit/entry.h>
 #include <ctkit/expect.h>
 #include <ctkit/labels.h>
+#include <ctkit/timeout.h>
+#include <ctkit/helper.h>
+#include <ctkit/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,11 +82,24 @@ size_t ctk_format_expect(char *buf, size_t size, const struct ctk_expect *x,
 #define CTK_XML_HEADER "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<conntrack>\n"
 #define CTK_XML_FOOTER "</conntrack>\n"
 
-/* Per-CPU statistics (-S). */
-
-/* "cpu=%-4u\t" then "name=%u " per present counter (trailing space kept). */
+/* Per-CPU statistics (-S): "cpu=%-4u\t" then "name=%u " per present counter (trailing space kept). */
 size_t ctk_format_cpu_stats(char *buf, size_t size, const struct ctk_cpu_stats *s,
 			    const struct ctk_fmt *fmt);
+
+/*
+ * ctk_format_timeout - @t as text (CTK_FMT_DEFAULT: nfct_timeout_snprintf()
+ * of libnetfilter_cttimeout, byte for byte) or as one JSON object
+ * (CTK_FMT_JSON, docs/nfct.md). snprintf() semantics, no newline.
+ */
+size_t ctk_format_timeout(char *buf, size_t size, const struct ctk_timeout *t,
+			  enum ctk_fmt_kind kind);
+/*
+ * ctk_format_helper - text as nfct_helper_snprintf() of
+ * libnetfilter_cthelper 1.0.x (expectation classes are not printed
+ * there), or one JSON object. snprintf() semantics, no newline.
+ */
+size_t ctk_format_helper(char *buf, size_t size, const struct ctk_helper *h,
+			 enum ctk_fmt_kind kind);
 
 #ifdef __cplusplus
 }

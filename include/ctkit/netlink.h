@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <ctkit/entry.h>
-#include <ctkit/format.h>
+#include <ctkit/types.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -2,6 +2,12 @@
 /*
  * A buffered writer: formatters write straight into a large buffer that is
  * flushed to a file descriptor when full, at the end, or per event.
+ *
+ * Errors: the appending calls return nothing; the first failure (a write
+ * error's errno, or ENOMEM for a line that needed the heap) is kept in
+ * @error and never overwritten, and
+ * ctk_out_flush() returns it as a negative errno. A struct ctk_out is
+ * used by one thread at a time.
  */
 #ifndef CTKIT_OUTPUT_H
 #define CTKIT_OUTPUT_H
@@ -22,9 +28,11 @@ struct ctk_out {
 	char buf[CTK_OUT_SIZE];
 };
 
+/* ctk_out_init - an empty buffer writing to @fd (not owned: never closed). */
 void ctk_out_init(struct ctk_out *out, int fd);
 /* ctk_out_write - append @len bytes. */
 void ctk_out_write(struct ctk_out *out, const void *data, size_t len);
+/* ctk_out_puts - append the string @s (no newline added). */
 void ctk_out_puts(struct ctk_out *out, const char *s);
 /* ctk_out_entry - format @e with @fmt and append it plus a newline. */
 void ctk_out_entry(struct ctk_out *out, const struct ctk_entry *e, enum ctk_event ev,

@@ -16,6 +16,8 @@
  * from. State numbers are the kernel's CTA_TIMEOUT_<PROTO>_* attribute
  * types minus one; ctk_timeout_state() finds them by name.
  *
+ * The kernel side is in ctkit/timeout_nl.h, text and JSON in ctkit/format.h.
+ *
  * Errors: functions return 0 or a negative errno (netlink.h conventions).
  */
 #ifndef CTKIT_TIMEOUT_H
@@ -24,14 +26,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <ctkit/format.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-struct nlmsghdr;
-struct ctk_nl;
 
 #define CTK_TIMEOUT_NAME_LEN 32		/* CTNL_TIMEOUT_NAME_MAX, NUL included */
 #define CTK_TIMEOUT_STATES 16		/* more than any tracker has (tcp: 11) */
@@ -121,62 +119,6 @@ enum ctk_timeout_args_err ctk_timeout_parse_args(struct ctk_timeout *t, int argc
 						 int *bad);
 /* ctk_timeout_l4proto - PROTO as ctk_timeout_parse_args reads it; -1 when unknown. */
 int ctk_timeout_l4proto(const char *name);
-
-/* ---- codec (lib/netlink) -------------------------------------------------- */
-
-/*
- * ctk_timeout_nlmsg - start a cttimeout message in @buf: type @msg_type
- * (IPCTNL_MSG_TIMEOUT_*) in NFNL_SUBSYS_CTNETLINK_TIMEOUT, flags
- * NLM_F_REQUEST | @flags, @seq, nfgenmsg AF_UNSPEC version 0.
- */
-struct nlmsghdr *ctk_timeout_nlmsg(char *buf, uint16_t msg_type, uint16_t flags, uint32_t seq);
-/*
- * ctk_timeout_put - append @t's present parts in libnetfilter_cttimeout's
- * order: name, l3proto, l4proto, then the states in a CTA_TIMEOUT_DATA
- * nest (only when there is one). Returns 0 or -EMSGSIZE.
- */
-int ctk_timeout_put(struct nlmsghdr *nlh, size_t buflen, const struct ctk_timeout *t);
-/*
- * ctk_timeout_parse - decode a cttimeout reply into @t (cleared first).
- * States are kept when the l4proto has a tracker (as the reference).
- * Returns 0 or -EBADMSG.
- */
-int ctk_timeout_parse(const struct nlmsghdr *nlh, struct ctk_timeout *t);
-
-/* ---- session (lib/netlink) ---------------------------------------------- */
-
-typedef int (*ctk_timeout_cb)(const struct ctk_timeout *t, void *data);
-
-/*
- * ctk_nl_timeout_create - IPCTNL_MSG_TIMEOUT_NEW with NLM_F_CREATE |
- * @nlm_flags (the reference sends none: an existing policy of the same
- * protocol is updated). Waits for the ack.
- */
-int ctk_nl_timeout_create(struct ctk_nl *nl, const struct ctk_timeout *t, uint16_t nlm_flags);
-/* ctk_nl_timeout_dump - every policy of the namespace, one by one into @cb. */
-int ctk_nl_timeout_dump(struct ctk_nl *nl, ctk_timeout_cb cb, void *data);
-/* ctk_nl_timeout_get - the policy called @name (-ENOENT: none). */
-int ctk_nl_timeout_get(struct ctk_nl *nl, const char *name, ctk_timeout_cb cb, void *data);
-/*
- * ctk_nl_timeout_delete - delete the policy called @name; with @name NULL,
- * every policy no rule uses (the kernel answers -EBUSY for one in use).
- */
-int ctk_nl_timeout_delete(struct ctk_nl *nl, const char *name);
-/* ctk_nl_timeout_default_set - change the default policy of @t's l3proto/l4proto. */
-int ctk_nl_timeout_default_set(struct ctk_nl *nl, const struct ctk_timeout *t);
-/* ctk_nl_timeout_default_get - the default policy of @l3proto/@l4proto into @cb. */
-int ctk_nl_timeout_default_get(struct ctk_nl *nl, uint16_t l3proto, uint8_t l4proto,
-			       ctk_timeout_cb cb, void *data);
-
-/* ---- output (lib/format) ------------------------------------------------ */
-
-/*
- * ctk_format_timeout - @t as text (CTK_FMT_DEFAULT: nfct_timeout_snprintf()
- * of libnetfilter_cttimeout, byte for byte) or as one JSON object
- * (CTK_FMT_JSON, docs/nfct.md). snprintf() semantics, no newline.
- */
-size_t ctk_format_timeout(char *buf, size_t size, const struct ctk_timeout *t,
-			  enum ctk_fmt_kind kind);
 
 #ifdef __cplusplus
 }

@@ -106,7 +106,8 @@ static void out_line(struct ctk_out *out, format_fn format, const void *obj, enu
 	char *line = malloc(n + 2);
 
 	if (!line) {
-		out->error = ENOMEM;
+		if (!out->error)
+			out->error = ENOMEM;
 		return;
 	}
 	format(line, n + 1, obj, ev, fmt);

@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <ctkit/timeout.h>
+#include <ctkit/format.h>
 #include "format/fmt.h"
 
 static void text_states(struct fbuf *b, const struct ctk_timeout *t)

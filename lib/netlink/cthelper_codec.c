@@ -17,7 +17,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_cthelper.h>
 #include "netlink/codec.h"
-#include <ctkit/cthelper.h>
+#include <ctkit/helper_nl.h>
 #include "netlink/attr.h"
 
 #define NFGEN_HDRLEN (MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)))

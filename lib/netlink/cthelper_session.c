@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_cthelper.h>
-#include <ctkit/cthelper.h>
+#include <ctkit/helper_nl.h>
 #include "netlink/session.h"
 
 struct helper_sink {

@@ -16,6 +16,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <ctkit/expect.h>
+#include <ctkit/expect_nl.h>
 #include "netlink/codec.h"
 
 #define NFGEN_HDRLEN (MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)))

@@ -10,6 +10,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <ctkit/expect.h>
 #include <ctkit/netlink.h>
+#include <ctkit/expect_nl.h>
 #include "netlink/attr.h"
 
 /* NF_NETLINK_CONNTRACK_EXP_NEW/UPDATE/DESTROY: the conntrack groups, three bits up. */

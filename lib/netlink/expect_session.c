@@ -11,6 +11,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <ctkit/expect.h>
+#include <ctkit/expect_nl.h>
 #include "netlink/session.h"
 
 /* What a reply loop needs besides the run: the caller's callback and the scratch expectation. */

@@ -12,6 +12,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <ctkit/expect.h>
 #include <ctkit/format.h>
+#include <ctkit/expect_nl.h>
 #include "netlink/attr.h"
 
 #define NFGEN_HDRLEN (MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)))

@@ -19,6 +19,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_cttimeout.h>
 #include <ctkit/timeout.h>
+#include <ctkit/timeout_nl.h>
 #include "netlink/attr.h"
 #include "netlink/codec.h"
 

@@ -8,6 +8,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_cttimeout.h>
 #include <ctkit/timeout.h>
+#include <ctkit/timeout_nl.h>
 #include "netlink/session.h"
 
 struct timeout_sink {

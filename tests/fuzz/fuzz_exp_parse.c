@@ -13,6 +13,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <ctkit/expect.h>
 #include <ctkit/format.h>
+#include <ctkit/expect_nl.h>
 
 static struct ctk_expect expect;
 static char out[65536] __attribute__((aligned(8)));

@@ -13,8 +13,10 @@
 #include <linux/netlink.h>
 #include <linux/netfilter/nfnetlink_cthelper.h>
 #include <linux/netfilter/nfnetlink_cttimeout.h>
-#include <ctkit/cthelper.h>
+#include <ctkit/helper_nl.h>
 #include <ctkit/timeout.h>
+#include <ctkit/timeout_nl.h>
+#include <ctkit/format.h>
 
 static char msg[65536] __attribute__((aligned(8)));
 static char out[65536] __attribute__((aligned(8)));

@@ -21,8 +21,9 @@
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_cthelper.h>
-#include <ctkit/cthelper.h>
+#include <ctkit/helper_nl.h>
 #include <ctkit/netlink.h>
+#include <ctkit/format.h>
 #include "nfct.h"
 
 static bool have_netns;

@@ -27,6 +27,7 @@
 #include <ctkit/expect.h>
 #include <ctkit/format.h>
 #include <ctkit/output.h>
+#include <ctkit/expect_nl.h>
 #include <unistd.h>
 
 #define BUFSZ 8192

@@ -24,6 +24,7 @@
 #include <linux/netfilter/nf_conntrack_tcp.h>
 #include <ctkit/expect.h>
 #include <ctkit/netlink.h>
+#include <ctkit/expect_nl.h>
 
 #define MASTER_SPORT 40000
 #define DATA_PORT 5000

@@ -23,6 +23,8 @@
 #include <linux/netfilter/nfnetlink_cttimeout.h>
 #include <ctkit/netlink.h>
 #include <ctkit/timeout.h>
+#include <ctkit/timeout_nl.h>
+#include <ctkit/format.h>
 #include "nfct.h"
 
 static bool have_netns;

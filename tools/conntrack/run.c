@@ -131,18 +131,12 @@ int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch)
 		.batch = batch,
 	};
 	struct ctk_labelmap *json_labels = NULL;
+	bool expect;
 	int rc;
 
 	/* A capture replayed through the userspace engine instead of the kernel. */
 	if (cli->pcap_file)
 		return ct_run_pcap(cli, out);
-	run.fmt.now = time(NULL);
-	run.fmt.labels = cli->labelmap;
-	if (run.fmt.kind == CTK_FMT_JSON && !run.fmt.labels) {
-		/* JSON names labels when it can; without a map it prints bit numbers. */
-		json_labels = ctk_labelmap_load(CTK_LABELMAP_DEFAULT_PATH);
-		run.fmt.labels = json_labels;
-	}
 	switch (cli->cmd) {
 	case CT_CMD_NONE:
 	case CT_CMD_HELP:
@@ -153,12 +147,18 @@ int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch)
 	default:
 		break;
 	}
+	run.fmt.now = time(NULL);
+	run.fmt.labels = cli->labelmap;
+	if (run.fmt.kind == CTK_FMT_JSON && !run.fmt.labels) {
+		/* JSON names labels when it can; without a map it prints bit numbers. */
+		json_labels = ctk_labelmap_load(CTK_LABELMAP_DEFAULT_PATH);
+		run.fmt.labels = json_labels;
+	}
 	/* The expectation table (run_expect.c) prints its own summaries; -E expect is the event loop's. */
-	if (cli->table == CT_TABLE_EXPECT && cli->cmd != CT_CMD_EVENT)
-		return ct_run_expect(&run);
-	rc = run_kernel_command(&run);
+	expect = cli->table == CT_TABLE_EXPECT && cli->cmd != CT_CMD_EVENT;
+	rc = expect ? ct_run_expect(&run) : run_kernel_command(&run);
 	ctk_labelmap_free(json_labels);
-	if (rc != CT_EXIT_OK || batch)
+	if (expect || rc != CT_EXIT_OK || batch)
 		return rc;
 	ctk_out_flush(out);
 	return print_summary(&run);

@@ -17,6 +17,7 @@
 
 #include <ctkit/events.h>
 #include <ctkit/expect.h>
+#include <ctkit/expect_nl.h>
 
 #include "event.h"
 #include "report.h"

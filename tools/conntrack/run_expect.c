@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <ctkit/expect_nl.h>
 
 #include "report.h"
 #include "run_expect.h"

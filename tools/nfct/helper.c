@@ -9,8 +9,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
-#include <ctkit/cthelper.h>
+#include <ctkit/helper_nl.h>
 #include <ctkit/netlink.h>
+#include <ctkit/format.h>
 #include "nfct.h"
 
 static int print_helper(const struct ctk_helper *h, void *data)

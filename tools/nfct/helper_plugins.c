@@ -10,7 +10,7 @@
  */
 #include <string.h>
 #include <netinet/in.h>
-#include <ctkit/cthelper.h>
+#include <ctkit/helper_nl.h>
 #include "nfct.h"
 
 #define PLUGIN(n, proto, priv, max, secs)                                          \

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <ctkit/netlink.h>
 #include <ctkit/timeout.h>
+#include <ctkit/timeout_nl.h>
+#include <ctkit/format.h>
 #include "nfct.h"
 
 static void timeout_usage(const char *prog)

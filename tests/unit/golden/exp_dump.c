@@ -28,6 +28,7 @@
 
 #include <ctkit/expect.h>
 #include <ctkit/format.h>
+#include <ctkit/expect_nl.h>
 
 static struct ctk_expect first;
 static int have_first;

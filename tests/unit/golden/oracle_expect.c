@@ -29,6 +29,7 @@
 
 #include <ctkit/expect.h>
 #include <ctkit/format.h>
+#include <ctkit/expect_nl.h>
 
 static unsigned int rnd(unsigned int n)
 {

@@ -4,7 +4,7 @@
  * libnetfilter_cthelper, which nfct prints: every field, 0 when absent,
  * no expectation classes) or as JSON (docs/nfct.md).
  */
-#include <ctkit/cthelper.h>
+#include <ctkit/format.h>
 #include "format/fmt.h"
 
 static void text_num(struct fbuf *b, const char *key, uint64_t v)

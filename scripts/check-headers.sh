@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Every public header compiles on its own, as C99 and as C++ (pedantic,
+# warnings are errors), and no header of a lower layer includes one of a
+# higher layer (docs/ARCHITECTURE.md "Layers").
+set -eu
+dir=${1:-include}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+for h in "$dir"/ctkit/*.h; do
+	name=$(basename "$h")
+	printf '#include <ctkit/%s>\n#include <ctkit/%s>\n' "$name" "$name" >"$tmp/one.c"
+	cp "$tmp/one.c" "$tmp/one.cc"
+	cc -std=c99 -pedantic -Wall -Wextra -Werror -I"$dir" -fsyntax-only "$tmp/one.c" ||
+		{ echo "headers: $name does not compile alone as C99"; fail=1; }
+	c++ -std=c++11 -pedantic -Wall -Wextra -Werror -I"$dir" -fsyntax-only "$tmp/one.cc" ||
+		{ echo "headers: $name does not compile alone as C++"; fail=1; }
+done
+# Layering: a model header includes only model headers; the engine no netlink or format header.
+model="types.h version.h entry.h expect.h timeout.h helper.h names.h labels.h"
+for name in $model engine.h; do
+	for inc in $(sed -n 's|^#include <ctkit/\(.*\)>|\1|p' "$dir/ctkit/$name"); do
+		case " $model " in
+		*" $inc "*) ;;
+		*) echo "headers: $name (model/engine) includes ctkit/$inc"; fail=1 ;;
+		esac
+	done
+done
+[ $fail = 0 ] && echo "headers: $(ls "$dir"/ctkit/*.h | wc -l) public headers compile alone (C99, C++) and keep their layers"
+exit $fail
