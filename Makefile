@@ -93,7 +93,8 @@ $(BUILD)/nfct: $(BUILD)/obj/tools/nfct/main.o $(NFCT_OBJ) $(LIBA)
 # the tools' objects (not their main()).
 $(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(NFCT_OBJ) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itools/conntrack -Itools/nfct $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itools/conntrack -Itools/nfct $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcmocka
 
 $(BUILD)/bench/%: bench/%.c $(LIBA)
 	@mkdir -p $(dir $@)

@@ -75,8 +75,21 @@ struct ctk_nl;
  * under the same descriptor (the port id changes).
  */
 struct ctk_nl *ctk_nl_open(void);
+/*
+ * ctk_nl_open_netns - the same, in the network namespace @netns_fd refers
+ * to (an open /run/netns/NAME or /proc/PID/ns/net; -1: the caller's), as
+ * if opened under "ip netns exec". The session keeps its own copy of the
+ * descriptor (the caller may close theirs) so that a renewed socket is
+ * created there too. Entering a namespace needs CAP_SYS_ADMIN; only the
+ * calling thread enters it, for the socket() call. NULL with errno set
+ * (EPERM, EINVAL for a descriptor that is not a network namespace, ...).
+ */
+struct ctk_nl *ctk_nl_open_netns(int netns_fd);
+/* ctk_nl_close - close the socket and free @nl; NULL is a no-op. */
 void ctk_nl_close(struct ctk_nl *nl);
+/* ctk_nl_fd - the socket's descriptor (stable across renewals), for poll(). */
 int ctk_nl_fd(const struct ctk_nl *nl);
+/* ctk_nl_portid - the netlink port id the kernel gave the current socket. */
 uint32_t ctk_nl_portid(const struct ctk_nl *nl);
 /* ctk_nl_set_rcvbuf - SO_RCVBUFFORCE (root) or SO_RCVBUF; returns the size the kernel granted or -errno. */
 int ctk_nl_set_rcvbuf(struct ctk_nl *nl, size_t bytes);
@@ -122,6 +135,32 @@ struct ctk_dump_opts {
 
 /* ctk_nl_dump - stream the table into @cb. */
 int ctk_nl_dump(struct ctk_nl *nl, const struct ctk_dump_opts *o, ctk_entry_cb cb, void *data);
+/*
+ * Dumps driven from an event loop (poll/epoll on ctk_nl_fd()):
+ *
+ * ctk_nl_dump_start - send the dump request for @o (NULL: everything;
+ * read_ahead is ignored) and return at once. 0 or a negative errno;
+ * -EBUSY while another started dump runs on @nl. Until that dump ends,
+ * every other request on @nl fails with -EBUSY: use a second session.
+ *
+ * ctk_nl_dump_continue - read what the kernel has sent, without blocking,
+ * and pass each entry to the start's @cb (on the calling thread). Returns
+ * 0 when the dump is complete (or @cb asked to stop), -EAGAIN when the
+ * socket is drained (wait until ctk_nl_fd() is readable), -EINPROGRESS
+ * after CTK_NL_DUMP_BUDGET receives (a few thousand entries) with more
+ * already waiting: call again after other work, the descriptor is still
+ * readable. Any other negative errno ends the dump as ctk_nl_dump()'s
+ * would (-EINVAL: no dump started).
+ *
+ * ctk_nl_dump_abort - give up a started dump; the socket is renewed
+ * before the next request.
+ */
+#define CTK_NL_DUMP_BUDGET 16
+int ctk_nl_dump_start(struct ctk_nl *nl, const struct ctk_dump_opts *o, ctk_entry_cb cb,
+		      void *data);
+int ctk_nl_dump_continue(struct ctk_nl *nl);
+void ctk_nl_dump_abort(struct ctk_nl *nl);
+
 /* ctk_nl_get - fetch the entry whose tuple (and zone) @tmpl carries. */
 int ctk_nl_get(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *tmpl,
 	       ctk_entry_cb cb, void *data);

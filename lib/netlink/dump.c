@@ -51,22 +51,45 @@ static uint8_t dump_type(const struct ctk_dump_opts *o)
 	}
 }
 
+static const struct ctk_dump_opts dump_all = {.family = AF_UNSPEC};
+
+/* The dump request for @o into @buf (CTKNL_SEND_SIZE bytes); NULL with *@err on failure. */
+static struct nlmsghdr *dump_request(char *buf, const struct ctk_dump_opts *o, int *err)
+{
+	struct nlmsghdr *nlh = ctk_ct_nlmsg(buf, dump_type(o), NLM_F_DUMP, 0, o->family);
+
+	*err = ctknl_put_dump_filter(nlh, CTKNL_SEND_SIZE, o);
+	return *err < 0 ? NULL : nlh;
+}
+
 int ctk_nl_dump(struct ctk_nl *nl, const struct ctk_dump_opts *o, ctk_entry_cb cb, void *data)
 {
-	static const struct ctk_dump_opts all = {.family = AF_UNSPEC};
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {.entry_cb = cb, .data = data};
 	struct nlmsghdr *nlh;
 	int ret;
 
 	if (!o)
-		o = &all;
+		o = &dump_all;
 	run.read_ahead = o->read_ahead;
-	nlh = ctk_ct_nlmsg(buf, dump_type(o), NLM_F_DUMP, 0, o->family);
-	ret = ctknl_put_dump_filter(nlh, sizeof(buf), o);
-	if (ret < 0)
+	nlh = dump_request(buf, o, &ret);
+	if (!nlh)
 		return ret;
 	return ctknl_request(nl, nlh, ctknl_entry_cb, &run);
+}
+
+int ctk_nl_dump_start(struct ctk_nl *nl, const struct ctk_dump_opts *o, ctk_entry_cb cb,
+		      void *data)
+{
+	char buf[CTKNL_SEND_SIZE];
+	const struct ctknl_run run = {.entry_cb = cb, .data = data};
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = dump_request(buf, o ? o : &dump_all, &ret);
+	if (!nlh)
+		return ret;
+	return ctknl_start(nl, nlh, ctknl_entry_cb, &run);
 }
 
 static int cpu_stats_cb(const struct nlmsghdr *nlh, void *data)

@@ -7,10 +7,12 @@
  * session from inside a dump callback of the first (conntrack -D/-U).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <linux/netlink.h>
 #include "netlink/session.h"
 
@@ -40,20 +42,38 @@ static int configure(struct ctk_nl *nl)
 	return ret < 0 ? ret : 0;
 }
 
-struct ctk_nl *ctk_nl_open(void)
+struct ctk_nl *ctk_nl_open_netns(int netns)
 {
 	struct ctk_nl *nl = calloc(1, sizeof(*nl));
-	int ret;
+	int fd, ret;
 
 	if (!nl)
 		return NULL;
-	nl->buf = malloc(CTKNL_RECV_SIZE);
-	nl->sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	nl->netns = -1;
 	nl->rcvbuf = CTKNL_SOCK_RCVBUF;
 	/* Not 0: libmnl skips the check for sequence 0. */
 	nl->seq = (uint32_t)time(NULL) | 1;
-	if (!nl->buf || !nl->sock) {
+	nl->buf = malloc(CTKNL_RECV_SIZE);
+	if (!nl->buf) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	if (netns >= 0) {
+		/* Our own copy: renew() needs it after the caller closed theirs. */
+		ret = fcntl(netns, F_DUPFD_CLOEXEC, 0);
+		if (ret < 0) {
+			ret = -errno;
+			goto fail;
+		}
+		nl->netns = ret;
+	}
+	fd = ret = ctknl_socket(nl->netns);
+	if (ret < 0)
+		goto fail;
+	nl->sock = mnl_socket_fdopen(fd);
+	if (!nl->sock) {
 		ret = -errno;
+		close(fd);
 		goto fail;
 	}
 	ret = configure(nl);
@@ -66,12 +86,19 @@ fail:
 	return NULL;
 }
 
+struct ctk_nl *ctk_nl_open(void)
+{
+	return ctk_nl_open_netns(-1);
+}
+
 void ctk_nl_close(struct ctk_nl *nl)
 {
 	if (!nl)
 		return;
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
+	if (nl->netns >= 0)
+		close(nl->netns);
 	free(nl->buf);
 	free(nl);
 }
@@ -109,12 +136,13 @@ int ctk_nl_set_rcvbuf(struct ctk_nl *nl, size_t bytes)
  */
 static int renew(struct ctk_nl *nl)
 {
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	int fd = ctknl_socket(nl->netns);
 	int ret = 0;
 
 	if (fd < 0)
-		return -errno;
-	if (dup2(fd, mnl_socket_get_fd(nl->sock)) < 0)
+		return fd;
+	/* dup3, not dup2: the descriptor must stay close-on-exec. */
+	if (dup3(fd, mnl_socket_get_fd(nl->sock), O_CLOEXEC) < 0)
 		ret = -errno;
 	close(fd);
 	if (ret == 0)
@@ -191,7 +219,7 @@ uint32_t ctknl_next_seq(struct ctk_nl *nl)
 
 int ctknl_request(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb, struct ctknl_run *run)
 {
-	int ret = ctknl_ready(nl);
+	int ret = nl->async_busy ? -EBUSY : ctknl_ready(nl);
 
 	if (ret < 0)
 		return ret;
@@ -210,4 +238,81 @@ int ctknl_request(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb, stru
 	if ((ret < 0 && !run->kernel_err) || run->stopped)
 		nl->stale = true;
 	return ret;
+}
+
+int ctknl_start(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb,
+		const struct ctknl_run *run)
+{
+	int ret = nl->async_busy ? -EBUSY : ctknl_ready(nl);
+
+	if (ret < 0)
+		return ret;
+	nl->async_run = *run;
+	nl->async_run.nl = nl;
+	nl->async_cb = msg_cb;
+	nl->async_seq = nlh->nlmsg_seq = ctknl_next_seq(nl);
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	nl->async_busy = true;
+	return 0;
+}
+
+/* One receive without blocking; the length, or a negative errno (-EAGAIN: nothing yet). */
+static ssize_t recv_nowait(struct ctk_nl *nl)
+{
+	struct iovec iov = {.iov_base = nl->buf, .iov_len = CTKNL_RECV_SIZE};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t n;
+
+	do
+		n = recvmsg(mnl_socket_get_fd(nl->sock), &msg, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (msg.msg_flags & MSG_TRUNC)
+		return -ENOSPC; /* as libmnl: a message larger than our buffer */
+	return n;
+}
+
+/* The async exchange is over: the session takes requests again. */
+static int async_end(struct ctk_nl *nl, int ret)
+{
+	struct ctknl_run *run = &nl->async_run;
+
+	if ((ret < 0 && !run->kernel_err) || run->stopped)
+		nl->stale = true;
+	nl->async_busy = false;
+	return ret;
+}
+
+int ctk_nl_dump_continue(struct ctk_nl *nl)
+{
+	struct ctknl_run *run = &nl->async_run;
+
+	if (!nl->async_busy)
+		return -EINVAL;
+	for (unsigned int i = 0; i < CTK_NL_DUMP_BUDGET; i++) {
+		ssize_t n = recv_nowait(nl);
+		int ret;
+
+		if (n == -EAGAIN)
+			return -EAGAIN;
+		if (n < 0)
+			return async_end(nl, (int)n);
+		ret = mnl_cb_run2(nl->buf, (size_t)n, nl->async_seq, nl->portid, nl->async_cb, run,
+				  ctl_cb, NLMSG_MIN_TYPE);
+		if (ret == MNL_CB_STOP)
+			return async_end(nl, 0);
+		if (ret < 0)
+			return async_end(nl, ctknl_run_error(run));
+	}
+	return -EINPROGRESS;
+}
+
+void ctk_nl_dump_abort(struct ctk_nl *nl)
+{
+	if (!nl->async_busy)
+		return;
+	nl->async_run.stopped = true;
+	async_end(nl, 0);
 }

@@ -23,16 +23,6 @@
 /* A request is a header and one entry's attributes: well under a page. */
 #define CTKNL_SEND_SIZE 4096
 
-struct ctk_nl {
-	struct mnl_socket *sock;
-	uint32_t portid;
-	uint32_t seq;
-	size_t rcvbuf;		/* asked for; asked again when the socket is renewed */
-	bool stale;		/* a dump was abandoned: renew before the next request */
-	char *buf;		/* CTKNL_RECV_SIZE bytes */
-	struct ctk_entry entry; /* decoded into for every reply: no per-entry allocation */
-};
-
 /*
  * struct ctknl_run - one request's reply loop. Message callbacks get the
  * run as their data, set @err before returning MNL_CB_ERROR and @stopped
@@ -49,6 +39,22 @@ struct ctknl_run {
 	bool read_ahead; /* receive on a second thread (read_ahead.c) */
 };
 
+struct ctk_nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	size_t rcvbuf;		/* asked for; asked again when the socket is renewed */
+	bool stale;		/* a dump was abandoned: renew before the next request */
+	int netns;		/* our copy of the namespace fd, -1: the opener's namespace */
+	/* A dump driven by ctk_nl_dump_continue() (none while !async_busy). */
+	bool async_busy;
+	uint32_t async_seq;
+	mnl_cb_t async_cb;
+	struct ctknl_run async_run;
+	char *buf;		/* CTKNL_RECV_SIZE bytes */
+	struct ctk_entry entry; /* decoded into for every reply: no per-entry allocation */
+};
+
 /*
  * ctknl_run_error - the error of a reply loop whose callbacks failed:
  * theirs, else libmnl's errno (EINTR: the dump carried NLM_F_DUMP_INTR).
@@ -57,6 +63,21 @@ static inline int ctknl_run_error(const struct ctknl_run *run)
 {
 	return run->err ? run->err : -errno;
 }
+
+/*
+ * ctknl_socket - a NETLINK_NETFILTER socket (close-on-exec) created in the
+ * namespace @netns (an open namespace fd; -1: the caller's). Returns the
+ * descriptor or a negative errno (netns.c).
+ */
+int ctknl_socket(int netns);
+
+/*
+ * ctknl_start - stamp @nlh, send it and return at once: its replies are
+ * read by ctk_nl_dump_continue() through @msg_cb with @run (copied into
+ * nl->async_run). -EBUSY while another one runs.
+ */
+int ctknl_start(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb,
+		const struct ctknl_run *run);
 
 /* ctknl_ready - renew the socket if an abandoned dump left it busy. */
 int ctknl_ready(struct ctk_nl *nl);

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -413,6 +415,117 @@ static void test_stats_cpu(void **state)
 	assert_true(cpus <= sysconf(_SC_NPROCESSORS_CONF));
 }
 
+/* @n TCP entries 10.0.x.y -> 192.168.0.1 through @on, one batch. */
+static void fill_tcp(struct ctk_nl *on, int n)
+{
+	struct ctk_nl_batch *b = ctk_nl_batch_new(on, NULL, NULL);
+	struct ctk_entry e;
+
+	assert_non_null(b);
+	for (int i = 1; i <= n; i++) {
+		make(&e, AF_INET, IPPROTO_TCP, (uint32_t)i, 0);
+		assert_true(ctk_nl_batch_create(b, AF_INET, &e, NLM_F_CREATE | NLM_F_EXCL) >= 0);
+	}
+	assert_int_equal(ctk_nl_batch_send(b), 0);
+	ctk_nl_batch_free(b);
+}
+
+static void test_dump_async(void **state)
+{
+	struct pollfd pfd = {.events = POLLIN};
+	struct seen s = {0};
+	bool budget_hit = false;
+	uint32_t n = 0;
+	int ret;
+
+	(void)state;
+	NEED_NETNS();
+	fill_tcp(nl2, 3000);
+	assert_int_equal(ctk_nl_dump_continue(nl), -EINVAL); /* nothing started */
+	assert_int_equal(ctk_nl_dump_start(nl, NULL, collect, &s), 0);
+	assert_int_equal(ctk_nl_dump_start(nl, NULL, collect, &s), -EBUSY);
+	assert_int_equal(ctk_nl_count(nl, &n), -EBUSY);
+	pfd.fd = ctk_nl_fd(nl);
+	for (;;) {
+		ret = ctk_nl_dump_continue(nl);
+		if (ret == -EINPROGRESS) {
+			budget_hit = true;
+			continue;
+		}
+		if (ret != -EAGAIN)
+			break;
+		assert_int_equal(poll(&pfd, 1, 5000), 1);
+	}
+	assert_int_equal(ret, 0);
+	assert_int_equal(s.n, 3000);
+	/* 3 000 entries take more receives than one call's budget. */
+	assert_true(budget_hit);
+	assert_int_equal(ctk_nl_count(nl, &n), 0);
+	assert_int_equal(n, 3000);
+
+	/* Stopped by its callback, then abandoned: the session works on. */
+	memset(&s, 0, sizeof(s));
+	s.stop_after = 5;
+	assert_int_equal(ctk_nl_dump_start(nl, NULL, collect, &s), 0);
+	do {
+		ret = ctk_nl_dump_continue(nl);
+		if (ret == -EAGAIN)
+			assert_int_equal(poll(&pfd, 1, 5000), 1);
+	} while (ret == -EAGAIN || ret == -EINPROGRESS);
+	assert_int_equal(ret, 0);
+	assert_int_equal(s.n, 5);
+	assert_int_equal(dump_count(NULL), 3000);
+
+	/* Aborted mid-way. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(ctk_nl_dump_start(nl, NULL, collect, &s), 0);
+	ctk_nl_dump_abort(nl);
+	assert_int_equal(ctk_nl_dump_continue(nl), -EINVAL);
+	assert_int_equal(dump_count(NULL), 3000);
+}
+
+static void test_open_netns(void **state)
+{
+	struct ctk_nl *other;
+	struct seen s = {.stop_after = 1};
+	uint32_t n = 0;
+	int home, there;
+
+	(void)state;
+	NEED_NETNS();
+	/* A second namespace: enter a new one, keep a descriptor, come back. */
+	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(home >= 0);
+	assert_int_equal(unshare(CLONE_NEWNET), 0);
+	there = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(there >= 0);
+	assert_int_equal(setns(home, CLONE_NEWNET), 0);
+	close(home);
+
+	other = ctk_nl_open_netns(there);
+	assert_non_null(other);
+	close(there); /* the session keeps its own copy */
+	fill_tcp(other, 500);
+	assert_int_equal(ctk_nl_count(other, &n), 0);
+	assert_int_equal(n, 500);
+	assert_int_equal(ctk_nl_count(nl, &n), 0);
+	assert_int_equal(n, 0);
+
+	/* An abandoned dump renews the socket: still there, still close-on-exec. */
+	assert_int_equal(ctk_nl_dump(other, NULL, collect, &s), 0);
+	assert_int_equal(ctk_nl_count(other, &n), 0);
+	assert_int_equal(n, 500);
+	assert_true(fcntl(ctk_nl_fd(other), F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(ctk_nl_count(nl, &n), 0);
+	assert_int_equal(n, 0);
+	ctk_nl_close(other);
+
+	/* Not a network namespace. */
+	errno = 0;
+	assert_null(ctk_nl_open_netns(STDIN_FILENO));
+	assert_true(errno != 0);
+}
+
 static void test_rcvbuf(void **state)
 {
 	(void)state;
@@ -436,6 +549,8 @@ int main(void)
 		cmocka_unit_test_setup(test_batch, setup),
 		cmocka_unit_test_setup(test_stats_cpu, setup),
 		cmocka_unit_test_setup(test_rcvbuf, setup),
+		cmocka_unit_test_setup(test_dump_async, setup),
+		cmocka_unit_test_setup(test_open_netns, setup),
 	};
 	int ret;
 
