@@ -98,13 +98,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(NFCT_OBJ) $(LIB_OBJ)
 
 $(BUILD)/bench/%: bench/%.c $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 # The engine benchmark has helpers of its own in bench/engine/.
 ENGINE_BENCH_DEPS := $(wildcard bench/engine/*.c bench/engine/*.h)
 $(BUILD)/bench/engine_bench: bench/engine_bench.c $(ENGINE_BENCH_DEPS) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
 
 # Fuzz targets: clang + libFuzzer; the library and tools are compiled once
 # with coverage instrumentation and linked into every target.

@@ -18,7 +18,7 @@ for h in "$dir"/ctkit/*.h; do
 		{ echo "headers: $name does not compile alone as C++"; fail=1; }
 done
 # Layering: a model header includes only model headers; the engine no netlink or format header.
-model="types.h version.h entry.h expect.h timeout.h helper.h names.h labels.h"
+model="types.h version.h entry.h expect.h timeout.h helper.h l4proto.h names.h labels.h"
 for name in $model engine.h; do
 	for inc in $(sed -n 's|^#include <ctkit/\(.*\)>|\1|p' "$dir/ctkit/$name"); do
 		case " $model " in

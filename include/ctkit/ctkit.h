@@ -3,7 +3,7 @@
  * libctkit, every public header at once. Programs that want to say which
  * layer they use include the headers one by one instead:
  *
- *   model     types.h entry.h expect.h timeout.h helper.h names.h labels.h
+ *   model     types.h entry.h expect.h timeout.h helper.h l4proto.h names.h labels.h
  *   netlink   netlink.h events.h expect_nl.h timeout_nl.h helper_nl.h
  *   filter    filter.h filter_bpf.h
  *   formats   format.h output.h
@@ -20,6 +20,7 @@
 #include <ctkit/expect.h>
 #include <ctkit/timeout.h>
 #include <ctkit/helper.h>
+#include <ctkit/l4proto.h>
 #include <ctkit/names.h>
 #include <ctkit/labels.h>
 #include <ctkit/netlink.h>

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 
+#include <ctkit/l4proto.h>
 #include <ctkit/names.h>
 #include "fmt.h"
 
@@ -38,27 +39,24 @@ static void put_proto_name(struct fbuf *b, const char *name, unsigned int num)
 /* Ports, GRE keys or ICMP type/code/id: the tuple's own protocol decides. */
 void fmt_text_l4(struct fbuf *b, const struct ctk_tuple *t)
 {
-	switch (t->l4num) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-	case IPPROTO_SCTP:
-	case IPPROTO_DCCP:
+	switch (ctk_l4proto_find(t->l4num)->key) {
+	case CTK_L4KEY_PORTS:
 		put_u64_field(b, "sport=", t->sport);
 		put_u64_field(b, "dport=", t->dport);
 		break;
-	case IPPROTO_GRE:
+	case CTK_L4KEY_GRE:
 		fb_puts(b, "srckey=0x");
 		fb_hex(b, t->sport);
 		fb_puts(b, " dstkey=0x");
 		fb_hex(b, t->dport);
 		fb_putc(b, ' ');
 		break;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
+	case CTK_L4KEY_ICMP:
 		put_u64_field(b, "type=", t->icmp_type);
 		put_u64_field(b, "code=", t->icmp_code);
 		put_u64_field(b, "id=", t->icmp_id);
+		break;
+	case CTK_L4KEY_NONE:
 		break;
 	}
 }

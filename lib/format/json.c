@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <ctkit/l4proto.h>
 #include <ctkit/names.h>
 #include "fmt.h"
 
@@ -139,16 +140,22 @@ void fmt_jaddr(struct jobj *o, const char *key, uint8_t l3num, const union ctk_a
 
 void fmt_jtuple_l4(struct jobj *o, const struct ctk_tuple *t)
 {
-	if (ctk_proto_is_icmp(t->l4num)) {
+	switch (ctk_l4proto_find(t->l4num)->key) {
+	case CTK_L4KEY_ICMP:
 		fmt_jnum(o, "type", t->icmp_type);
 		fmt_jnum(o, "code", t->icmp_code);
 		fmt_jnum(o, "id", t->icmp_id);
-	} else if (t->l4num == IPPROTO_GRE) {
+		break;
+	case CTK_L4KEY_GRE:
 		fmt_jnum(o, "srckey", t->sport);
 		fmt_jnum(o, "dstkey", t->dport);
-	} else if (ctk_proto_has_ports(t->l4num)) {
+		break;
+	case CTK_L4KEY_PORTS:
 		fmt_jnum(o, "sport", t->sport);
 		fmt_jnum(o, "dport", t->dport);
+		break;
+	case CTK_L4KEY_NONE:
+		break;
 	}
 }
 

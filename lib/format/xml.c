@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 
+#include <ctkit/l4proto.h>
 #include <ctkit/names.h>
 #include "fmt.h"
 
@@ -53,21 +54,20 @@ static void put_proto_attrs(struct fbuf *b, const char *elem, unsigned int num,
 
 void fmt_xml_l4(struct fbuf *b, const struct ctk_tuple *t)
 {
-	switch (t->l4num) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-	case IPPROTO_SCTP:
-	case IPPROTO_DCCP:
+	switch (ctk_l4proto_find(t->l4num)->key) {
+	case CTK_L4KEY_PORTS:
 		put_elem_u64(b, "sport", t->sport);
 		put_elem_u64(b, "dport", t->dport);
 		break;
-	case IPPROTO_GRE:
+	case CTK_L4KEY_GRE:
 		fb_puts(b, "<srckey>0x");
 		fb_hex(b, t->sport);
 		fb_puts(b, "</srckey><dstkey>0x");
 		fb_hex(b, t->dport);
 		fb_puts(b, "</dstkey>");
+		break;
+	case CTK_L4KEY_ICMP: /* libnetfilter_conntrack's XML has no ICMP fields */
+	case CTK_L4KEY_NONE:
 		break;
 	}
 }

@@ -6,26 +6,16 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <ctkit/entry.h>
+#include <ctkit/l4proto.h>
 
 bool ctk_proto_has_ports(uint8_t l4num)
 {
-	switch (l4num) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-	case IPPROTO_SCTP:
-	case IPPROTO_DCCP:
-	/* GRE has no ports: the kernel keeps the PPTP call ids (keys) there. */
-	case IPPROTO_GRE:
-		return true;
-	default:
-		return false;
-	}
+	return ctk_l4proto_has_ports(ctk_l4proto_find(l4num));
 }
 
 bool ctk_proto_is_icmp(uint8_t l4num)
 {
-	return l4num == IPPROTO_ICMP || l4num == IPPROTO_ICMPV6;
+	return ctk_l4proto_find(l4num)->key == CTK_L4KEY_ICMP;
 }
 
 /*

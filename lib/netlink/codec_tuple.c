@@ -10,6 +10,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
+#include <ctkit/l4proto.h>
 #include "netlink/codec.h"
 
 static const struct attr_policy ip_policy[CTA_IP_MAX + 1] = {
@@ -170,20 +171,18 @@ static bool put_icmp(struct nlmsghdr *nlh, size_t buflen, const struct ctk_tuple
 
 static bool put_l4(struct nlmsghdr *nlh, size_t buflen, const struct ctk_tuple *t)
 {
-	switch (t->l4num) {
-	case IPPROTO_ICMP:
-		return put_icmp(nlh, buflen, t, CTA_PROTO_ICMP_CODE, CTA_PROTO_ICMP_TYPE,
-				CTA_PROTO_ICMP_ID);
-	case IPPROTO_ICMPV6:
+	switch (ctk_l4proto_find(t->l4num)->key) {
+	case CTK_L4KEY_ICMP:
+		if (t->l4num == IPPROTO_ICMP)
+			return put_icmp(nlh, buflen, t, CTA_PROTO_ICMP_CODE, CTA_PROTO_ICMP_TYPE,
+					CTA_PROTO_ICMP_ID);
 		return put_icmp(nlh, buflen, t, CTA_PROTO_ICMPV6_CODE, CTA_PROTO_ICMPV6_TYPE,
 				CTA_PROTO_ICMPV6_ID);
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-	case IPPROTO_SCTP:
-	case IPPROTO_DCCP:
-	case IPPROTO_GRE:
+	case CTK_L4KEY_PORTS:
+	case CTK_L4KEY_GRE:
 		return put_ports(nlh, buflen, t);
+	case CTK_L4KEY_NONE:
+		break;
 	}
 	return true; /* other protocols: the number alone */
 }

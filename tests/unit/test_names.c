@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <ctkit/l4proto.h>
 #include <ctkit/names.h>
+#include <ctkit/timeout.h>
 
 static void test_l3_names(void **state)
 {
@@ -145,6 +147,56 @@ static void test_status_bits(void **state)
 	assert_null(ctk_status_bit_name(~0u));
 }
 
+static void test_l4proto_descriptors(void **state)
+{
+	static const struct {
+		uint8_t num;
+		const char *name;
+		enum ctk_l4key key;
+		uint8_t nstates;
+	} want[] = {
+		{ IPPROTO_TCP, "tcp", CTK_L4KEY_PORTS, 10 },
+		{ IPPROTO_UDP, "udp", CTK_L4KEY_PORTS, 0 },
+		{ IPPROTO_UDPLITE, "udplite", CTK_L4KEY_PORTS, 0 },
+		{ IPPROTO_ICMP, "icmp", CTK_L4KEY_ICMP, 0 },
+		{ IPPROTO_ICMPV6, "icmpv6", CTK_L4KEY_ICMP, 0 },
+		{ IPPROTO_SCTP, "sctp", CTK_L4KEY_PORTS, 10 },
+		{ IPPROTO_DCCP, "dccp", CTK_L4KEY_PORTS, 10 },
+		{ IPPROTO_GRE, "gre", CTK_L4KEY_GRE, 0 },
+	};
+	unsigned int n = 0;
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct ctk_l4proto *p = ctk_l4proto_find(want[i].num);
+
+		assert_int_equal(p->num, want[i].num);
+		assert_string_equal(p->name, want[i].name);
+		assert_int_equal(p->key, want[i].key);
+		assert_int_equal(p->nstates, want[i].nstates);
+		assert_ptr_equal(ctk_l4proto_find_name(want[i].name), p);
+		/* Its timeout-policy states are the tracker's of the same number. */
+		assert_non_null(p->timeouts);
+		assert_ptr_equal(p->timeouts, ctk_timeout_proto(want[i].num));
+	}
+	while (ctk_l4proto_at(n))
+		n++;
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	assert_ptr_equal(ctk_l4proto_find_name("TCP"), ctk_l4proto_find(IPPROTO_TCP));
+	assert_null(ctk_l4proto_find_name("unknown"));
+	assert_null(ctk_l4proto_find_name("ipip"));
+
+	/* Every other number: the generic tracker, printed "unknown". */
+	assert_string_equal(ctk_l4proto_find(IPPROTO_IPIP)->name, "unknown");
+	assert_int_equal(ctk_l4proto_find(IPPROTO_IPIP)->key, CTK_L4KEY_NONE);
+	assert_int_equal(ctk_l4proto_find(255)->timeouts->l4proto, CTK_TIMEOUT_GENERIC);
+	assert_false(ctk_l4proto_has_ports(ctk_l4proto_find(IPPROTO_ICMP)));
+	assert_true(ctk_l4proto_has_ports(ctk_l4proto_find(IPPROTO_GRE)));
+	assert_string_equal(ctk_l4proto_state_name(ctk_l4proto_find(IPPROTO_TCP), 3), "ESTABLISHED");
+	assert_null(ctk_l4proto_state_name(ctk_l4proto_find(IPPROTO_TCP), 10));
+	assert_null(ctk_l4proto_state_name(ctk_l4proto_find(IPPROTO_UDP), 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_sctp_states),
 		cmocka_unit_test(test_dccp_states),
 		cmocka_unit_test(test_status_bits),
+		cmocka_unit_test(test_l4proto_descriptors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
