@@ -121,6 +121,12 @@ static inline void ctk_filter_set(struct ctk_filter *f, enum ctk_filter_field x)
 /* ctk_filter_init - an empty filter (matches everything), masks all ones. */
 void ctk_filter_init(struct ctk_filter *f);
 
+/*
+ * ctk_filter_field_name - a short name of @field ("orig-src", "protocol",
+ * "mark", ...), for debug output; "?" when out of range. Never NULL.
+ */
+const char *ctk_filter_field_name(enum ctk_filter_field field);
+
 /* ctk_filter_match - does @e pass every comparison @f carries? */
 bool ctk_filter_match(const struct ctk_filter *f, const struct ctk_entry *e);
 

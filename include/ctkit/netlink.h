@@ -136,6 +136,44 @@ struct ctk_dump_opts {
 /* ctk_nl_dump - stream the table into @cb. */
 int ctk_nl_dump(struct ctk_nl *nl, const struct ctk_dump_opts *o, ctk_entry_cb cb, void *data);
 /*
+ * Planned dumps: the kernel filters as much of @f as it can (besides the
+ * reference's family/mark/status: tuple fields and the zone, one dump per
+ * family when the kernel needs a family, the plain request when the
+ * kernel refuses them). @cb sees a superset of what @f selects and must
+ * check every entry with ctk_filter_match().
+ */
+enum ctk_plan_flag {
+	CTK_PLAN_BASIC = 1 << 0,	/* send only what conntrack 1.4.7 sends */
+	CTK_PLAN_READ_AHEAD = 1 << 1,	/* receive on a second thread when another CPU is usable */
+};
+
+/* What a planned dump did, for a program's debug output. */
+enum ctk_plan_event {
+	CTK_PLAN_USERSPACE,	/* @fields: the whole filter (the caller's part) */
+	CTK_PLAN_KERNEL,	/* @fields: CTK_F_* bits sent with one dump request */
+	CTK_PLAN_FALLBACK,	/* the kernel refused @fields with @err; retried without */
+};
+typedef void (*ctk_plan_trace_cb)(enum ctk_plan_event what, uint64_t fields, int err, void *data);
+
+struct ctk_dump_plan {
+	unsigned int flags;		/* enum ctk_plan_flag */
+	ctk_plan_trace_cb trace;	/* NULL: none */
+	void *trace_data;
+};
+
+/*
+ * ctk_nl_dump_planned - a dump of @opts (table, family, mark, status as
+ * for ctk_nl_dump; its filter fields are replaced by the plan's) with as
+ * much of @f as the kernel applies; @plan NULL: the default plan. @cb as
+ * for ctk_nl_dump(), on the calling thread. Returns 0 or a negative
+ * errno, as ctk_nl_dump(); a dump split by family stops at the first
+ * failure.
+ */
+int ctk_nl_dump_planned(struct ctk_nl *nl, const struct ctk_dump_opts *opts,
+			const struct ctk_filter *f, const struct ctk_dump_plan *plan,
+			ctk_entry_cb cb, void *data);
+
+/*
  * Dumps driven from an event loop (poll/epoll on ctk_nl_fd()):
  *
  * ctk_nl_dump_start - send the dump request for @o (NULL: everything;

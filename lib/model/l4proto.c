@@ -17,6 +17,9 @@
 
 /* ---- tracker states, indexed by the kernel's value ----------------------- */
 
+/* The tables read better in rows than as clang-format aligns them. */
+/* clang-format off */
+
 /* Value 9 was LISTEN once; the kernel reuses it as SYN_SENT2. */
 static const char *const tcp_states[CTK_TCP_STATE_MAX] = {
 	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
@@ -107,6 +110,8 @@ static const struct ctk_l4proto *const by_num[256] = {
 	[IPPROTO_ICMP] = &protos[3], [IPPROTO_ICMPV6] = &protos[4], [IPPROTO_SCTP] = &protos[5],
 	[IPPROTO_DCCP] = &protos[6], [IPPROTO_GRE] = &protos[7],
 };
+
+/* clang-format on */
 
 const struct ctk_l4proto *ctk_l4proto_find(uint8_t num)
 {
