@@ -52,7 +52,7 @@ LIBSO       := $(BUILD)/libctkit.so.0
 CONNTRACK   := $(BUILD)/conntrack
 NFCT        := $(if $(wildcard tools/nfct/main.c),$(BUILD)/nfct)
 
-.PHONY: all deps check unit headers abi abi-baseline fuzz-smoke fuzz integration demo bench bench-engine install clean format sample
+.PHONY: all deps check unit headers abi abi-baseline examples fuzz-smoke fuzz integration demo bench bench-engine install clean format sample
 
 all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(BENCH_BIN)
 
@@ -139,6 +139,24 @@ headers:
 abi: $(LIBA) $(LIBSO)
 	@ABI_LDFLAGS='$(SAN_LDFLAGS)' scripts/check-abi.sh $(BUILD)
 
+# The programs of examples/, built as C99 and as C++ against the library
+# as installed (its headers and ctkit.pc), the way an embedder builds.
+EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+STAGE       := $(abspath $(BUILD)/stage)
+examples: all
+	@rm -rf $(STAGE)
+	@$(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR= >/dev/null
+	@mkdir -p $(BUILD)/examples
+	@set -e; pc="env PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig pkg-config"; \
+	for src in $(EXAMPLE_SRC); do \
+		name=$$(basename $$src .c); \
+		echo "  EXAMPLE $$name (C99, C++)"; \
+		$(CC) -std=c99 -pedantic -Wall -Wextra -Werror $$($$pc --cflags ctkit) \
+			-o $(BUILD)/examples/$$name $$src $$($$pc --libs ctkit libpcap) $(SAN_LDFLAGS); \
+		c++ -x c++ -std=c++11 -pedantic -Wall -Wextra -Werror $$($$pc --cflags ctkit) \
+			-o $(BUILD)/examples/$$name-cxx $$src $$($$pc --libs ctkit libpcap) $(SAN_LDFLAGS); \
+	done
+
 # After a version change that breaks the ABI: renew the baseline.
 abi-baseline: $(LIBSO)
 	@scripts/check-abi.sh $(BUILD) --baseline
@@ -153,7 +171,7 @@ integration: all
 	CONNTRACK=$(abspath $(CONNTRACK)) $(PYTHON) -m pytest -q tests/integration
 
 check: deps
-	$(MAKE) BUILD=build/check SAN=1 all headers abi unit
+	$(MAKE) BUILD=build/check SAN=1 all headers abi examples unit
 	$(MAKE) fuzz-smoke
 	CONNTRACK=$(abspath build/check/conntrack) NFCT=$(abspath build/check/nfct) ASAN_OPTIONS=detect_leaks=1 \
 		$(PYTHON) -m pytest -q -ra tests/integration
