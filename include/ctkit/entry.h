@@ -189,6 +189,12 @@ struct ctk_entry {
 
 	char helper_name[CTK_HELPER_NAME_MAX];
 	char secctx[CTK_SECCTX_MAX];
+
+	/*
+	 * Attributes later kernels add take this space (and a CTK_ATTR_* bit),
+	 * so the struct keeps its size and layout within ABI version 0.
+	 */
+	uint8_t reserved[64];
 };
 
 enum ctk_dir {

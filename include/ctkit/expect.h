@@ -68,6 +68,8 @@ struct ctk_expect {
 
 	char helper_name[CTK_HELPER_NAME_MAX];
 	char fn[CTK_EXP_FN_MAX];	/* expectfn name, e.g. "nat-follow-master" */
+
+	uint8_t reserved[32];		/* for later attributes: see struct ctk_entry */
 };
 
 static inline bool ctk_expect_has(const struct ctk_expect *x, enum ctk_exp_attr a)

@@ -97,6 +97,8 @@ struct ctk_filter {
 	uint32_t timeout;
 	uint32_t labels[CTK_LABEL_WORDS];
 	struct ctk_filter_nat snat, dnat, anynat;
+
+	uint8_t reserved[64];	/* later fields, with a CTK_F_* bit: start from ctk_filter_init() */
 };
 
 static inline bool ctk_filter_has(const struct ctk_filter *f, enum ctk_filter_field x)

@@ -53,6 +53,8 @@ struct ctk_fmt {
 	 * event (CTK_EV_NEW "-A", CTK_EV_UPDATE "-U", CTK_EV_DESTROY "-D").
 	 */
 	enum ctk_event save_as;
+
+	uint8_t reserved[16];	/* later options: zero the struct first (zero = not set) */
 };
 
 /*

@@ -131,6 +131,9 @@ struct ctk_dump_opts {
 	 * thread, in order.
 	 */
 	bool read_ahead;
+
+	/* Later options take this space: zero means "not set", so zero the struct first. */
+	uint8_t reserved[32];
 };
 
 /* ctk_nl_dump - stream the table into @cb. */
@@ -159,6 +162,7 @@ struct ctk_dump_plan {
 	unsigned int flags;		/* enum ctk_plan_flag */
 	ctk_plan_trace_cb trace;	/* NULL: none */
 	void *trace_data;
+	uint8_t reserved[16];		/* later options: zero the struct first */
 };
 
 /*

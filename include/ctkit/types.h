@@ -65,10 +65,13 @@ enum ctk_stat {
 	CTK_STAT_MAX
 };
 
+/* Room for the counters later kernels add, without changing the struct's size. */
+#define CTK_STAT_SLOTS 32
+
 struct ctk_cpu_stats {
 	uint32_t cpu;
 	uint32_t present;		/* bit per enum ctk_stat */
-	uint32_t value[CTK_STAT_MAX];
+	uint32_t value[CTK_STAT_SLOTS];	/* [enum ctk_stat]; the rest reserved */
 };
 
 /* One per-CPU record from a source; a CTK_CB_* verdict. */
