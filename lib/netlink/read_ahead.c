@@ -131,12 +131,34 @@ static int parse_chunks(struct ahead *a, uint32_t seq, mnl_cb_t msg_cb, struct c
 	return -EPROTO; /* the reader stopped before the end: a torn chunk */
 }
 
-static void ahead_free(struct ahead *a)
+static void ahead_free(struct ahead *a, bool synced)
 {
 	for (unsigned int i = 0; i < AHEAD_SLOTS; i++)
 		free(a->slot[i].buf);
-	pthread_cond_destroy(&a->cond);
-	pthread_mutex_destroy(&a->lock);
+	if (synced) {
+		pthread_cond_destroy(&a->cond);
+		pthread_mutex_destroy(&a->lock);
+	}
+}
+
+/* The ring and the lock; false when the system refuses one of them. */
+static bool ahead_init(struct ahead *a)
+{
+	for (unsigned int i = 0; i < AHEAD_SLOTS; i++) {
+		a->slot[i].buf = malloc(CTKNL_RECV_SIZE);
+		if (!a->slot[i].buf)
+			goto fail;
+	}
+	if (pthread_mutex_init(&a->lock, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&a->cond, NULL) != 0) {
+		pthread_mutex_destroy(&a->lock);
+		goto fail;
+	}
+	return true;
+fail:
+	ahead_free(a, false);
+	return false;
 }
 
 int ctknl_run_replies_ahead(struct ctk_nl *nl, uint32_t seq, mnl_cb_t msg_cb, struct ctknl_run *run,
@@ -146,22 +168,15 @@ int ctknl_run_replies_ahead(struct ctk_nl *nl, uint32_t seq, mnl_cb_t msg_cb, st
 	pthread_t tid;
 	int ret;
 
-	pthread_mutex_init(&a.lock, NULL);
-	pthread_cond_init(&a.cond, NULL);
-	for (unsigned int i = 0; i < AHEAD_SLOTS; i++) {
-		a.slot[i].buf = malloc(CTKNL_RECV_SIZE);
-		if (!a.slot[i].buf) {
-			ahead_free(&a);
-			return -ENOMEM;
-		}
-	}
-	ret = pthread_create(&tid, NULL, reader, &a);
-	if (ret) {
-		ahead_free(&a);
-		return -ret;
+	/* Reading ahead only saves time: without memory or a thread, read in line. */
+	if (!ahead_init(&a))
+		return ctknl_run_replies(nl, seq, msg_cb, run);
+	if (pthread_create(&tid, NULL, reader, &a) != 0) {
+		ahead_free(&a, true);
+		return ctknl_run_replies(nl, seq, msg_cb, run);
 	}
 	ret = parse_chunks(&a, seq, msg_cb, run, ctl_cb);
 	pthread_join(tid, NULL);
-	ahead_free(&a);
+	ahead_free(&a, true);
 	return ret;
 }

@@ -190,7 +190,7 @@ static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 	[NLMSG_OVERRUN] = noop_cb,
 };
 
-static int run_replies(struct ctk_nl *nl, uint32_t seq, mnl_cb_t msg_cb, struct ctknl_run *run)
+int ctknl_run_replies(struct ctk_nl *nl, uint32_t seq, mnl_cb_t msg_cb, struct ctknl_run *run)
 {
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, CTKNL_RECV_SIZE);
@@ -233,7 +233,7 @@ int ctknl_request(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb, stru
 	if (run->read_ahead)
 		ret = ctknl_run_replies_ahead(nl, nlh->nlmsg_seq, msg_cb, run, ctl_cb);
 	else
-		ret = run_replies(nl, nlh->nlmsg_seq, msg_cb, run);
+		ret = ctknl_run_replies(nl, nlh->nlmsg_seq, msg_cb, run);
 	/* Anything but a complete exchange may leave replies in flight. */
 	if ((ret < 0 && !run->kernel_err) || run->stopped)
 		nl->stale = true;

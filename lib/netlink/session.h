@@ -86,6 +86,9 @@ uint32_t ctknl_next_seq(struct ctk_nl *nl);
 /* ctknl_request - stamp @nlh with the next sequence number, send it, run the replies. */
 int ctknl_request(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb, struct ctknl_run *run);
 
+/* ctknl_run_replies - the reply loop of one exchange, receiving on this thread. */
+int ctknl_run_replies(struct ctk_nl *nl, uint32_t seq, mnl_cb_t msg_cb, struct ctknl_run *run);
+
 /*
  * ctknl_run_replies_ahead - the reply loop of a dump with recvmsg() on a
  * second thread, so the kernel builds the next chunks while @msg_cb runs.
