@@ -202,6 +202,7 @@ enum ctk_dir {
 	CTK_DIR_REPLY = 1,
 };
 
+/* Presence bits: is @a present, make it present, make it absent. Never fail. */
 static inline bool ctk_entry_has(const struct ctk_entry *e, enum ctk_attr a)
 {
 	return (e->present >> a) & 1;

@@ -72,6 +72,7 @@ struct ctk_expect {
 	uint8_t reserved[32];		/* for later attributes: see struct ctk_entry */
 };
 
+/* Presence bits, as for entries (ctk_entry_has). Never fail. */
 static inline bool ctk_expect_has(const struct ctk_expect *x, enum ctk_exp_attr a)
 {
 	return (x->present >> a) & 1;

@@ -101,6 +101,7 @@ struct ctk_filter {
 	uint8_t reserved[64];	/* later fields, with a CTK_F_* bit: start from ctk_filter_init() */
 };
 
+/* Is the comparison @x part of @f; add it. Never fail. */
 static inline bool ctk_filter_has(const struct ctk_filter *f, enum ctk_filter_field x)
 {
 	return (f->has >> x) & 1;

@@ -249,6 +249,12 @@ int ctk_nl_stats_cpu(struct ctk_nl *nl, ctk_stats_cb cb, void *data);
 struct ctk_nl_batch;
 typedef void (*ctk_batch_err_cb)(unsigned long index, int err, void *data);
 
+/*
+ * ctk_nl_batch_new - a batch of requests on @nl (not owned: close it
+ * after the batch); a failed request reaches @cb (NULL: failures are
+ * not reported, for fire-and-forget batches). NULL with errno (ENOMEM).
+ * ctk_nl_batch_free - free @b; what is queued and not sent is dropped.
+ */
 struct ctk_nl_batch *ctk_nl_batch_new(struct ctk_nl *nl, ctk_batch_err_cb cb, void *data);
 void ctk_nl_batch_free(struct ctk_nl_batch *b);
 /* Queue a request; returns its number, or a negative errno (then nothing was queued). */
