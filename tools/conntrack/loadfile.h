@@ -33,8 +33,9 @@ struct ct_load;
 struct ct_load *ct_load_open(const char *path, struct ct_error *err);
 /*
  * ct_load_next - the next command line into @cli (free it with
- * ct_cli_free()); 1, 0 at the end, -1 when the file changed or cannot be
- * read since the first pass.
+ * ct_cli_free()); 1, 0 at the end (or a read error, as for the
+ * reference), -1 when a line no longer parses (the file changed since the
+ * first pass).
  */
 int ct_load_next(struct ct_load *ld, struct ct_cli *cli);
 /* ct_load_close - close the file, erase the progress line, free @ld (NULL: no-op). */

@@ -24,7 +24,7 @@ void ct_progress_init(struct ct_progress *p, const char *name, int fd)
 	p->name = name;
 	p->size = 0;
 	p->drawn = false;
-	p->last_draw_ns = monotonic_ns();
+	p->last_draw_ns = 0; /* the first tick draws: a long read shows at once */
 	if (fd < 0 || !isatty(STDERR_FILENO) || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
 	if (st.st_size >= (off_t)CT_PROGRESS_MIN_BYTES)

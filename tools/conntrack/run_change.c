@@ -24,6 +24,7 @@
 
 #include "report.h"
 #include "run.h"
+#include "tuple_key.h"
 
 #define OPT(o) (1u << (o))
 
@@ -67,14 +68,74 @@ int ct_run_create(struct ct_run *run)
 /* ---- -D and -U: changes sent while the dump runs ------------------------- */
 
 /*
- * Dump with @cb, then wait for the pipeline's last results. A failure of
+ * The entries a change applies to: with a whole tuple the one the kernel
+ * finds for it (ct_tuple_key(); @cb applies the whole filter to it, as to
+ * a dumped entry), otherwise a dump. Not found is no entry, as an empty
+ * dump; a get the kernel refuses otherwise falls back to the dump.
+ */
+struct as_dumped {
+	ctk_entry_cb cb;
+	void *data;
+};
+
+/*
+ * The kernel holds a reference of its own on an entry while it answers a
+ * get, not while it dumps: the use count the dump would have shown is one
+ * less.
+ */
+static int got_as_dumped(const struct ctk_entry *e, enum ctk_event ev, void *data)
+{
+	const struct as_dumped *a = data;
+	struct ctk_entry copy = *e;
+
+	if (ctk_entry_has(&copy, CTK_ATTR_USE) && copy.use > 0)
+		copy.use--;
+	return a->cb(&copy, ev, a->data);
+}
+
+static int select_entries(struct ct_run *run, const struct ctk_dump_opts *o,
+			  const struct ctk_filter *f, bool by_tuple, ctk_entry_cb cb, void *data)
+{
+	struct as_dumped a = { cb, data };
+	struct ctk_entry key;
+	int ret;
+
+	if (by_tuple && ct_tuple_key(f, true, &key)) {
+		if (run->cli->debug)
+			ct_debug_fields("kernel lookup", f->has);
+		ret = ctk_nl_get(run->nl, key.orig.l3num, &key, got_as_dumped, &a);
+		if (ret == -ENOENT)
+			return 0;
+		if (ret == 0 || ret == -ECANCELED)
+			return ret;
+	}
+	return ct_dump_filtered(run, o, f, cb, data);
+}
+
+/* A pipeline for the changes; one entry needs neither a thread nor a ring of batches. */
+static struct ctk_commit *open_commit(const struct ctk_filter *f, bool by_tuple, unsigned int batch,
+				      ctk_commit_cb cb, void *data)
+{
+	struct ctk_commit_opts co = { .batch = batch };
+	struct ctk_entry key;
+
+	if (by_tuple && ct_tuple_key(f, true, &key)) {
+		co.batch = 1;
+		co.slots = 2;
+		co.flags = CTK_COMMIT_INLINE;
+	}
+	return ctk_commit_new(&co, cb, data);
+}
+
+/*
+ * Select with @cb, then wait for the pipeline's last results. A failure of
  * the pipeline comes first: it stopped the dump, or it belongs to a batch
  * the dump had already gone past.
  */
 static int dump_and_commit(struct ct_run *run, struct ctk_commit *c, const struct ctk_dump_opts *o,
-			   const struct ctk_filter *f, ctk_entry_cb cb, void *data)
+			   const struct ctk_filter *f, bool by_tuple, ctk_entry_cb cb, void *data)
 {
-	int ret = ct_dump_filtered(run, o, f, cb, data);
+	int ret = select_entries(run, o, f, by_tuple, cb, data);
 	int sent = ctk_commit_close(c);
 
 	if (ret == -ECANCELED && run->error)
@@ -135,13 +196,12 @@ int ct_run_delete(struct ct_run *run)
 {
 	const struct ctk_filter *f = &run->cli->filter;
 	struct ctk_dump_opts o = { .family = run->cli->family };
-	struct ctk_commit_opts co = { .batch = DELETE_BATCH };
 	struct delete_ctx d = { .run = run };
 
 	/* The reference's delete path prints neither ktimestamp nor labels. */
 	run->fmt.flags &= ~(CTK_FMT_F_KTIMESTAMP | CTK_FMT_F_LABELS | CTK_FMT_F_TIMESTAMP);
 	run->fmt.save_as = CTK_EV_DESTROY;
-	d.commit = ctk_commit_new(&co, delete_done, run);
+	d.commit = open_commit(f, true, DELETE_BATCH, delete_done, run);
 	if (!d.commit)
 		return -errno;
 	if (ctk_filter_has(f, CTK_F_MARK)) {
@@ -149,7 +209,7 @@ int ct_run_delete(struct ct_run *run)
 		o.mark = f->mark;
 		o.mark_mask = f->mark_mask;
 	}
-	return dump_and_commit(run, d.commit, &o, f, delete_cb, &d);
+	return dump_and_commit(run, d.commit, &o, f, true, delete_cb, &d);
 }
 
 /* ---- -U ----------------------------------------------------------------- */
@@ -332,8 +392,10 @@ static int update_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 int ct_run_update(struct ct_run *run)
 {
 	struct ctk_dump_opts o = { .family = run->cli->family };
-	struct ctk_commit_opts co = { .batch = UPDATE_BATCH };
 	struct update_ctx *u = calloc(1, sizeof(*u));
+	/* A zone given to -U is a value to set: the dump selects in every zone. */
+	bool by_tuple = !(run->cli->opts & (OPT(CT_OPT_ZONE) | OPT(CT_OPT_ORIG_ZONE) |
+					    OPT(CT_OPT_REPL_ZONE)));
 	int ret;
 
 	if (!u)
@@ -343,8 +405,9 @@ int ct_run_update(struct ct_run *run)
 	u->run = run;
 	u->sel = run->cli->filter;
 	u->sel.has = update_selectors(run->cli);
-	u->commit = ctk_commit_new(&co, update_done, run);
-	ret = u->commit ? dump_and_commit(run, u->commit, &o, &u->sel, update_cb, u) : -errno;
+	u->commit = open_commit(&u->sel, by_tuple, UPDATE_BATCH, update_done, run);
+	ret = u->commit ? dump_and_commit(run, u->commit, &o, &u->sel, by_tuple, update_cb, u) :
+			  -errno;
 	free(u);
 	return ret;
 }

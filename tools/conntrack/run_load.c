@@ -155,7 +155,7 @@ int ct_run_load_file(const char *path, struct ctk_out *out)
 	ct_report_error(&err); /* warnings */
 	while (rc == CT_EXIT_OK && (more = ct_load_next(ld, &cli)) != 0) {
 		if (more < 0) {
-			ct_say("Failed to read file %s", path);
+			ct_say("File %s changed while it was loaded", path);
 			rc = CT_EXIT_OTHER;
 			break;
 		}
