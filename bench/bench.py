@@ -24,8 +24,8 @@ Issue 12 adds two groups of rows. "load": -R of a save file of the whole
 filled table (written with ctkit's -L -o save), run against an emptied
 table, every run checked to load every line. "single": -G, -U and -D of one
 entry named by its whole tuple, in the full table, in milliseconds per
-call (a process start included; -D gets its entry back before every run,
-outside the timing).
+call (a process start included, shown alone as the "-V" row; -D gets its
+entry back before every run, outside the timing).
 
 Environment: SIZES="100000 1000000", RUNS=3, RUNS_DESTRUCTIVE_1M=RUNS (runs
 of -D, -U, -F and -R at >= 1 M entries; 1 when the machine is busy: see the
@@ -273,7 +273,8 @@ class Bench:
                "--dport", m.group(4)]
         create = line.split()
         t0 = time.perf_counter()
-        for label, args in (("-G", ["-G"]), ("-U", ["-U"]), ("-D", ["-D"])):
+        # "-V": the process start alone, what every call below pays before its work
+        for label, args in (("-V", ["-V"]), ("-G", ["-G"]), ("-U", ["-U"]), ("-D", ["-D"])):
             ctk_res, ref_res = [], []
             mark = 1
             for _ in range(SINGLE_RUNS):
@@ -285,8 +286,9 @@ class Bench:
                     if label == "-D":
                         self.in_ns([self.ctk] + create, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-                    out.append(timed(self.ns, [prog] + args + key + extra))
-            row = Row(have, "%s by full tuple" % label, ctk_res, ref_res, None, unit="ms")
+                    out.append(timed(self.ns, [prog] + args + ([] if label == "-V" else key) + extra))
+            name = "-V (start only)" if label == "-V" else "%s by full tuple" % label
+            row = Row(have, name, ctk_res, ref_res, None, unit="ms")
             self.rows.append(row)
         self.in_ns([self.ctk] + create, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print("  %-22s %6.1f s" % ("single entries", time.perf_counter() - t0),

@@ -23,9 +23,12 @@
 #define MAX_ARGC 255
 #define MAX_PARAM 1024
 
+/* The words of one line, back to back in @text: no allocation per word. */
 struct argv_store {
 	int argc;
 	char *argv[MAX_ARGC];
+	size_t used;
+	char text[LINE_BUF + MAX_ARGC + 64];	/* a line's bytes, a NUL per word, two more words */
 };
 
 static int fail(struct ct_error *err, const char *fmt, const char *arg)
@@ -38,17 +41,19 @@ static int fail(struct ct_error *err, const char *fmt, const char *arg)
 
 static void free_argv(struct argv_store *s)
 {
-	while (s->argc > 0)
-		free(s->argv[--s->argc]);
+	s->argc = 0;
+	s->used = 0;
 }
 
 static int add_argv(struct argv_store *s, const char *word, size_t len, struct ct_error *err)
 {
 	if (s->argc + 1 >= MAX_ARGC)
 		return fail(err, "%s", "too many arguments");
-	s->argv[s->argc] = strndup(word, len);
-	if (!s->argv[s->argc])
+	if (len + 1 > sizeof(s->text) - s->used)
 		return fail(err, "%s", "out of memory");
+	s->argv[s->argc] = memcpy(s->text + s->used, word, len);
+	s->argv[s->argc][len] = '\0';
+	s->used += len + 1;
 	s->argc++;
 	s->argv[s->argc] = NULL;
 	return 0;
@@ -134,9 +139,11 @@ static bool is_command(const char *line)
 static int parse_one(const char *line, const char *command, struct ct_cli *cli,
 		     struct ct_labelctx *lc, struct ct_error *err)
 {
-	struct argv_store s = { 0 };
+	struct argv_store s;
 	int ret;
 
+	s.argc = 0;
+	s.used = 0;
 	while (*line == ' ' || *line == '\t')
 		line++;
 	ret = add_argv(&s, "conntrack", 9, err);
