@@ -170,6 +170,7 @@ class Bench:
         return int(got or 0)
 
     def fill(self, n):
+        self.ensure_max(int(n * 1.1) + 1000)    # again: another program may have put it back
         self.in_ns([self.ctk, "-F"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if self.table_size():
             self.in_ns([REF, "-F"], stderr=subprocess.DEVNULL)
@@ -255,6 +256,7 @@ class Bench:
         for _ in range(runs):
             for prog, out in ((self.ctk, ctk_res), (REF, ref_res)):
                 self.in_ns([self.ctk, "-F"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                self.ensure_max(int(n * 1.1) + 1000)
                 res = timed(self.ns, [prog, "-R", save])
                 res.loaded = self.table_size()
                 out.append(res)
