@@ -278,7 +278,7 @@ class Bench:
         # "-V": the process start alone, what every call below pays before its work
         for label, args in (("-V", ["-V"]), ("-G", ["-G"]), ("-U", ["-U"]), ("-D", ["-D"])):
             ctk_res, ref_res = [], []
-            mark = 1
+            mark = 100      # fill's marks are 0..9: every -U changes the entry
             for _ in range(SINGLE_RUNS):
                 for prog, out in ((self.ctk, ctk_res), (REF, ref_res)):
                     extra = []
