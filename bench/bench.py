@@ -20,9 +20,18 @@ update every match; that is checked and a mismatch is marked in the table.
 nf_conntrack_max is global: it is raised when needed and always put back
 (here and by the trap in bench/run.sh).
 
+Issue 12 adds two groups of rows. "load": -R of a save file of the whole
+filled table (written with ctkit's -L -o save), run against an emptied
+table, every run checked to load every line. "single": -G, -U and -D of one
+entry named by its whole tuple, in the full table, in milliseconds per
+call (a process start included, shown alone as the "-V" row; -D gets its
+entry back before every run, outside the timing).
+
 Environment: SIZES="100000 1000000", RUNS=3, RUNS_DESTRUCTIVE_1M=RUNS (runs
-of -D, -U and -F at >= 1 M entries; 1 when the machine is busy: see the
-note at RUNS_DESTRUCTIVE_1M).
+of -D, -U, -F and -R at >= 1 M entries; 1 when the machine is busy: see the
+note at RUNS_DESTRUCTIVE_1M), SINGLE_RUNS=15 (runs of each single-entry
+command), BENCH_ONLY=commands,load,single (the groups of rows to run;
+default all).
 On a quiet 2-core machine the whole bench takes about 4 minutes.
 """
 import ctypes
@@ -56,6 +65,11 @@ COMMANDS = [
     ("-U -p tcp -m 99", ["-U", "-p", "tcp", "-m", "99"], True),
     ("-F", ["-F"], True),
 ]
+
+SINGLE_RUNS = int(os.environ.get("SINGLE_RUNS", "15"))
+GROUPS = ("commands", "load", "single")
+ONLY = [g for g in os.environ.get("BENCH_ONLY", ",".join(GROUPS)).split(",") if g]
+SAVE_TUPLE_RE = re.compile(r"-s (\S+) -d (\S+) .*-p tcp --sport (\d+) --dport (\d+)")
 
 LIBC = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNET = 0x40000000
@@ -156,6 +170,7 @@ class Bench:
         return int(got or 0)
 
     def fill(self, n):
+        self.ensure_max(int(n * 1.1) + 1000)    # again: another program may have put it back
         self.in_ns([self.ctk, "-F"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if self.table_size():
             self.in_ns([REF, "-F"], stderr=subprocess.DEVNULL)
@@ -178,6 +193,13 @@ class Bench:
         have = self.fill(n)
         print("filled %d entries (%d asked) in %.1f s" % (have, n, time.perf_counter() - t0),
               file=sys.stderr)
+        if "commands" in ONLY:
+            self.run_commands(n, have)
+        if "load" in ONLY or "single" in ONLY:
+            self.run_saved(n)
+        self.in_ns([self.ctk, "-F"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def run_commands(self, n, have):
         tcp = None
         floor = None
         if os.access(self.rawdump, os.X_OK):
@@ -208,7 +230,71 @@ class Bench:
                 row.check_update(tcp)
             self.rows.append(row)
             print("  %-22s %6.1f s" % (label, time.perf_counter() - t0), file=sys.stderr)
-        self.in_ns([self.ctk, "-F"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def run_saved(self, n):
+        """The rows that need a save file of the full table: -R and single entries."""
+        have = self.fill(n)
+        fd, save = tempfile.mkstemp(prefix="ctk-bench-save-")
+        try:
+            with os.fdopen(fd, "w") as f:
+                self.in_ns([self.ctk, "-L", "-o", "save"], stdout=f, stderr=subprocess.DEVNULL,
+                           check=True)
+            with open(save) as f:
+                line = next((l for l in f if SAVE_TUPLE_RE.search(l) and ":" not in l), None)
+            if "single" in ONLY and line:
+                self.run_single(have, line)
+            if "load" in ONLY:
+                self.run_load(n, have, save)
+        finally:
+            os.unlink(save)
+
+    def run_load(self, n, have, save):
+        """-R of the save file into an emptied table; every line must load."""
+        runs = RUNS_DESTRUCTIVE_1M if n >= 1000000 else RUNS
+        t0 = time.perf_counter()
+        ctk_res, ref_res = [], []
+        for _ in range(runs):
+            for prog, out in ((self.ctk, ctk_res), (REF, ref_res)):
+                self.in_ns([self.ctk, "-F"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                self.ensure_max(int(n * 1.1) + 1000)
+                res = timed(self.ns, [prog, "-R", save])
+                res.loaded = self.table_size()
+                out.append(res)
+        row = Row(have, "-R (save file)", ctk_res, ref_res, None)
+        for res, who in ((ctk_res, "ctk_note"), (ref_res, "ref_note")):
+            short = [r.loaded for r in res if r.loaded != have]
+            if short:
+                setattr(row, who, "WRONG: loaded %d of %d" % (short[0], have))
+        self.rows.append(row)
+        print("  %-22s %6.1f s" % ("-R", time.perf_counter() - t0), file=sys.stderr)
+
+    def run_single(self, have, line):
+        """-G, -U, -D of one entry by its whole tuple, ms per call."""
+        m = SAVE_TUPLE_RE.search(line)
+        key = ["-p", "tcp", "-s", m.group(1), "-d", m.group(2), "--sport", m.group(3),
+               "--dport", m.group(4)]
+        create = line.split()
+        t0 = time.perf_counter()
+        # "-V": the process start alone, what every call below pays before its work
+        for label, args in (("-V", ["-V"]), ("-G", ["-G"]), ("-U", ["-U"]), ("-D", ["-D"])):
+            ctk_res, ref_res = [], []
+            mark = 100      # fill's marks are 0..9: every -U changes the entry
+            for _ in range(SINGLE_RUNS):
+                for prog, out in ((self.ctk, ctk_res), (REF, ref_res)):
+                    extra = []
+                    if label == "-U":
+                        extra = ["-m", str(mark)]
+                        mark += 1
+                    if label == "-D":
+                        self.in_ns([self.ctk] + create, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+                    out.append(timed(self.ns, [prog] + args + ([] if label == "-V" else key) + extra))
+            name = "-V (start only)" if label == "-V" else "%s by full tuple" % label
+            row = Row(have, name, ctk_res, ref_res, None, unit="ms")
+            self.rows.append(row)
+        self.in_ns([self.ctk] + create, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        print("  %-22s %6.1f s" % ("single entries", time.perf_counter() - t0),
+              file=sys.stderr)
 
     def run(self):
         t0 = time.perf_counter()
@@ -232,8 +318,9 @@ def max_rss(results):
 
 
 class Row:
-    def __init__(self, n, label, ctk, ref, floor):
+    def __init__(self, n, label, ctk, ref, floor, unit="s"):
         self.n, self.label, self.ctk, self.ref, self.floor = n, label, ctk, ref, floor
+        self.unit = unit
         self.ctk_note = self.failures(ctk)
         self.ref_note = self.failures(ref) if ref is not None else None
         self.ref_failed = False
@@ -258,28 +345,33 @@ class Row:
             self.ref_note = "failed (%d updated%s)" % (min(r.updated for r in failed),
                                                        ": " + why.group(1) if why else "")
 
+    def secs(self, t):
+        return "%.1f ms" % (t * 1000) if self.unit == "ms" else "%.3f" % t
+
     def cells(self):
         c = med(self.ctk)
-        ref = "-" if self.ref is None else ("failed" if self.ref_failed else "%.3f" % med(self.ref))
+        ref = "-" if self.ref is None else ("failed" if self.ref_failed else self.secs(med(self.ref)))
         vs_ref = "-" if self.ref is None or self.ref_failed else "%.2f" % (c / med(self.ref))
         vs_floor = "-" if not self.floor or self.ref is None else "%.2f" % (c / self.floor)
         ref_rss = "-" if self.ref is None else "%.1f" % max_rss(self.ref)
         note = "; ".join(x for x in ("ctkit: " + self.ctk_note if self.ctk_note else "",
                                       "ref: " + self.ref_note if self.ref_note else "") if x)
-        return (str(self.n), self.label, "%.3f" % c, ref, vs_ref, vs_floor,
+        return (str(self.n), self.label, self.secs(c), ref, vs_ref, vs_floor,
                 "%.1f" % max_rss(self.ctk), ref_rss, note)
 
 
 def format_table(rows, notes, total):
     head = ("entries", "command", "ctkit s", "ref s", "ctk/ref", "ctk/floor", "ctk MiB",
             "ref MiB", "notes")
-    fmt = "%-8s  %-22s  %8s  %8s  %7s  %9s  %7s  %7s  %s"
+    fmt = "%-8s  %-22s  %9s  %9s  %7s  %9s  %7s  %7s  %s"
     lines = [fmt % head, fmt % tuple("-" * len(h) for h in head)]
     lines += [(fmt % r.cells()).rstrip() for r in rows]
     lines.append("medians of %d runs per tool (interleaved), wall time, stdout to /dev/null;"
                  % RUNS)
     lines.append("-D/-F: fresh fill before every run (not timed); -U: a new mark every run; ctk/ref and ctk/floor < 1 = "
                  "ctkit faster; MiB = peak RSS (max over runs)")
+    lines.append("-R: the table's save file into an emptied table; 'by full tuple': one entry of the "
+                 "full table, medians of %d calls" % SINGLE_RUNS)
     lines += ["note: " + n for n in notes]
     lines.append("total bench time %.0f s" % total)
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
+#include "netlink/batch.h"
 #include "netlink/session.h"
 
 /*
@@ -62,9 +63,17 @@ static bool reply(struct ctk_nl_batch *b, const struct nlmsghdr *nlh, uint32_t l
 	if (n > last_seq - b->first_seq)
 		return false;
 	if (nlh->nlmsg_type != NLMSG_ERROR) {
-		/* The answer to a queued get: the entry, under its request's number. */
-		if (b->entry_cb && ctk_ct_parse(nlh, &b->scratch, NULL) == 0)
+		/*
+		 * The answer to a queued get: the entry, under its request's
+		 * number. One the codec refuses is still that request's one
+		 * result: an error.
+		 */
+		if (ctk_ct_parse(nlh, &b->scratch, NULL) < 0) {
+			if (b->err_cb)
+				b->err_cb(b->first_index + n, -EBADMSG, b->data);
+		} else if (b->entry_cb) {
 			b->entry_cb(b->first_index + n, &b->scratch, b->data);
+		}
 		return false;
 	}
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
@@ -165,6 +174,17 @@ long ctk_nl_batch_create(struct ctk_nl_batch *b, uint8_t family, const struct ct
 			 uint16_t nlm_flags)
 {
 	return queue(b, IPCTNL_MSG_CT_NEW, nlm_flags, family, e, build_create);
+}
+
+size_t ctknl_batch_room(const struct ctk_nl_batch *b)
+{
+	return BATCH_BYTES - b->len;
+}
+
+void ctknl_batch_discard(struct ctk_nl_batch *b)
+{
+	b->first_index = b->next_index;
+	b->len = b->last = 0;
 }
 
 void ctk_nl_batch_on_entry(struct ctk_nl_batch *b, ctk_batch_entry_cb cb)

@@ -154,17 +154,17 @@ static void render(char *buf, size_t size, const struct ct_error *err, int rc)
 /* As main() does: "-R FILE" as the first argument reads a file. */
 static int parse_or_load(const char *line, struct ct_cli *cli, struct ct_error *err)
 {
-	struct ct_batch b;
+	struct ct_load *ld;
 	struct args a;
-	int ret;
 
 	split_args(line, &a);
 	if (a.argc > 2 && (!strcmp(a.argv[1], "-R") || !strcmp(a.argv[1], "--load-file"))) {
 		ct_cli_init(cli);
-		ret = ct_load_file(a.argv[2], &b, err);
-		if (ret == 0)
-			ct_batch_free(&b);
-		return ret;
+		ld = ct_load_open(a.argv[2], err);
+		if (!ld)
+			return -1;
+		ct_load_close(ld);
+		return 0;
 	}
 	return ct_parse_args(a.argc, a.argv, cli, err);
 }
@@ -214,6 +214,24 @@ static void test_golden(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* ct_load_open() on @content written to a file: its exit code, @err as it left it. */
+static int load_streamed(const char *content, size_t len, struct ct_error *err)
+{
+	char path[] = "/tmp/ctk-test-load-XXXXXX";
+	int fd = mkstemp(path);
+	struct ct_load *ld;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, len), (ssize_t)len);
+	close(fd);
+	ld = ct_load_open(path, err);
+	unlink(path);
+	if (!ld)
+		return err->exit_code;
+	ct_load_close(ld);
+	return 0;
+}
+
 /* -R files: loadfile_cases.txt holds whole files and the reference's answer. */
 static bool check_file_case(char *line, bool have_labelmap)
 {
@@ -234,9 +252,16 @@ static bool check_file_case(char *line, bool have_labelmap)
 	if (rc == 0)
 		ct_batch_free(&b);
 	render(got, sizeof(got), &err, rc);
+	if (rc != atoi(rc_s) || strcmp(got, expected)) {
+		print_error("file `%.60s': want %s [%s] got %d [%s]\n", line, rc_s, expected, rc, got);
+		return false;
+	}
+	/* The streamed reader of -R (two passes over the file) answers the same. */
+	rc = load_streamed(content, len, &err);
+	render(got, sizeof(got), &err, rc);
 	if (rc == atoi(rc_s) && !strcmp(got, expected))
 		return true;
-	print_error("file `%.60s': want %s [%s] got %d [%s]\n", line, rc_s, expected, rc, got);
+	print_error("streamed `%.60s': want %s [%s] got %d [%s]\n", line, rc_s, expected, rc, got);
 	return false;
 }
 

@@ -168,9 +168,9 @@ void ct_cli_free(struct ct_cli *cli);
 int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *err);
 
 /*
- * ct_load_buffer - the -R parser on an in-memory file (see loadfile.h for
- * ct_load_file/ct_batch_free and the batch layout). Same contract as
- * ct_load_file(); used by tests and the fuzzer.
+ * ct_load_buffer - the -R parser on an in-memory file, every line kept
+ * (see loadfile.h for ct_batch_free and the batch layout). The same
+ * answers as ct_load_open(); used by tests and the fuzzer.
  */
 struct ct_batch;
 int ct_load_buffer(const char *buf, size_t size, struct ct_batch *batch, struct ct_error *err);

@@ -13,17 +13,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "loadfile.h"
 #include "parse_priv.h"
+#include "progress.h"
 
 #define LINE_BUF 10240		/* the reference's fgets() buffer */
 #define MAX_ARGC 255
 #define MAX_PARAM 1024
 
+/* The words of one line, back to back in @text: no allocation per word. */
 struct argv_store {
 	int argc;
 	char *argv[MAX_ARGC];
+	size_t used;
+	char text[LINE_BUF + MAX_ARGC + 64];	/* a line's bytes, a NUL per word, two more words */
 };
 
 static int fail(struct ct_error *err, const char *fmt, const char *arg)
@@ -36,17 +41,19 @@ static int fail(struct ct_error *err, const char *fmt, const char *arg)
 
 static void free_argv(struct argv_store *s)
 {
-	while (s->argc > 0)
-		free(s->argv[--s->argc]);
+	s->argc = 0;
+	s->used = 0;
 }
 
 static int add_argv(struct argv_store *s, const char *word, size_t len, struct ct_error *err)
 {
 	if (s->argc + 1 >= MAX_ARGC)
 		return fail(err, "%s", "too many arguments");
-	s->argv[s->argc] = strndup(word, len);
-	if (!s->argv[s->argc])
+	if (len + 1 > sizeof(s->text) - s->used)
 		return fail(err, "%s", "out of memory");
+	s->argv[s->argc] = memcpy(s->text + s->used, word, len);
+	s->argv[s->argc][len] = '\0';
+	s->used += len + 1;
 	s->argc++;
 	s->argv[s->argc] = NULL;
 	return 0;
@@ -120,30 +127,53 @@ static struct ct_cli *next_cli(struct loader *ld)
 	return &b->cmds[b->count];
 }
 
-static int parse_line(struct loader *ld, const char *line)
+/* Blank lines and '#' comments hold no command. */
+static bool is_command(const char *line)
 {
-	struct argv_store s = { 0 };
-	struct ct_cli *cli;
-	int ret;
-
 	while (*line == ' ' || *line == '\t')
 		line++;
-	if (*line == '\n' || *line == '#')
+	return *line != '\n' && *line != '#';
+}
+
+/* Parse one command line (is_command() said so) into @cli; 0 or -1 with @err set. */
+static int parse_one(const char *line, const char *command, struct ct_cli *cli,
+		     struct ct_labelctx *lc, struct ct_error *err)
+{
+	struct argv_store s;
+	int ret;
+
+	s.argc = 0;
+	s.used = 0;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	ret = add_argv(&s, "conntrack", 9, err);
+	if (ret == 0 && command)
+		ret = add_argv(&s, command, strlen(command), err);
+	if (ret == 0)
+		ret = split_line(line, &s, err);
+	if (ret == 0)
+		ret = ct_parse_args_shared(s.argc, s.argv, cli, err, lc);
+	else
+		ct_cli_init(cli);
+	free_argv(&s);
+	return ret;
+}
+
+static int parse_line(struct loader *ld, const char *line)
+{
+	struct ct_cli *cli;
+
+	if (!is_command(line))
 		return 0;
 	cli = next_cli(ld);
 	if (!cli)
 		return fail(ld->err, "%s", "OOM");
-	ret = add_argv(&s, "conntrack", 9, ld->err);
-	if (ret == 0 && ld->command)
-		ret = add_argv(&s, ld->command, strlen(ld->command), ld->err);
-	if (ret == 0)
-		ret = split_line(line, &s, ld->err);
-	if (ret == 0)
-		ret = ct_parse_args_shared(s.argc, s.argv, cli, ld->err, &ld->labelctx);
-	free_argv(&s);
-	if (ret == 0)
-		ld->batch->count++;
-	return ret;
+	if (parse_one(line, ld->command, cli, &ld->labelctx, ld->err) < 0) {
+		ct_cli_free(cli);
+		return -1;
+	}
+	ld->batch->count++;
+	return 0;
 }
 
 static bool allowed(const struct ct_cli *cli)
@@ -304,21 +334,174 @@ int ct_load_filters(const char *path, const char *command, struct ct_batch *batc
 	return 0;
 }
 
-int ct_load_file(const char *path, struct ct_batch *batch, struct ct_error *err)
-{
-	const char *name;
-	size_t size = 0;
-	char *buf;
-	int ret;
+/* ---- -R: two streaming passes ------------------------------------------ */
 
-	batch->cmds = NULL;
-	batch->count = 0;
+/*
+ * -R keeps the reference's rule that every line is parsed before anything
+ * runs, without keeping the lines: a first pass parses and forgets each
+ * one, a second reads the file again and hands the lines out one by one.
+ * A file that cannot be read twice (a pipe, a terminal) is copied to an
+ * unnamed temporary file during the first pass; memory stays at one line
+ * either way.
+ */
+struct ct_load {
+	FILE *in;		/* the file; for the second pass rewound, or the spool */
+	FILE *spool;		/* the copy of a file that cannot be rewound */
+	const char *name;
+	struct ct_labelctx labelctx;
+	struct ct_progress progress;
+	uint64_t lines;		/* lines read in this pass */
+	const char *what;	/* this pass, for the progress line */
+	char line[LINE_BUF];
+};
+
+/* The reference's fgets() cut: a line ends after '\n' or after LINE_BUF - 1 bytes. */
+static size_t read_line(FILE *f, char *line)
+{
+	size_t n = 0;
+	int c;
+
+	while (n < LINE_BUF - 1 && (c = getc_unlocked(f)) != EOF) {
+		line[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	line[n] = '\0';
+	return n;
+}
+
+/* The next line of this pass, or 0 at the end; the progress line moves along. */
+static size_t next_line(struct ct_load *ld)
+{
+	size_t n = read_line(ld->in, ld->line);
+
+	if (n && ct_progress_on(&ld->progress) && ++ld->lines % 4096 == 0)
+		ct_progress_draw(&ld->progress, ftello(ld->in), ld->lines, ld->what);
+	return n;
+}
+
+/* First pass: parse every line, keep none; the first parse error wins over a forbidden command. */
+static int check_pass(struct ct_load *ld, struct ct_error *err)
+{
+	const char *forbidden = NULL;
+	size_t n;
+
+	while ((n = next_line(ld)) > 0) {
+		struct ct_cli cli;
+
+		if (ld->spool && fwrite(ld->line, 1, n, ld->spool) != n)
+			return fail(err, "%s", "Failed to copy the file for a second pass");
+		if (!is_command(ld->line))
+			continue;
+		if (parse_one(ld->line, NULL, &cli, &ld->labelctx, err) < 0) {
+			ct_cli_free(&cli);
+			return -1;
+		}
+		if (!forbidden && !allowed(&cli))
+			forbidden = ct_cmd_file_name(&cli);
+		ct_cli_free(&cli);
+	}
+	/* A read error ends the file as the reference's fgets() loop ends (a directory: empty). */
+	if (forbidden)
+		return fail(err, "Cannot use command `%s' with --load-file", forbidden);
+	return 0;
+}
+
+/* Point the second pass at the start of the file, or of its copy. */
+static int rewind_pass(struct ct_load *ld, struct ct_error *err)
+{
+	if (ld->spool) {
+		if (fflush(ld->spool) != 0)
+			return fail(err, "%s", "Failed to copy the file for a second pass");
+		fclose(ld->in);
+		ld->in = ld->spool;
+		ld->spool = NULL;
+		ct_progress_init(&ld->progress, ld->name, -1);
+	}
+	if (fseeko(ld->in, 0, SEEK_SET) != 0)
+		return fail(err, "Failed to read file %s", ld->name);
+	ld->lines = 0;
+	ld->what = "lines loaded";
+	return 0;
+}
+
+/* A file read twice in place only if it is a regular file (a pipe would be read once). */
+static bool rereadable(FILE *f)
+{
+	struct stat st;
+
+	return fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+struct ct_load *ct_load_open(const char *path, struct ct_error *err)
+{
+	struct ct_load *ld = calloc(1, sizeof(*ld));
+
+	err->exit_code = 0;
+	err->try_help = false;
+	err->msg[0] = '\0';
 	err->warnings[0] = '\0';
-	if (slurp(path, &name, &buf, &size, err) < 0)
-		return -1;
-	ret = ct_load_buffer(buf, size, batch, err);
-	free(buf);
-	return ret;
+	if (!ld) {
+		fail(err, "%s", "OOM");
+		err->exit_code = 1;
+		err->try_help = false;
+		return NULL;
+	}
+	ld->name = strcmp(path, "-") ? path : "/dev/stdin";
+	ld->in = fopen(ld->name, "r");
+	if (!ld->in) {
+		fail(err, "Failed to open file %s for reading", ld->name);
+		ct_load_close(ld);
+		return NULL;
+	}
+	if (!rereadable(ld->in) && !(ld->spool = tmpfile())) {
+		fail(err, "%s", "Failed to copy the file for a second pass");
+		ct_load_close(ld);
+		return NULL;
+	}
+	ct_progress_init(&ld->progress, ld->name, fileno(ld->in));
+	ld->what = "lines checked";
+	if (check_pass(ld, err) < 0 || rewind_pass(ld, err) < 0) {
+		ct_load_close(ld);
+		return NULL;
+	}
+	return ld;
+}
+
+int ct_load_next(struct ct_load *ld, struct ct_cli *cli)
+{
+	struct ct_error err = { 0 };
+	size_t n;
+
+	while ((n = next_line(ld)) > 0) {
+		if (!is_command(ld->line))
+			continue;
+		/* Parsed once already: a failure now is a file changed under us. */
+		if (parse_one(ld->line, NULL, cli, &ld->labelctx, &err) < 0) {
+			ct_cli_free(cli);
+			return -1;
+		}
+		/* The map the first pass loaded serves every line, as in one command line. */
+		cli->labelmap = ld->labelctx.map;
+		if (cli->fmt.flags & CTK_FMT_F_LABELS)
+			cli->fmt.labels = ld->labelctx.map;
+		return 1;
+	}
+	return 0;
+}
+
+void ct_load_close(struct ct_load *ld)
+{
+	if (!ld)
+		return;
+	ct_progress_clear(&ld->progress);
+	if (ld->in)
+		fclose(ld->in);
+	if (ld->spool)
+		fclose(ld->spool);
+	if (ld->labelctx.map)
+		ctk_labelmap_free(ld->labelctx.map);
+	free(ld);
 }
 
 void ct_batch_free(struct ct_batch *batch)

@@ -3,7 +3,8 @@
  * -R FILE / --load-file FILE: every line is a conntrack command line. The
  * whole file is parsed before anything runs; each line keeps its own
  * settings (the reference applies the last line's template to all).
- * (API fixed by the lead's main.c; implemented in loadfile.c.)
+ * The lines run in run_load.c. struct ct_batch holds parsed lines in
+ * memory: for --filter-file and the in-memory parser of the tests.
  */
 #ifndef CT_LOADFILE_H
 #define CT_LOADFILE_H
@@ -16,13 +17,29 @@ struct ct_batch {
 	size_t count;
 };
 
-/*
- * ct_load_file - parse @path ("-" = stdin) into @batch. Returns 0, or -1
- * with @err set (exit code 2 for parse errors and commands that -R does
- * not allow). Warnings of successful parses accumulate in @err->warnings.
- */
-int ct_load_file(const char *path, struct ct_batch *batch, struct ct_error *err);
 void ct_batch_free(struct ct_batch *batch);
+
+/*
+ * -R, streamed: the file is read twice and never held. ct_load_open()
+ * parses every line of @path ("-" = stdin) and forgets it; it returns
+ * NULL with @err set (exit code 2 for parse errors and commands that -R
+ * does not allow, the first parse error anywhere winning), else the
+ * reader for the second pass, with the warnings of the first in
+ * @err->warnings. A file that cannot be read twice (a pipe) is copied to
+ * an unnamed temporary file meanwhile. A progress line shows on stderr
+ * for a long regular file when stderr is a terminal.
+ */
+struct ct_load;
+struct ct_load *ct_load_open(const char *path, struct ct_error *err);
+/*
+ * ct_load_next - the next command line into @cli (free it with
+ * ct_cli_free()); 1, 0 at the end (or a read error, as for the
+ * reference), -1 when a line no longer parses (the file changed since the
+ * first pass).
+ */
+int ct_load_next(struct ct_load *ld, struct ct_cli *cli);
+/* ct_load_close - close the file, erase the progress line, free @ld (NULL: no-op). */
+void ct_load_close(struct ct_load *ld);
 
 /*
  * ct_load_filters - --filter-file: each line of @path ("-" = stdin) holds

@@ -21,22 +21,6 @@ static bool is_load_file(int argc, char **argv)
 	return argc > 2 && (!strcmp(argv[1], "-R") || !strcmp(argv[1], "--load-file"));
 }
 
-/* -R: every line is parsed first; the first runtime error stops the rest. */
-static int run_load_file(const char *path)
-{
-	struct ct_batch batch;
-	struct ct_error err;
-	int rc = 0;
-
-	if (ct_load_file(path, &batch, &err) < 0)
-		return ct_report_error(&err);
-	ct_report_error(&err);	/* warnings */
-	for (size_t i = 0; i < batch.count && rc == 0; i++)
-		rc = ct_run_command(&batch.cmds[i], &out, true);
-	ct_batch_free(&batch);
-	return rc;
-}
-
 /* --filter-file: the selection of every line, for one dump. */
 static int load_filter_file(struct ct_cli *cli, struct ct_error *err)
 {
@@ -67,7 +51,7 @@ int main(int argc, char **argv)
 
 	ctk_out_init(&out, STDOUT_FILENO);
 	if (is_load_file(argc, argv)) {
-		rc = run_load_file(argv[2]);
+		rc = ct_run_load_file(argv[2], &out);
 	} else {
 		ct_cli_init(&cli);
 		if (ct_parse_args(argc, argv, &cli, &err) < 0 ||

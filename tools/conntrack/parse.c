@@ -188,10 +188,19 @@ static int table_init(struct opt_table *t)
 	return 0;
 }
 
-/* Merge a protocol's options, values offset as the reference does. */
+/*
+ * Merge a protocol's options, values offset as the reference does. The
+ * first protocol's go in front: getopt_long() compares a long option with
+ * every name before it, and a -R line of a saved table is mostly protocol
+ * options (--sport ...). That order never changes an answer: no protocol
+ * option has a base option's name, an exact match is then unique, and with
+ * opterr off an abbreviation is unambiguous or an error in any order. A
+ * later protocol's options go behind, so that of two equal names the first
+ * protocol's still wins, as in the reference.
+ */
 static int table_merge(struct opt_table *t, const struct ct_proto *p)
 {
-	unsigned int add = 0;
+	unsigned int add = 0, at;
 	struct option *o;
 
 	while (p->longopts[add].name)
@@ -200,10 +209,13 @@ static int table_merge(struct opt_table *t, const struct ct_proto *p)
 	if (!o)
 		return -1;
 	t->opts = o;
+	at = t->offset ? t->n : 0;
+	if (!at)
+		memmove(&o[add], &o[0], t->n * sizeof(*o));
 	t->offset += OPTION_OFFSET;
 	for (unsigned int i = 0; i < add; i++) {
-		o[t->n + i] = (struct option){ p->longopts[i].name, 1, NULL,
-					       p->longopts[i].code + (int)t->offset };
+		o[at + i] = (struct option){ p->longopts[i].name, 1, NULL,
+					     p->longopts[i].code + (int)t->offset };
 	}
 	t->n += add;
 	memset(&o[t->n], 0, sizeof(*o));

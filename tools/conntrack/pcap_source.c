@@ -29,12 +29,10 @@
 #include <ctkit/engine.h>
 
 #include "pcap_source.h"
+#include "progress.h"
 
-/* Smaller captures replay in well under a second: no progress line. */
-#define PROGRESS_MIN_BYTES (16u << 20)
-/* The clock is read once per this many packets, the line redrawn at most 4 times a second. */
+/* The clock is read once per this many packets (progress.h). */
 #define PROGRESS_EVERY 65536
-#define PROGRESS_NS 250000000ull
 
 #define PCAP_FILE_HEADER 24
 #define PCAP_RECORD_HEADER 16
@@ -61,31 +59,9 @@ struct ct_pcap {
 	struct pcap_blocks m;
 	uint32_t linktype;
 	uint64_t count;
-	/* progress line */
 	const char *name;
-	off_t size;		/* 0: no progress line */
-	uint64_t last_draw_ns;
-	int drawn;
+	struct ct_progress progress;
 };
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* A progress line only makes sense for a large regular file and a human watching stderr. */
-static off_t progress_size(pcap_t *pc)
-{
-	FILE *f = pcap_file(pc);
-	struct stat st;
-
-	if (!f || !isatty(STDERR_FILENO) || fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
-		return 0;
-	return st.st_size >= (off_t)PROGRESS_MIN_BYTES ? st.st_size : 0;
-}
 
 static bool linktype_supported(uint32_t linktype)
 {
@@ -231,8 +207,8 @@ struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ER
 	p->linktype = (uint32_t)dlt;
 	blocks_open(&p->m, p->pc);
 	p->name = path;
-	p->size = progress ? progress_size(p->pc) : 0;
-	p->last_draw_ns = monotonic_ns();
+	ct_progress_init(&p->progress, path,
+			 progress && pcap_file(p->pc) ? fileno(pcap_file(p->pc)) : -1);
 	return p;
 }
 
@@ -240,15 +216,8 @@ static void draw_progress(struct ct_pcap *p)
 {
 	FILE *f = pcap_file(p->pc);
 	long pos = p->m.buf ? (long)(p->m.base + (off_t)p->m.pos) : f ? ftell(f) : -1;
-	uint64_t now = monotonic_ns();
 
-	if (now - p->last_draw_ns < PROGRESS_NS || pos < 0)
-		return;
-	p->last_draw_ns = now;
-	p->drawn = 1;
-	fprintf(stderr, "\r%s: %3d%% (%llu packets)", p->name, (int)(pos * 100 / p->size),
-		(unsigned long long)p->count);
-	fflush(stderr);
+	ct_progress_draw(&p->progress, pos, p->count, "packets");
 }
 
 static int next_block(struct ct_pcap *p, struct ct_pcap_frame *f)
@@ -258,7 +227,7 @@ static int next_block(struct ct_pcap *p, struct ct_pcap_frame *f)
 		return 0;
 	}
 	p->count++;
-	if (p->size && p->count % PROGRESS_EVERY == 0)
+	if (ct_progress_on(&p->progress) && p->count % PROGRESS_EVERY == 0)
 		draw_progress(p);
 	f->num = p->count;
 	return 1;
@@ -281,7 +250,7 @@ int ct_pcap_next(struct ct_pcap *p, struct ct_pcap_frame *f, char err[CT_PCAP_ER
 		return -1;
 	}
 	p->count++;
-	if (p->size && p->count % PROGRESS_EVERY == 0)
+	if (ct_progress_on(&p->progress) && p->count % PROGRESS_EVERY == 0)
 		draw_progress(p);
 	/* Nanosecond precision was asked for: tv_usec holds nanoseconds. */
 	f->num = p->count;
@@ -301,8 +270,7 @@ void ct_pcap_close(struct ct_pcap *p)
 {
 	if (!p)
 		return;
-	if (p->drawn)
-		fprintf(stderr, "\r\033[K");
+	ct_progress_clear(&p->progress);
 	blocks_free(&p->m);
 	pcap_close(p->pc);
 	free(p);

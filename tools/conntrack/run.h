@@ -47,6 +47,11 @@ int ct_print_cpu_stats(const struct ctk_cpu_stats *s, void *data);	/* ctk_stats_
 /* A runner that already printed its own message returns this. */
 #define CT_ERR_REPORTED (-4095)
 
+/* ct_create_entry - the entry -I/-A asks for: @cli's template with both directions. */
+void ct_create_entry(const struct ct_cli *cli, struct ctk_entry *e);
+/* ct_run_load_file - -R @path: the exit code (run_load.c). */
+int ct_run_load_file(const char *path, struct ctk_out *out);
+
 /* Per-command runners; each returns 0, a negative errno or CT_ERR_REPORTED. */
 int ct_run_list(struct ct_run *run);
 int ct_run_get(struct ct_run *run);

@@ -2,11 +2,12 @@
 /*
  * -I/-A, -U and -D: changes to the kernel table.
  *
- * -U and -D dump the table and change each matching entry through a second
- * session while the dump runs, as the reference does, but in batches of
- * requests per sendmsg() with the acks collected afterwards, sent by a
- * worker thread so that the kernel changes entries on one CPU while it
- * walks the table on the other (batch_worker.h). Deliberate fixes
+ * -U and -D dump the table and change each matching entry through the
+ * library's commit pipeline while the dump runs (the reference uses a
+ * second session, one request at a time): batches of requests per
+ * sendmsg(), sent by the pipeline's worker thread so that the kernel
+ * changes entries on one CPU while it walks the table on the other
+ * (ctkit/commit.h). Deliberate fixes
  * (docs/COMPATIBILITY.md): requests carry the entry's own family and zones,
  * acks are consumed so long runs never hit ENOBUFS, and an entry that
  * vanished meanwhile (ENOENT) counts as already gone, not as a failure.
@@ -18,22 +19,18 @@
 #include <linux/netlink.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 
+#include <ctkit/commit.h>
 #include <ctkit/filter.h>
 
-#include "batch_worker.h"
-#include "pending.h"
 #include "report.h"
 #include "run.h"
+#include "tuple_key.h"
 
 #define OPT(o) (1u << (o))
 
-/* -I/-A: complete the missing direction, then create. */
-int ct_run_create(struct ct_run *run)
+void ct_create_entry(const struct ct_cli *cli, struct ctk_entry *out)
 {
-	const struct ct_cli *cli = run->cli;
 	struct ctk_entry e = cli->tmpl;
-	uint16_t flags = NLM_F_CREATE | NLM_F_EXCL;
-	int ret;
 
 	if (ctk_entry_has(&e, CTK_ATTR_ORIG) && !ctk_entry_has(&e, CTK_ATTR_REPLY)) {
 		ctk_tuple_invert(&e.reply, &e.orig);
@@ -49,7 +46,18 @@ int ct_run_create(struct ct_run *run)
 		memcpy(e.labels, cli->label_add, sizeof(e.labels));
 		ctk_entry_set(&e, CTK_ATTR_LABELS);
 	}
-	ret = ctk_nl_create(run->nl, cli->family, &e, flags);
+	*out = e;
+}
+
+/* -I/-A: complete the missing direction, then create. */
+int ct_run_create(struct ct_run *run)
+{
+	const struct ct_cli *cli = run->cli;
+	struct ctk_entry e;
+	int ret;
+
+	ct_create_entry(cli, &e);
+	ret = ctk_nl_create(run->nl, cli->family, &e, NLM_F_CREATE | NLM_F_EXCL);
 	if (ret == -EEXIST && cli->cmd == CT_CMD_ADD)
 		return 0;	/* -A: already there is fine */
 	if (ret == 0)
@@ -60,156 +68,148 @@ int ct_run_create(struct ct_run *run)
 /* ---- -D and -U: changes sent while the dump runs ------------------------- */
 
 /*
- * One slot of the worker's ring (batch_worker.h): a batch on a session of
- * its own, so the worker sends some while the dump queues into another.
- * The session and the batch belong to whoever holds the slot. Four slots,
- * not two, so the dump can run ahead while the worker waits for a CPU.
+ * The entries a change applies to: with a whole tuple the one the kernel
+ * finds for it (ct_tuple_key(); @cb applies the whole filter to it, as to
+ * a dumped entry), otherwise a dump. Not found is no entry, as an empty
+ * dump; a get the kernel refuses otherwise falls back to the dump.
  */
-#define CHANGE_SLOTS 4
-
-struct change_slot {
-	struct ctk_nl *nl;
-	struct ctk_nl_batch *batch;
+struct as_dumped {
+	ctk_entry_cb cb;
+	void *data;
 };
 
-static int change_slot_open(struct change_slot *s, ctk_batch_err_cb cb, void *data)
+/*
+ * The kernel holds a reference of its own on an entry while it answers a
+ * get, not while it dumps: the use count the dump would have shown is one
+ * less.
+ */
+static int got_as_dumped(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
-	s->nl = ctk_nl_open();
-	if (!s->nl)
-		return -errno;
-	s->batch = ctk_nl_batch_new(s->nl, cb, data);
-	return s->batch ? 0 : -ENOMEM;
+	const struct as_dumped *a = data;
+	struct ctk_entry copy = *e;
+
+	if (ctk_entry_has(&copy, CTK_ATTR_USE) && copy.use > 0)
+		copy.use--;
+	return a->cb(&copy, ev, a->data);
 }
 
-static void change_slot_close(struct change_slot *s)
+static int select_entries(struct ct_run *run, const struct ctk_dump_opts *o,
+			  const struct ctk_filter *f, bool by_tuple, ctk_entry_cb cb, void *data)
 {
-	if (s->batch)
-		ctk_nl_batch_free(s->batch);
-	if (s->nl)
-		ctk_nl_close(s->nl);
-	s->batch = NULL;
-	s->nl = NULL;
+	struct as_dumped a = { cb, data };
+	struct ctk_entry key;
+	int ret;
+
+	if (by_tuple && ct_tuple_key(f, true, &key)) {
+		if (run->cli->debug)
+			ct_debug_fields("kernel lookup", f->has);
+		ret = ctk_nl_get(run->nl, key.orig.l3num, &key, got_as_dumped, &a);
+		if (ret == -ENOENT)
+			return 0;
+		if (ret == 0 || ret == -ECANCELED)
+			return ret;
+	}
+	return ct_dump_filtered(run, o, f, cb, data);
+}
+
+/* A pipeline for the changes; one entry needs neither a thread nor a ring of batches. */
+static struct ctk_commit *open_commit(const struct ctk_filter *f, bool by_tuple, unsigned int batch,
+				      ctk_commit_cb cb, void *data)
+{
+	struct ctk_commit_opts co = { .batch = batch };
+	struct ctk_entry key;
+
+	if (by_tuple && ct_tuple_key(f, true, &key)) {
+		co.batch = 1;
+		co.slots = 2;
+		co.flags = CTK_COMMIT_INLINE;
+	}
+	return ctk_commit_new(&co, cb, data);
 }
 
 /*
- * Dump with @cb, then hand over the last, partly filled slot and wait for
- * the worker. A failure of the worker comes first: it stopped the dump,
- * or it belongs to a batch the dump had already gone past.
+ * Select with @cb, then wait for the pipeline's last results. A failure of
+ * the pipeline comes first: it stopped the dump, or it belongs to a batch
+ * the dump had already gone past.
  */
-static int dump_and_send(struct ct_run *run, struct ct_batch_worker *w,
-			 const struct ctk_dump_opts *o, const struct ctk_filter *f, ctk_entry_cb cb,
-			 void *data)
+static int dump_and_commit(struct ct_run *run, struct ctk_commit *c, const struct ctk_dump_opts *o,
+			   const struct ctk_filter *f, bool by_tuple, ctk_entry_cb cb, void *data)
 {
-	int ret = ct_dump_filtered(run, o, f, cb, data);
-	int sent;
+	int ret = select_entries(run, o, f, by_tuple, cb, data);
+	int sent = ctk_commit_close(c);
 
 	if (ret == -ECANCELED && run->error)
 		ret = run->error;
-	if (ret == 0)
-		ret = ct_batch_worker_submit(w);
-	sent = ct_batch_worker_finish(w);
 	return sent ? sent : ret;
+}
+
+/* A dump callback's verdict on queueing into the pipeline. */
+static int queued(struct ct_run *run, long seq)
+{
+	if (seq >= 0)
+		return CTK_CB_OK;
+	run->error = (int)seq;
+	return CTK_CB_ERROR;
 }
 
 /* ---- -D ----------------------------------------------------------------- */
 
 /*
- * Deletes go out in batches while the dump runs, sent by the worker;
- * each entry's line is printed once its delete is acked, in dump order.
+ * Deletes go out in batches of DELETE_BATCH while the dump runs, sent by
+ * the pipeline's worker; each entry's line is printed by its result, once
+ * the kernel has deleted it, in dump order.
  */
 #define DELETE_BATCH 256
 
-struct delete_slot {
-	struct change_slot ch;
-	struct ct_pending pending;	/* the lines of the batch's deletes */
+struct delete_ctx {
 	struct ct_run *run;
+	struct ctk_commit *commit;
 };
 
-static void delete_failed(unsigned long index, int err, void *data)
+/* A delete's result (on the pipeline's worker): print what the kernel deleted. */
+static int delete_done(const struct ctk_commit_result *r, void *data)
 {
-	struct delete_slot *s = data;
+	struct ct_run *run = data;
 
-	ct_pending_fail(&s->pending, index, err);
-}
-
-/* The worker: send a batch, print what the kernel deleted. */
-static int delete_send(void *slot, void *data)
-{
-	struct delete_slot *s = slot;
-	int ret = ctk_nl_batch_send(s->ch.batch);
-
-	(void)data;
-	if (ret == 0)
-		ret = ct_pending_emit(&s->pending, s->run->out, &s->run->counter);
-	return ret;
+	if (r->err == 0) {
+		ctk_out_entry(run->out, r->request, CTK_EV_NONE, &run->fmt);
+		run->counter++;
+		return 0;
+	}
+	/* ENOENT: gone meanwhile, as good as deleted; ECANCELED: after a failure. */
+	if (r->err == -ENOENT || r->err == -ECANCELED)
+		return 0;
+	return r->err;
 }
 
 static int delete_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
-	struct ct_batch_worker *w = data;
-	struct delete_slot *s = ct_batch_worker_slot(w);
-	struct ct_run *run = s->run;
-	long index;
-	int ret;
+	struct delete_ctx *d = data;
 
 	(void)ev;
-	if (!ct_selected(run->cli, e))
+	if (!ct_selected(d->run->cli, e))
 		return CTK_CB_OK;
-	index = ctk_nl_batch_delete(s->ch.batch, e->orig.l3num, e);
-	ret = index < 0 ? (int)index : ct_pending_add(&s->pending, index, e, &run->fmt);
-	if (ret == 0 && ct_pending_full(&s->pending))
-		ret = ct_batch_worker_submit(w);
-	if (ret < 0) {
-		run->error = ret;
-		return CTK_CB_ERROR;
-	}
-	return CTK_CB_OK;
-}
-
-static int delete_slot_open(struct delete_slot *s, struct ct_run *run)
-{
-	int ret = ct_pending_init(&s->pending, DELETE_BATCH);
-
-	s->run = run;
-	return ret < 0 ? ret : change_slot_open(&s->ch, delete_failed, s);
-}
-
-static void delete_slot_close(struct delete_slot *s)
-{
-	change_slot_close(&s->ch);
-	ct_pending_free(&s->pending);
+	return queued(d->run, ctk_commit_delete(d->commit, e->orig.l3num, e, NULL));
 }
 
 int ct_run_delete(struct ct_run *run)
 {
 	const struct ctk_filter *f = &run->cli->filter;
 	struct ctk_dump_opts o = { .family = run->cli->family };
-	struct delete_slot slot[CHANGE_SLOTS] = { 0 };
-	void *ring[CHANGE_SLOTS];
-	struct ct_batch_worker *w = NULL;
-	int ret = 0;
+	struct delete_ctx d = { .run = run };
 
 	/* The reference's delete path prints neither ktimestamp nor labels. */
 	run->fmt.flags &= ~(CTK_FMT_F_KTIMESTAMP | CTK_FMT_F_LABELS | CTK_FMT_F_TIMESTAMP);
 	run->fmt.save_as = CTK_EV_DESTROY;
-	for (int i = 0; i < CHANGE_SLOTS && ret == 0; i++) {
-		ret = delete_slot_open(&slot[i], run);
-		ring[i] = &slot[i];
-	}
-	if (ret == 0) {
-		w = ct_batch_worker_start(ring, CHANGE_SLOTS, delete_send, NULL);
-		ret = w ? 0 : -errno;
-	}
+	d.commit = open_commit(f, true, DELETE_BATCH, delete_done, run);
+	if (!d.commit)
+		return -errno;
 	if (ctk_filter_has(f, CTK_F_MARK)) {
 		o.has_mark = true;
 		o.mark = f->mark;
 		o.mark_mask = f->mark_mask;
 	}
-	if (ret == 0)
-		ret = dump_and_send(run, w, &o, f, delete_cb, w);
-	for (int i = 0; i < CHANGE_SLOTS; i++)
-		delete_slot_close(&slot[i]);
-	return ret;
+	return dump_and_commit(run, d.commit, &o, f, true, delete_cb, &d);
 }
 
 /* ---- -U ----------------------------------------------------------------- */
@@ -343,80 +343,35 @@ static bool build_update(const struct ct_cli *cli, const struct ctk_entry *cur,
 }
 
 /*
- * -U sends, per matching entry, its update and then a get, in batches of
- * UPDATE_BATCH entries sent by the worker; the answers to the gets arrive
- * in order and are printed as they come, as the reference prints its
- * re-read entries. Which request a number was is kept in a ring. A batch
- * of UPDATE_BATCH entries fits in one batch buffer (a full update and its
- * get stay under 400 bytes), so the dump's thread never sends or prints.
+ * -U queues, per matching entry, its update with a re-read, UPDATE_BATCH
+ * entries per batch, sent by the pipeline's worker; the re-read answers
+ * arrive in order and are printed as they come, as the reference prints
+ * its re-read entries (also after a failed update, as it does).
  */
 #define UPDATE_BATCH 128
-#define KIND_RING 4096	/* > requests in one batch (two per entry) */
-
-enum req_kind { REQ_UPDATE, REQ_GET };
-
-struct update_slot {
-	struct change_slot ch;
-	struct ct_run *run;
-	unsigned int queued;	/* entries queued since the last send */
-	int fatal;		/* first error that stops the command */
-	uint8_t kind[KIND_RING];
-};
 
 struct update_ctx {
 	struct ct_run *run;
 	struct ctk_filter sel;	/* the selectors of -U (update_selectors) */
-	struct ct_batch_worker *worker;
-	struct update_slot slot[CHANGE_SLOTS];
+	struct ctk_commit *commit;
 };
 
-static void update_answer(unsigned long index, const struct ctk_entry *e, void *data)
+/* An update's result (on the pipeline's worker). */
+static int update_done(const struct ctk_commit_result *r, void *data)
 {
-	struct update_slot *s = data;
+	struct ct_run *run = data;
 
-	(void)index;
-	ct_print_entry(s->run, e, false);
-	s->run->counter++;
-}
-
-static void update_failed(unsigned long index, int err, void *data)
-{
-	struct update_slot *s = data;
-
-	if (err == -ENOENT)
-		return;		/* vanished in the meantime: already gone */
-	if (s->kind[index % KIND_RING] == REQ_UPDATE)
-		fprintf(stderr, "Operation failed: %s\n", ct_err2str(-err, CT_CMD_UPDATE));
-	else if (!s->fatal)
-		s->fatal = err;
-}
-
-/* The worker: send a batch; the answers print as they arrive. */
-static int update_send(void *slot, void *data)
-{
-	struct update_slot *s = slot;
-	int ret = ctk_nl_batch_send(s->ch.batch);
-
-	(void)data;
-	s->queued = 0;
-	return ret ? ret : s->fatal;
-}
-
-static int queue_update(struct update_ctx *u, const struct ctk_entry *upd)
-{
-	struct update_slot *s = ct_batch_worker_slot(u->worker);
-	long index = ctk_nl_batch_create(s->ch.batch, upd->orig.l3num, upd, 0);
-
-	if (index < 0)
-		return (int)index;
-	s->kind[index % KIND_RING] = REQ_UPDATE;
-	index = ctk_nl_batch_get(s->ch.batch, upd->orig.l3num, upd);
-	if (index < 0)
-		return (int)index;
-	s->kind[index % KIND_RING] = REQ_GET;
-	if (++s->queued == UPDATE_BATCH)
-		return ct_batch_worker_submit(u->worker);
-	return 0;
+	if (r->err == -ECANCELED)
+		return 0;
+	if (r->err && r->err != -ENOENT)
+		fprintf(stderr, "Operation failed: %s\n", ct_err2str(-r->err, CT_CMD_UPDATE));
+	if (r->entry) {
+		ct_print_entry(run, r->entry, false);
+		run->counter++;
+		return 0;
+	}
+	/* A re-read that found nothing: vanished in the meantime, already gone. */
+	return r->reread_err == -ENOENT ? 0 : r->reread_err;
 }
 
 static int update_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
@@ -424,37 +379,24 @@ static int update_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	struct update_ctx *u = data;
 	struct ct_run *run = u->run;
 	struct ctk_entry upd;
-	int ret;
 
 	(void)ev;
 	if (!ctk_filter_match(&u->sel, e))
 		return CTK_CB_OK;
 	if (!build_update(run->cli, e, &upd))
 		return CTK_CB_OK;
-	ret = queue_update(u, &upd);
-	if (ret < 0) {
-		run->error = ret;
-		return CTK_CB_ERROR;
-	}
-	return CTK_CB_OK;
-}
-
-static int update_slot_open(struct update_slot *s, struct ct_run *run)
-{
-	int ret = change_slot_open(&s->ch, update_failed, s);
-
-	s->run = run;
-	if (ret == 0)
-		ctk_nl_batch_on_entry(s->ch.batch, update_answer);
-	return ret;
+	return queued(run, ctk_commit_update(u->commit, upd.orig.l3num, &upd, CTK_COMMIT_REREAD,
+					     NULL));
 }
 
 int ct_run_update(struct ct_run *run)
 {
 	struct ctk_dump_opts o = { .family = run->cli->family };
 	struct update_ctx *u = calloc(1, sizeof(*u));
-	void *ring[CHANGE_SLOTS];
-	int ret = 0;
+	/* A zone given to -U is a value to set: the dump selects in every zone. */
+	bool by_tuple = !(run->cli->opts & (OPT(CT_OPT_ZONE) | OPT(CT_OPT_ORIG_ZONE) |
+					    OPT(CT_OPT_REPL_ZONE)));
+	int ret;
 
 	if (!u)
 		return -ENOMEM;
@@ -463,18 +405,9 @@ int ct_run_update(struct ct_run *run)
 	u->run = run;
 	u->sel = run->cli->filter;
 	u->sel.has = update_selectors(run->cli);
-	for (int i = 0; i < CHANGE_SLOTS && ret == 0; i++) {
-		ret = update_slot_open(&u->slot[i], run);
-		ring[i] = &u->slot[i];
-	}
-	if (ret == 0) {
-		u->worker = ct_batch_worker_start(ring, CHANGE_SLOTS, update_send, NULL);
-		ret = u->worker ? 0 : -errno;
-	}
-	if (ret == 0)
-		ret = dump_and_send(run, u->worker, &o, &u->sel, update_cb, u);
-	for (int i = 0; i < CHANGE_SLOTS; i++)
-		change_slot_close(&u->slot[i].ch);
+	u->commit = open_commit(&u->sel, by_tuple, UPDATE_BATCH, update_done, run);
+	ret = u->commit ? dump_and_commit(run, u->commit, &o, &u->sel, by_tuple, update_cb, u) :
+			  -errno;
 	free(u);
 	return ret;
 }
