@@ -4,7 +4,7 @@
  * layer they use include the headers one by one instead:
  *
  *   model     types.h entry.h expect.h timeout.h helper.h l4proto.h names.h labels.h
- *   netlink   netlink.h events.h expect_nl.h timeout_nl.h helper_nl.h
+ *   netlink   netlink.h events.h commit.h expect_nl.h timeout_nl.h helper_nl.h
  *   filter    filter.h filter_bpf.h
  *   formats   format.h output.h
  *   engine    engine.h
@@ -25,6 +25,7 @@
 #include <ctkit/labels.h>
 #include <ctkit/netlink.h>
 #include <ctkit/events.h>
+#include <ctkit/commit.h>
 #include <ctkit/expect_nl.h>
 #include <ctkit/timeout_nl.h>
 #include <ctkit/helper_nl.h>
