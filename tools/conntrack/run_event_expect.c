@@ -90,7 +90,9 @@ int ct_run_expect_events(struct ct_run *run)
 	sigset_t saved;
 	int ret;
 
-	ct_event_catch_signals(&saved);
+	ret = ct_event_catch_signals(&saved);
+	if (ret < 0)
+		return ret;
 	ev = ctk_events_open(expect_groups(mask));
 	if (!ev) {
 		ct_say("Can't open handler");
