@@ -16,15 +16,15 @@
  *    the blocking loop made of both.
  *  - With resync, the mirror keeps an entry cache (ctkit/cache.h) of the
  *    live entries, built from a dump at ctk_mirror_start() and the NEW
- *    and DESTROY events. As soon as the consumer sees an overrun (ENOBUFS)
- *    it dumps the table and compares: an entry in the table and not in
- *    the cache is reported as a NEW, an entry in the cache and no longer
- *    in the table as a DESTROY, both through the event callback with
- *    info->repaired set; the events still queued are delivered after.
- *    UPDATEs are never synthesised; an entry born and gone inside the
- *    lost window cannot be recovered; an entry's real event queued before
- *    or racing with the dump can follow its repaired one (reported twice,
- *    never lost).
+ *    and DESTROY events. An overrun (ENOBUFS) takes its place in the
+ *    queue; when the consumer reaches it (every event received before
+ *    the loss applied) the mirror dumps the table and compares: an entry
+ *    in the table and not in the cache is reported as a NEW, an entry in
+ *    the cache and no longer in the table as a DESTROY, both through the
+ *    event callback with info->repaired set. UPDATEs are never
+ *    synthesised; an entry born and gone between the loss and the dump
+ *    cannot be recovered; an entry's real event queued after the loss
+ *    can follow its repaired one (reported twice, never lost).
  *
  * Threading: the reader thread only receives and queues; every callback,
  * the cache and the dumps run on the thread that calls
@@ -135,8 +135,8 @@ int ctk_mirror_fd(const struct ctk_mirror *m);
 
 /*
  * ctk_mirror_dispatch - handle up to @budget queued items (a received
- * message, or the overruns seen since the last call with their resync,
- * each count one) without blocking. Returns the number
+ * message, or an overrun with its resync, each count one) without
+ * blocking. Returns the number
  * handled (0: nothing waited), -ECANCELED when a callback returned
  * CTK_CB_ERROR, -ENOMEM or -ENOSPC when the cache could not take an
  * entry (the event was still delivered; a later repair may miss that

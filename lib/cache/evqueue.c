@@ -144,8 +144,7 @@ bool evq_peek(struct evqueue *q, struct evq_rec *r)
 
 	pthread_mutex_lock(&q->lock);
 	if (q->records == 0) {
-		if (!q->overruns)
-			clear_fd(q);
+		clear_fd(q);
 		pthread_mutex_unlock(&q->lock);
 		return false;
 	}
@@ -173,25 +172,6 @@ void evq_release(struct evqueue *q, const struct evq_rec *r)
 	q->popped++;
 	pthread_cond_signal(&q->space);
 	pthread_mutex_unlock(&q->lock);
-}
-
-void evq_overrun(struct evqueue *q)
-{
-	pthread_mutex_lock(&q->lock);
-	q->overruns++;
-	signal_fd(q);
-	pthread_mutex_unlock(&q->lock);
-}
-
-unsigned long evq_take_overruns(struct evqueue *q)
-{
-	unsigned long n;
-
-	pthread_mutex_lock(&q->lock);
-	n = q->overruns;
-	q->overruns = 0;
-	pthread_mutex_unlock(&q->lock);
-	return n;
 }
 
 void evq_close(struct evqueue *q)

@@ -15,6 +15,7 @@
 
 enum evq_kind {
 	EVQ_EVENT = 1, /* netlink messages as received */
+	EVQ_OVERRUN,   /* the socket said ENOBUFS here */
 	EVQ_ERROR,     /* the reader stopped on this errno */
 };
 
@@ -34,7 +35,6 @@ struct evqueue {
 	size_t records;
 	uint64_t pushed, popped; /* records ever */
 	uint64_t waits;		 /* pushes that had to wait */
-	unsigned long overruns;	 /* ENOBUFS not yet taken by the consumer */
 	size_t peak;
 	bool signalled; /* the eventfd holds a count */
 	bool closing;
@@ -53,13 +53,6 @@ int evq_push(struct evqueue *q, enum evq_kind kind, int err, const void *data, s
 bool evq_peek(struct evqueue *q, struct evq_rec *r);
 /* evq_release - remove the record evq_peek() returned. */
 void evq_release(struct evqueue *q, const struct evq_rec *r);
-/*
- * evq_overrun - note an ENOBUFS out of band: the consumer repairs at once
- * instead of after the records queued before it.
- */
-void evq_overrun(struct evqueue *q);
-/* evq_take_overruns - the overruns noted since the last call. */
-unsigned long evq_take_overruns(struct evqueue *q);
 /* evq_close - wake and refuse the producer (before joining it). */
 void evq_close(struct evqueue *q);
 /* evq_wake - make the descriptor readable (a stop request). */

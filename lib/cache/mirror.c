@@ -4,10 +4,13 @@
  * queue (evqueue.c), the consumer decodes, keeps the cache and repairs
  * overruns by dump-diff.
  *
- * An overrun is repaired as soon as the consumer sees it, before the
- * records still queued: the sooner the dump, the fewer entries are born
- * and gone unseen. The queued events are applied after it, so an entry's
- * real event can follow its repaired one (twice, never lost).
+ * An overrun is queued in order, after every event older than the loss
+ * (see reader_step): when the consumer reaches it, those have been
+ * applied to the cache, so the dump-diff finds exactly what was lost
+ * (plus what changed since, which the events queued after it also
+ * report: shown twice, never lost). Repairing before the older queued
+ * events were applied would sweep nothing for an entry whose NEW was
+ * still queued and whose DESTROY was lost.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,10 +28,11 @@
 
 #include "cache/evqueue.h"
 
-#define DEFAULT_QUEUE (64u << 20)
-#define MIN_QUEUE     (1u << 20)
-#define RUN_BUDGET    256u
-#define DUMP_TRIES    3
+#define DEFAULT_QUEUE	   (64u << 20)
+#define MIN_QUEUE	   (1u << 20)
+#define RUN_BUDGET	   256u
+#define DUMP_TRIES	   3
+#define EVENT_MIN_TRUESIZE 256u
 
 struct ctk_mirror {
 	struct ctk_mirror_opts o;
@@ -37,6 +41,9 @@ struct ctk_mirror {
 	struct evqueue q;
 	pthread_t reader;
 	bool started;
+	/* reader thread only: an ENOBUFS not yet queued, messages until it is */
+	bool overrun_open;
+	size_t overrun_left;
 	int reader_stop; /* eventfd waking the reader's poll */
 	volatile sig_atomic_t stop;
 	bool cb_stopped;
@@ -71,28 +78,62 @@ static int reader_wait(struct ctk_mirror *m)
 	return p[1].revents ? -ECANCELED : 0;
 }
 
+/*
+ * The kernel reports ENOBUFS on the next receive while older events are
+ * still in the socket's queue. The overrun goes into our queue after them
+ * (when a receive finds the socket empty, or after as many messages as
+ * the socket could hold), so that when the consumer repairs, every event
+ * older than the loss has been applied.
+ */
+static size_t socket_capacity(struct ctk_mirror *m)
+{
+	int bytes = ctk_events_rcvbuf(m->ev);
+
+	/* An event takes far more than this of the socket's memory. */
+	return bytes > 0 ? (size_t)bytes / EVENT_MIN_TRUESIZE + 1 : SIZE_MAX;
+}
+
+static int place_overrun(struct ctk_mirror *m)
+{
+	m->overrun_open = false;
+	return evq_push(&m->q, EVQ_OVERRUN, 0, NULL, 0);
+}
+
+/* One step of the reader: 0 to go on, -ECANCELED when closed, or the error that stops it. */
+static int reader_step(struct ctk_mirror *m)
+{
+	const void *buf;
+	int n = ctk_events_recv(m->ev, &buf);
+
+	if (n >= 0) {
+		n = evq_push(&m->q, EVQ_EVENT, 0, buf, (size_t)n);
+		if (n == 0 && m->overrun_open && --m->overrun_left == 0)
+			n = place_overrun(m);
+		return n;
+	}
+	if (n == -ENOBUFS) {
+		if (!m->overrun_open)
+			m->overrun_left = socket_capacity(m);
+		m->overrun_open = true;
+		return 0;
+	}
+	if (n == -EAGAIN && m->overrun_open)
+		return place_overrun(m);
+	if (n == -EAGAIN || n == -EINTR)
+		return reader_wait(m);
+	return n;
+}
+
 static void *reader_main(void *arg)
 {
 	struct ctk_mirror *m = arg;
-	const void *buf;
-	int n;
+	int ret;
 
-	for (;;) {
-		n = ctk_events_recv(m->ev, &buf);
-		if (n >= 0)
-			n = evq_push(&m->q, EVQ_EVENT, 0, buf, (size_t)n);
-		else if (n == -ENOBUFS)
-			evq_overrun(&m->q);
-		else if (n == -EAGAIN || n == -EINTR)
-			n = reader_wait(m);
-		else
-			break;
-		if (n == -ECANCELED)
-			return NULL;
-		if (n < 0)
-			break;
-	}
-	evq_push(&m->q, EVQ_ERROR, -n, NULL, 0);
+	do
+		ret = reader_step(m);
+	while (ret == 0);
+	if (ret != -ECANCELED)
+		evq_push(&m->q, EVQ_ERROR, -ret, NULL, 0);
 	return NULL;
 }
 
@@ -376,40 +417,30 @@ int ctk_mirror_start(struct ctk_mirror *m)
 
 static int handle(struct ctk_mirror *m, const struct evq_rec *r)
 {
-	if (r->kind == EVQ_EVENT) {
+	switch (r->kind) {
+	case EVQ_EVENT:
 		ctk_events_decode(r->data, r->len, &m->scratch, on_real_event, m);
 		return 0;
-	}
-	return -(r->err ? r->err : EIO);
-}
-
-/* Each overrun is told; one repair covers them all. */
-static void on_overruns(struct ctk_mirror *m, unsigned long n)
-{
-	for (unsigned long i = 0; i < n; i++) {
+	case EVQ_OVERRUN:
 		m->st.overruns++;
 		note(m, CTK_MIRROR_OVERRUN, -ENOBUFS);
+		if (m->cache)
+			do_resync(m);
+		return 0;
+	default:
+		return -(r->err ? r->err : EIO);
 	}
-	if (m->cache)
-		do_resync(m);
 }
 
 int ctk_mirror_dispatch(struct ctk_mirror *m, unsigned int budget)
 {
 	struct evq_rec r;
 	unsigned int done = 0;
-	unsigned long overruns;
 	int ret;
 
 	m->cb_error = 0;
 	m->cb_stopped = false;
 	while (done < budget && !m->cb_stopped && !m->cb_error) {
-		overruns = evq_take_overruns(&m->q);
-		if (overruns) {
-			on_overruns(m, overruns);
-			done++;
-			continue;
-		}
 		if (!evq_peek(&m->q, &r))
 			break;
 		ret = handle(m, &r);

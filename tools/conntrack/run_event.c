@@ -264,6 +264,23 @@ static void attach_kernel_filter(struct event_loop *l)
 }
 
 /*
+ * CTKIT_EVENT_QUEUE=BYTES bounds the in-memory queue (the mirror's
+ * minimum is 1 MiB): the tests use a small one to force overruns.
+ */
+static size_t queue_bytes(void)
+{
+	const char *v = getenv("CTKIT_EVENT_QUEUE");
+	char *end;
+	unsigned long long n;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	return errno || *end || n > SIZE_MAX ? 0 : (size_t)n;
+}
+
+/*
  * The reference perror()s the libmnl step that failed: joining the groups
  * is what needs privilege, opening rarely fails.
  */
@@ -295,6 +312,7 @@ static int setup(struct event_loop *l)
 
 	l->show = cli->event_mask ? cli->event_mask : CT_EVENT_ALL;
 	o.groups = groups_for(l->show);
+	o.queue_bytes = queue_bytes();
 	ret = ct_event_printer_init(&l->printer, l->run);
 	if (ret < 0)
 		return ret;
