@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Not part of the shared library's interface. */
+#pragma GCC visibility push(hidden)
+
 enum evq_kind {
 	EVQ_EVENT = 1, /* netlink messages as received */
 	EVQ_OVERRUN,   /* the socket said ENOBUFS here */
@@ -57,5 +60,7 @@ void evq_release(struct evqueue *q, const struct evq_rec *r);
 void evq_close(struct evqueue *q);
 /* evq_wake - make the descriptor readable (a stop request). */
 void evq_wake(struct evqueue *q);
+
+#pragma GCC visibility pop
 
 #endif
