@@ -123,7 +123,8 @@ struct ctk_events *ctk_mirror_events(struct ctk_mirror *m);
 /*
  * ctk_mirror_start - start the reader thread, then (with resync) dump the
  * table into the cache as the baseline; events queued meanwhile are
- * applied after it. Returns 0 or -errno (the thread's or the dump's).
+ * applied after it. Returns 0, -EALREADY if started, or -errno (the
+ * thread's, the dump's, or the cache's -ENOMEM/-ENOSPC).
  */
 int ctk_mirror_start(struct ctk_mirror *m);
 

@@ -353,7 +353,8 @@ static int resync_dump_cb(const struct ctk_entry *e, enum ctk_event ev, void *da
 		m->st.repaired_new++;
 		deliver(m, e, &info);
 	}
-	return CTK_CB_OK;
+	/* A callback's error stops the repair; the next overrun repairs again. */
+	return m->cb_error ? CTK_CB_ERROR : CTK_CB_OK;
 }
 
 static int swept_cb(const struct ctk_entry *e, void *data)
@@ -364,7 +365,7 @@ static int swept_cb(const struct ctk_entry *e, void *data)
 
 	m->st.repaired_destroy++;
 	deliver(m, e, &info);
-	return CTK_CB_OK;
+	return m->cb_error ? CTK_CB_ERROR : CTK_CB_OK;
 }
 
 /* A dump the kernel interrupted (table resized) is retried: a partial one would look like losses.
@@ -391,7 +392,9 @@ static int do_resync(struct ctk_mirror *m)
 	ret = dump_into_cache(m, resync_dump_cb);
 	if (ret < 0) {
 		m->st.resync_failures++;
-		note(m, CTK_MIRROR_RESYNC_FAILED, ret);
+		/* A callback's or the cache's error is the dispatch's to return. */
+		if (!m->cb_error)
+			note(m, CTK_MIRROR_RESYNC_FAILED, ret);
 		return ret;
 	}
 	ctk_cache_sweep(m->cache, swept_cb, m);
