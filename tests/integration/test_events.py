@@ -275,16 +275,22 @@ def test_event_overrun_repaired_in_text_mode(lab):
     assert not live_after(cout)
 
 
-def test_event_write_error(lab):
+@pytest.mark.parametrize("table", ["conntrack", "expect"])
+def test_event_write_error(lab, table):
     """-E > /dev/full: the first event fails to be written; -E says so and
-    exits 1 (as -L > /dev/full exits 1), instead of running on silently."""
+    exits 1 (as -L > /dev/full exits 1), instead of running on silently.
+    The same for -E expect (the ftp helper's expectation from real traffic)."""
     fresh(lab)
+    args = ["-E"] if table == "conntrack" else ["-E", "expect"]
     with open("/dev/full", "w") as full:
-        proc = subprocess.Popen(lab.prefix() + ctharness.ctk_cmd() + ["-E"],
+        proc = subprocess.Popen(lab.prefix() + ctharness.ctk_cmd() + args,
                                 stdout=full, stderr=subprocess.PIPE)
     try:
         time.sleep(0.5)
-        lab.ref("-I -p udp -s 1.2.3.4 -d 5.6.7.8 --sport 1 --dport 2 -t 30".split())
+        if table == "conntrack":
+            lab.ref("-I -p udp -s 1.2.3.4 -d 5.6.7.8 --sport 1 --dport 2 -t 30".split())
+        else:
+            lab.traffic()
         rc = proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
@@ -293,7 +299,8 @@ def test_event_write_error(lab):
     err = proc.stderr.read().decode()
     assert rc == 1
     assert "(ctkit): write error: No space left on device\n" in err
-    assert err.endswith("(ctkit): 0 flow events have been shown.\n")
+    what = "flow" if table == "conntrack" else "expectation"
+    assert err.endswith("(ctkit): 0 %s events have been shown.\n" % what)
 
 
 @pytest.mark.parametrize("args", [[], ["-o", "xml"], ["-o", "timestamp"], ["-e", "NEW"]],

@@ -430,7 +430,8 @@ int ct_run_event(struct ct_run *run)
 		if (ret == 0 || l.print_error)
 			finish(&l);
 	}
-	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (sigprocmask(SIG_SETMASK, &saved, NULL) < 0 && ret == 0)
+		ret = -errno;
 	ctk_mirror_free(l.mirror);
 	ct_event_printer_free(&l.printer);
 	return ret;
