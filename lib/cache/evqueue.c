@@ -144,6 +144,8 @@ bool evq_peek(struct evqueue *q, struct evq_rec *r)
 
 	pthread_mutex_lock(&q->lock);
 	if (q->records == 0) {
+		/* Back to the start: a quiet stream keeps touching the same pages. */
+		q->head = q->tail = q->used = 0;
 		clear_fd(q);
 		pthread_mutex_unlock(&q->lock);
 		return false;
