@@ -10,8 +10,8 @@ ctkit (default text and -o json; both repair overruns by resync), with default
 settings (no -b): the events expected, the distinct entries whose NEW and whose
 DESTROY were shown (real or repaired), the events lost (expected minus those),
 the lines marked as repaired, the ENOBUFS warnings (overruns), the events per
-second of the burst as the client produced it, and the seconds until the
-listener had printed everything. Timings and counts are reported, never
+second of the burst as the client produced it, the seconds from the burst's
+start until the listener had printed everything, and the listener's peak RSS. Timings and counts are reported, never
 asserted (tests/integration/test_events.py checks).
 """
 import json
@@ -62,6 +62,18 @@ def distinct(out):
     return new, destroy, repaired
 
 
+def peak_rss_mib(pid):
+    """VmHWM of the listener (ip netns exec execs it: same pid), in MiB."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("nan")
+
+
 def burst(name, argv):
     """One listener during one burst of N creates + a flush."""
     out = open("/tmp/%s.out" % NS, "w+")
@@ -81,6 +93,7 @@ def burst(name, argv):
             break
         last, last_change = size, time.monotonic()
     drained = last_change - start
+    peak = peak_rss_mib(listener.pid)
     listener.send_signal(signal.SIGINT)
     listener.wait(timeout=120)
     out.seek(0)
@@ -88,9 +101,9 @@ def burst(name, argv):
     new, destroy, repaired = distinct(out)
     warnings = err.read().count("We have hit ENOBUFS")
     shown = len(new) + len(destroy)
-    print("%-28s %8d %8d %8d %8d %8d %8d %10.0f %8.1f"
+    print("%-28s %8d %8d %8d %8d %8d %8d %10.0f %8.1f %8.1f"
           % (name, 2 * N, len(new), len(destroy), max(0, 2 * N - shown), repaired, warnings,
-             2 * N / elapsed, drained))
+             2 * N / elapsed, drained, peak))
     out.close()
     err.close()
     os.unlink(out.name)
@@ -107,9 +120,9 @@ def main():
                              text=True).stdout.strip()
         try:
             print("event burst: %d creates (batched) + flush = %d events" % (N, 2 * N))
-            print("%-28s %8s %8s %8s %8s %8s %8s %10s %8s"
+            print("%-28s %8s %8s %8s %8s %8s %8s %10s %8s %8s"
                   % ("listener", "events", "NEW", "DESTROY", "lost", "repaired", "ENOBUFS",
-                     "events/s", "drain s"))
+                     "events/s", "drain s", "RSS MiB"))
             burst("reference -E", [REF, "-E", "-e", "NEW,DESTROY"])
             burst("ctkit -E", [CTK, "-E", "-e", "NEW,DESTROY"])
             burst("ctkit -E -o json", [CTK, "-E", "-e", "NEW,DESTROY", "-o", "json"])
