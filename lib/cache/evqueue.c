@@ -12,10 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 
 #include "cache/evqueue.h"
 
 #define EVQ_WRAP 0xffff
+/* Kept resident when the queue empties; the rest is given back after a burst. */
+#define EVQ_KEEP (1u << 20)
 
 struct evq_hdr {
 	uint32_t len;
@@ -38,8 +41,9 @@ int evq_init(struct evqueue *q, size_t cap)
 	if (q->efd < 0)
 		return -errno;
 	/* Pages are touched only as the queue fills. */
-	q->ring = malloc(q->cap);
-	if (!q->ring) {
+	q->ring = mmap(NULL, q->cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q->ring == MAP_FAILED) {
+		q->ring = NULL;
 		close(q->efd);
 		q->efd = -1;
 		return -ENOMEM;
@@ -51,7 +55,7 @@ int evq_init(struct evqueue *q, size_t cap)
 			pthread_mutex_destroy(&q->lock);
 	}
 	if (ret) {
-		free(q->ring);
+		munmap(q->ring, q->cap);
 		q->ring = NULL;
 		close(q->efd);
 		q->efd = -1;
@@ -64,7 +68,7 @@ void evq_destroy(struct evqueue *q)
 {
 	pthread_cond_destroy(&q->space);
 	pthread_mutex_destroy(&q->lock);
-	free(q->ring);
+	munmap(q->ring, q->cap);
 	close(q->efd);
 }
 
@@ -131,11 +135,22 @@ int evq_push(struct evqueue *q, enum evq_kind kind, int err, const void *data, s
 	q->used += size;
 	if (q->used > q->peak)
 		q->peak = q->used;
+	if (q->tail > q->touched || q->tail == 0)
+		q->touched = q->tail ? q->tail : q->cap;
 	q->records++;
 	q->pushed++;
 	signal_fd(q);
 	pthread_mutex_unlock(&q->lock);
 	return 0;
+}
+
+/* After a burst, give back the pages beyond EVQ_KEEP (the queue is empty). */
+static void trim(struct evqueue *q)
+{
+	if (q->touched <= EVQ_KEEP || q->cap <= EVQ_KEEP)
+		return;
+	if (madvise(q->ring + EVQ_KEEP, q->cap - EVQ_KEEP, MADV_DONTNEED) == 0)
+		q->touched = 0;
 }
 
 bool evq_peek(struct evqueue *q, struct evq_rec *r)
@@ -146,6 +161,7 @@ bool evq_peek(struct evqueue *q, struct evq_rec *r)
 	if (q->records == 0) {
 		/* Back to the start: a quiet stream keeps touching the same pages. */
 		q->head = q->tail = q->used = 0;
+		trim(q);
 		clear_fd(q);
 		pthread_mutex_unlock(&q->lock);
 		return false;

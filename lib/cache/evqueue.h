@@ -39,6 +39,7 @@ struct evqueue {
 	uint64_t pushed, popped; /* records ever */
 	uint64_t waits;		 /* pushes that had to wait */
 	size_t peak;
+	size_t touched; /* highest ring offset written since the last trim */
 	bool signalled; /* the eventfd holds a count */
 	bool closing;
 	int efd;

@@ -3,7 +3,8 @@
  * The event mirror's queue (lib/cache/evqueue.c): records come out in
  * order and intact across many wraps of the ring, the descriptor is
  * readable exactly while records wait, a full queue makes the producer
- * wait (never drop), and closing wakes a waiting producer.
+ * wait (never drop), closing wakes a waiting producer, and the memory of
+ * a burst is given back once the queue is empty.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,6 +172,30 @@ static void test_close_wakes_producer(void **state)
 	evq_destroy(&q);
 }
 
+/* After a burst the pages beyond the first MiB are given back; the queue still works. */
+static void test_trim_after_burst(void **state)
+{
+	unsigned char buf[1500];
+	struct evqueue q;
+	struct evq_rec r;
+
+	(void)state;
+	assert_int_equal(evq_init(&q, 4u << 20), 0);
+	for (unsigned int seq = 0; seq < 2000; seq++) {
+		fill_pattern(buf, sizeof(buf), seq);
+		assert_int_equal(evq_push(&q, EVQ_EVENT, 0, buf, sizeof(buf)), 0);
+	}
+	assert_true(q.touched > (1u << 20));
+	for (unsigned int seq = 0; seq < 2000; seq++)
+		expect_record(&q, seq, sizeof(buf));
+	assert_false(evq_peek(&q, &r));
+	assert_int_equal(q.touched, 0);
+	fill_pattern(buf, sizeof(buf), 7);
+	assert_int_equal(evq_push(&q, EVQ_EVENT, 0, buf, sizeof(buf)), 0);
+	expect_record(&q, 7, sizeof(buf));
+	evq_destroy(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_fd_follows_records),
 		cmocka_unit_test(test_full_queue_waits),
 		cmocka_unit_test(test_close_wakes_producer),
+		cmocka_unit_test(test_trim_after_burst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
