@@ -37,6 +37,8 @@ struct ctk_event_info {
 	enum ctk_event type; /* from the message type and flags; CTK_EV_NONE if unknown */
 	uint32_t portid;     /* nlmsg_pid: the netlink client that caused it, 0 for the kernel */
 	uint8_t family;	     /* nfgen_family */
+	/* 1: synthesised by a mirror's resync, not sent by the kernel (ctkit/mirror.h) */
+	uint8_t repaired;
 };
 
 /*

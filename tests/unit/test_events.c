@@ -3,8 +3,8 @@
  * Event decoding (ctk_events_decode): the event type comes from the
  * message type and flags, the port id and family from the headers, other
  * messages are skipped, a malformed one is skipped, a bad framing ends the
- * walk, and callback verdicts are honoured. Then the -E seen set: add,
- * delete, resize and the generation sweep that finds missed DESTROYs.
+ * walk, and callback verdicts are honoured. (The set of live entries a
+ * resync compares is the library's cache: test_cache.c.)
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -159,86 +159,6 @@ static void test_verdicts(void **state)
 	assert_int_equal(s.count, 1);
 }
 
-/* ---- seen set ------------------------------------------------------------ */
-
-struct swept {
-	int count;
-	uint32_t id_sum;
-	bool reply_ok;
-};
-
-static void on_swept(const struct ctk_entry *e, void *data)
-{
-	struct swept *w = data;
-	struct ctk_tuple inv;
-
-	w->count++;
-	w->id_sum += e->id;
-	ctk_tuple_invert(&inv, &e->orig);
-	w->reply_ok = w->reply_ok && ctk_entry_has(e, CTK_ATTR_REPLY) &&
-		      e->reply.sport == inv.sport && e->reply.src.word[0] == inv.src.word[0];
-}
-
-static void test_seen_add_del(void **state)
-{
-	struct ct_seen *s = ct_seen_new();
-	struct ctk_entry e;
-
-	(void)state;
-	assert_non_null(s);
-	make_entry(&e, IPPROTO_UDP, 100, 0);
-	assert_true(ct_seen_add(s, &e, 1));
-	assert_false(ct_seen_add(s, &e, 1));
-	/* Same tuple in another zone is another entry. */
-	make_entry(&e, IPPROTO_UDP, 100, 3);
-	assert_true(ct_seen_add(s, &e, 1));
-	assert_int_equal(ct_seen_count(s), 2);
-	assert_true(ct_seen_del(s, &e));
-	assert_false(ct_seen_del(s, &e));
-	assert_int_equal(ct_seen_count(s), 1);
-	ct_seen_free(s);
-}
-
-/* Many entries: resizes, and deletions that shift probe runs back. */
-static void test_seen_many_and_sweep(void **state)
-{
-	struct ct_seen *s = ct_seen_new();
-	struct swept w = {.reply_ok = true};
-	struct ctk_entry e;
-	uint32_t expect_sum = 0;
-	const int n = 50000;
-
-	(void)state;
-	for (int i = 0; i < n; i++) {
-		make_entry(&e, IPPROTO_UDP, (uint16_t)i, (uint16_t)(i >> 16));
-		e.orig.dst.v4.s_addr = htonl(0x0b000000u + (uint32_t)i);
-		ctk_tuple_invert(&e.reply, &e.orig);
-		ct_seen_add(s, &e, 1);
-	}
-	assert_int_equal(ct_seen_count(s), n);
-	/* Delete every third; refresh the even ones in generation 2. */
-	for (int i = 0; i < n; i++) {
-		make_entry(&e, IPPROTO_UDP, (uint16_t)i, (uint16_t)(i >> 16));
-		e.orig.dst.v4.s_addr = htonl(0x0b000000u + (uint32_t)i);
-		ctk_tuple_invert(&e.reply, &e.orig);
-		if (i % 3 == 0)
-			assert_true(ct_seen_del(s, &e));
-		else if (i % 2 == 0)
-			assert_false(ct_seen_add(s, &e, 2));
-		else
-			expect_sum += e.id;
-	}
-	ct_seen_sweep(s, 2, &scratch, on_swept, &w);
-	assert_int_equal(w.count, n - (n + 2) / 3 - (n / 2 - (n + 5) / 6));
-	assert_int_equal(w.id_sum, expect_sum);
-	assert_true(w.reply_ok);
-	/* What is left is exactly the generation-2 entries. */
-	w = (struct swept){.reply_ok = true};
-	ct_seen_sweep(s, 3, &scratch, on_swept, &w);
-	assert_int_equal(ct_seen_count(s), 0);
-	ct_seen_free(s);
-}
-
 /* The [USERSPACE] lookup finds this very program behind its own socket. */
 static void test_progname_of_own_socket(void **state)
 {
@@ -268,8 +188,6 @@ int main(void)
 		cmocka_unit_test(test_skips_other_messages),
 		cmocka_unit_test(test_malformed_and_framing),
 		cmocka_unit_test(test_verdicts),
-		cmocka_unit_test(test_seen_add_del),
-		cmocka_unit_test(test_seen_many_and_sweep),
 		cmocka_unit_test(test_progname_of_own_socket),
 	};
 

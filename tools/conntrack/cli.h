@@ -119,7 +119,7 @@ struct ct_cli {
 	size_t buffer_size;		/* -b, 0 when not given */
 	bool help_proto;		/* -h -p X: print the protocol's help too */
 	bool debug;			/* --debug: say what the kernel filtered */
-	bool resync;			/* --resync: -E repairs lost events from a dump */
+	bool resync;			/* --resync: accepted; -E always repairs lost events now */
 	const char *filter_file;	/* --filter-file: -L/-D select entries matching any line */
 	struct ctk_filter *any_of;	/* the filters of that file (main() loads them) */
 	size_t n_any_of;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * conntrack -E helpers: the program behind a netlink port id (for the
- * [USERSPACE] suffix) and the set of live entries that a resynchronisation
- * compares with the kernel's table.
+ * [USERSPACE] suffix), the event printer and the stop signals. The set of
+ * live entries a resync compares with the table is the library's event
+ * mirror (ctkit/mirror.h).
  */
 #ifndef CT_EVENT_H
 #define CT_EVENT_H
@@ -29,7 +30,7 @@ int ct_run_expect_events(struct ct_run *run);
  * (old mask in @saved) except while ct_event_wait() sleeps, so a signal
  * can never arrive between the check and the sleep.
  */
-void ct_event_catch_signals(sigset_t *saved);
+int ct_event_catch_signals(sigset_t *saved); /* 0 or -errno */
 bool ct_event_stopped(void);
 /* ct_event_wait - sleep until @fd is readable or a stop signal came; 0 or -errno. */
 int ct_event_wait(int fd, const sigset_t *saved);
@@ -47,24 +48,25 @@ int ct_event_wait(int fd, const sigset_t *saved);
 const char *ct_portid_progname(uint32_t portid);
 
 /*
- * The seen set: one slot per live entry, keyed by its orig tuple and zone,
- * holding what a synthetic DESTROY needs to print (tuples, zone, id).
- * Memory grows with the number of live entries (about 100 bytes each).
+ * Printing events (event_print.c): one line buffer, grown for long
+ * entries, reused for every event.
  */
-struct ct_seen;
+struct ct_event_printer {
+	struct ct_run *run;
+	char *line;
+	size_t line_size;
+};
 
-struct ct_seen *ct_seen_new(void);
-void ct_seen_free(struct ct_seen *s);
-size_t ct_seen_count(const struct ct_seen *s);
-/* ct_seen_add - remember @e (or refresh it) as present in generation @gen; returns true if new. */
-bool ct_seen_add(struct ct_seen *s, const struct ctk_entry *e, uint32_t gen);
-/* ct_seen_del - forget @e; returns true if it was there. */
-bool ct_seen_del(struct ct_seen *s, const struct ctk_entry *e);
+/* ct_event_printer_init - 0 or -ENOMEM. */
+int ct_event_printer_init(struct ct_event_printer *p, struct ct_run *run);
+void ct_event_printer_free(struct ct_event_printer *p);
 /*
- * ct_seen_sweep - for every entry not refreshed in generation @gen: build
- * a minimal entry into @scratch, pass it to @fn, then forget it.
+ * ct_event_print - write one event in the run's format and flush it;
+ * @synthetic marks a repaired one. Counts it in run->counter once
+ * written. Returns 0, -ENOMEM (the line could not grow) or the output's
+ * -errno (a write error; sticky).
  */
-void ct_seen_sweep(struct ct_seen *s, uint32_t gen, struct ctk_entry *scratch,
-		   void (*fn)(const struct ctk_entry *e, void *data), void *data);
+int ct_event_print(struct ct_event_printer *p, const struct ctk_entry *e, enum ctk_event type,
+		   uint32_t portid, bool synthetic);
 
 #endif

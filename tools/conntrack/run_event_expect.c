@@ -25,12 +25,18 @@
 
 /* Expectations are few and small: the default queue is plenty. */
 
+/* A write error stops -E expect as it stops -E (run->error keeps it). */
 static int on_expect(const struct ctk_expect *x, enum ctk_event ev, void *data)
 {
 	struct ct_run *run = data;
+	int ret;
 
 	ct_print_expect(run, x, ev);
-	ctk_out_flush(run->out);
+	ret = ctk_out_flush(run->out);
+	if (ret < 0) {
+		run->error = ret;
+		return CTK_CB_ERROR;
+	}
 	run->counter++;
 	return CTK_CB_OK;
 }
@@ -55,8 +61,8 @@ static int read_one(struct ctk_events *ev, struct ctk_expect *scratch, struct ct
 
 	if (n < 0)
 		return n;
-	ctk_exp_events_decode(buf, (size_t)n, scratch, on_expect, run);
-	return 0;
+	n = ctk_exp_events_decode(buf, (size_t)n, scratch, on_expect, run);
+	return n == -ECANCELED ? run->error : 0;
 }
 
 static int expect_loop(struct ct_run *run, struct ctk_events *ev, const sigset_t *saved)
@@ -75,6 +81,10 @@ static int expect_loop(struct ct_run *run, struct ctk_events *ev, const sigset_t
 					"Please, check --buffer-size in conntrack(8) manpage.\n");
 			ret = 0;
 		}
+		if (ret < 0 && ret == run->error) {
+			ct_say("write error: %s", strerror(-ret));
+			return CT_ERR_REPORTED;
+		}
 		if (ret < 0 && ret != -EINTR) {
 			ctk_out_flush(run->out);
 			ct_say("Operation failed: %s", strerror(-ret));
@@ -91,7 +101,9 @@ int ct_run_expect_events(struct ct_run *run)
 	sigset_t saved;
 	int ret;
 
-	ct_event_catch_signals(&saved);
+	ret = ct_event_catch_signals(&saved);
+	if (ret < 0)
+		return ret;
 	ev = ctk_events_open(expect_groups(mask));
 	if (!ev) {
 		ct_say("Can't open handler");
@@ -101,7 +113,7 @@ int ct_run_expect_events(struct ct_run *run)
 	ret = fcntl(ctk_events_fd(ev), F_SETFL, O_NONBLOCK) < 0 ? -errno : 0;
 	if (ret == 0)
 		ret = expect_loop(run, ev, &saved);
-	if (ret == 0) {
+	if (ret == 0 || run->error) {
 		if (run->xml_open)
 			ctk_out_puts(run->out, CTK_XML_EXP_FOOTER);
 		ctk_out_flush(run->out);
@@ -109,6 +121,7 @@ int ct_run_expect_events(struct ct_run *run)
 	}
 	ctk_events_close(ev);
 out:
-	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (sigprocmask(SIG_SETMASK, &saved, NULL) < 0 && ret == 0)
+		ret = -errno;
 	return ret;
 }
