@@ -56,6 +56,12 @@ struct ctk_events;
  * bind() mask, NF_NETLINK_CONNTRACK_*).
  */
 struct ctk_events *ctk_events_open(unsigned int groups);
+/*
+ * ctk_events_open_netns - the same for the network namespace @netns_fd
+ * refers to (-1: the caller's), as ctk_nl_open_netns() opens sessions;
+ * the descriptor is not kept (an event socket is never renewed).
+ */
+struct ctk_events *ctk_events_open_netns(unsigned int groups, int netns_fd);
 void ctk_events_close(struct ctk_events *ev);
 int ctk_events_fd(const struct ctk_events *ev);
 

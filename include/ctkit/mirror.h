@@ -79,7 +79,11 @@ struct ctk_mirror_opts {
 	 * subscribed whatever @groups says (the cache needs them).
 	 */
 	bool resync;
-	/* The session dumps run on (with @resync). Borrowed. */
+	/*
+	 * The session dumps run on (needed with @resync). Borrowed. When
+	 * given, the event socket is opened in its network namespace
+	 * (ctk_nl_open_netns), so one namespace fd serves both.
+	 */
 	struct ctk_nl *nl;
 	/* Bound of the in-memory queue in bytes; 0: 64 MiB. At least 1 MiB. */
 	size_t queue_bytes;

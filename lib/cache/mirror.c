@@ -27,6 +27,7 @@
 #include <ctkit/netlink.h>
 
 #include "cache/evqueue.h"
+#include "netlink/session.h"
 
 #define DEFAULT_QUEUE	   (64u << 20)
 #define MIN_QUEUE	   (1u << 20)
@@ -184,7 +185,8 @@ static int init_parts(struct ctk_mirror *m)
 {
 	size_t qb = m->o.queue_bytes ? m->o.queue_bytes : DEFAULT_QUEUE;
 
-	m->ev = ctk_events_open(subscribed(&m->o));
+	/* Events from where the dumps come from: the session's namespace. */
+	m->ev = ctk_events_open_netns(subscribed(&m->o), m->o.nl ? m->o.nl->netns : -1);
 	if (!m->ev)
 		return -errno;
 	if (fcntl(ctk_events_fd(m->ev), F_SETFL, O_NONBLOCK) < 0)

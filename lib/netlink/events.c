@@ -7,6 +7,7 @@
  * what the fuzzer feeds it.
  */
 #include <errno.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <libmnl/libmnl.h>
@@ -15,6 +16,7 @@
 
 #include <ctkit/events.h>
 #include <ctkit/netlink.h>
+#include "netlink/session.h"
 
 /*
  * An event carries one entry's attributes: far below 64 KiB, but a
@@ -37,17 +39,28 @@ struct walk {
 	bool cancelled;
 };
 
-struct ctk_events *ctk_events_open(unsigned int groups)
+struct ctk_events *ctk_events_open_netns(unsigned int groups, int netns_fd)
 {
 	struct ctk_events *ev = calloc(1, sizeof(*ev));
-	int err;
+	int err, fd;
 
 	if (!ev)
 		return NULL;
 	ev->buf = malloc(EVENTS_RECV_SIZE);
-	ev->sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	if (!ev->buf || !ev->sock)
+	if (!ev->buf)
 		goto fail;
+	fd = ctknl_socket(netns_fd);
+	if (fd < 0) {
+		errno = -fd;
+		goto fail;
+	}
+	ev->sock = mnl_socket_fdopen(fd);
+	if (!ev->sock) {
+		err = errno;
+		close(fd);
+		errno = err;
+		goto fail;
+	}
 	if (mnl_socket_bind(ev->sock, groups, MNL_SOCKET_AUTOPID) < 0)
 		goto fail;
 	return ev;
@@ -56,6 +69,11 @@ fail:
 	ctk_events_close(ev);
 	errno = err;
 	return NULL;
+}
+
+struct ctk_events *ctk_events_open(unsigned int groups)
+{
+	return ctk_events_open_netns(groups, -1);
 }
 
 void ctk_events_close(struct ctk_events *ev)

@@ -71,3 +71,32 @@ def test_replay_equals_conntrack_pcap(variant):
     counts = dict(line.split() for line in r.stdout.splitlines() if "src=" not in line)
     assert sum(int(n) for n in counts.values()) > 0
     assert set(counts) == {"invalid", "new", "established", "related", "untracked"}
+
+
+@pytest.mark.parametrize("variant", ["watch", "watch-cxx"])
+def test_watch_sees_the_namespaces_events(lab, variant):
+    """The mirror, driven from the example's poll() loop, in the lab's namespace."""
+    import subprocess
+    lab.flush()
+    proc = subprocess.Popen(example(variant) + ["-n", "3", "/run/netns/" + lab.ns],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr.readline().strip() == "watch: ready"
+        for sport in (4000, 4001):
+            r = lab.ref(["-I", "-p", "udp", "-s", "10.9.1.1", "-d", "10.9.1.2", "--sport", str(sport),
+                         "--dport", "53", "-t", "500"])
+            assert r.rc == 0, r.err
+        r = lab.ref(["-D", "-p", "udp", "--sport", "4000"])
+        assert r.rc == 0, r.err
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 3, out
+    assert lines[0].lstrip().startswith("[NEW] udp") and "sport=4000" in lines[0]
+    assert lines[1].lstrip().startswith("[NEW] udp") and "sport=4001" in lines[1]
+    assert lines[2].lstrip().startswith("[DESTROY] udp") and "sport=4000" in lines[2]
+    assert "[REPAIRED]" not in out
