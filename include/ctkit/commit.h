@@ -84,11 +84,19 @@ struct ctk_commit_opts {
 	unsigned int batch;	/* requests per batch: 0 = 256, at most 1024 */
 	unsigned int slots;	/* batches in the ring: 0 = 4, at least 2, at most 64 */
 	unsigned int flags;	/* CTK_COMMIT_INLINE */
+	/*
+	 * Open the pipeline's sessions in the network namespace of this
+	 * session (ctk_nl_open_netns); NULL: the caller's. Borrowed: read
+	 * only in ctk_commit_new().
+	 */
+	const struct ctk_nl *netns_of;
+	uint8_t reserved[16];	/* later options: zero the struct first */
 };
 
 #define CTK_COMMIT_INLINE 0x1u	/* no worker thread: send on the producer's thread */
 #define CTK_COMMIT_REREAD 0x1u	/* ctk_commit_update(): get the entry after updating it */
 
+struct ctk_nl;
 struct ctk_commit;
 
 /*

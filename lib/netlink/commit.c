@@ -52,6 +52,7 @@ struct commit_slot {
 struct ctk_commit {
 	ctk_commit_cb cb;
 	void *data;
+	int netns; /* borrowed from opts.netns_of during ctk_commit_new(), -1: ours */
 	unsigned int batch;
 	unsigned int nslots;
 	struct commit_slot *slot;
@@ -278,7 +279,7 @@ static int slot_open(struct commit_slot *s, struct ctk_commit *c)
 	s->req = calloc(c->batch, sizeof(*s->req));
 	if (!s->req)
 		return -ENOMEM;
-	s->nl = ctk_nl_open();
+	s->nl = ctk_nl_open_netns(c->netns);
 	if (!s->nl)
 		return -errno;
 	s->batch = ctk_nl_batch_new(s->nl, batch_failed, s);
@@ -338,6 +339,7 @@ struct ctk_commit *ctk_commit_new(const struct ctk_commit_opts *o, ctk_commit_cb
 		return NULL;
 	c->cb = cb;
 	c->data = data;
+	c->netns = o->netns_of ? o->netns_of->netns : -1;
 	c->batch = o->batch ? o->batch : DEFAULT_BATCH;
 	c->nslots = o->slots ? o->slots : DEFAULT_SLOTS;
 	c->slot = calloc(c->nslots, sizeof(*c->slot));

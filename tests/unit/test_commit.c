@@ -13,11 +13,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/netlink.h>
 #include <ctkit/commit.h>
@@ -285,6 +287,42 @@ static void test_stop_inline(void **state)
 	check_stop(CTK_COMMIT_INLINE);
 }
 
+/* A pipeline told to work in another session's namespace changes that table only. */
+static void test_netns_of(void **state)
+{
+	struct ctk_commit_opts o = {.batch = 64};
+	struct log *log = new_log();
+	struct ctk_commit *c;
+	struct ctk_nl *other;
+	uint32_t n = 0;
+	int home, there;
+
+	(void)state;
+	NEED_NETNS();
+	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(home >= 0);
+	assert_int_equal(unshare(CLONE_NEWNET), 0);
+	there = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(there >= 0);
+	assert_int_equal(setns(home, CLONE_NEWNET), 0);
+	close(home);
+	other = ctk_nl_open_netns(there);
+	assert_non_null(other);
+	close(there);
+
+	o.netns_of = other;
+	c = ctk_commit_new(&o, record, log);
+	assert_non_null(c);
+	run_creates(c, log);
+	assert_int_equal(ctk_commit_close(c), 0);
+	assert_int_equal(ctk_nl_count(other, &n), 0);
+	assert_int_equal(n, N - N / 10);
+	assert_int_equal(ctk_nl_count(nl, &n), 0);
+	assert_int_equal(n, 0);
+	ctk_nl_close(other);
+	free(log);
+}
+
 static void test_bad_options(void **state)
 {
 	struct ctk_commit_opts o = {.slots = 1};
@@ -308,6 +346,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bounded, empty_table),
 		cmocka_unit_test_setup(test_stop_threaded, empty_table),
 		cmocka_unit_test_setup(test_stop_inline, empty_table),
+		cmocka_unit_test_setup(test_netns_of, empty_table),
 		cmocka_unit_test(test_bad_options),
 	};
 
