@@ -141,17 +141,10 @@ static void *reader_main(void *arg)
 /* The reader blocks every signal: they are for the caller's threads. */
 static int start_reader(struct ctk_mirror *m)
 {
-	sigset_t all, old;
-	int ret;
+	int ret = ctknl_thread_start(&m->reader, reader_main, m);
 
-	sigfillset(&all);
-	ret = pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (ret)
-		return -ret;
-	ret = pthread_create(&m->reader, NULL, reader_main, m);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (ret)
-		return -ret;
+		return ret;
 	m->started = true;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "netlink/commit_ring.h"
+#include "netlink/session.h"
 
 struct ctknl_ring {
 	pthread_t thread;
@@ -108,7 +109,7 @@ struct ctknl_ring *ctknl_ring_start(void *const *slots, unsigned int n, ctknl_ri
 	r->data = data;
 	/* One CPU, or no thread (EAGAIN under a process limit): the same work, in line. */
 	r->threaded =
-		threaded && several_cpus() && pthread_create(&r->thread, NULL, worker_main, r) == 0;
+		threaded && several_cpus() && ctknl_thread_start(&r->thread, worker_main, r) == 0;
 	return r;
 }
 

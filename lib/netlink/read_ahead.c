@@ -171,7 +171,7 @@ int ctknl_run_replies_ahead(struct ctk_nl *nl, uint32_t seq, mnl_cb_t msg_cb, st
 	/* Reading ahead only saves time: without memory or a thread, read in line. */
 	if (!ahead_init(&a))
 		return ctknl_run_replies(nl, seq, msg_cb, run);
-	if (pthread_create(&tid, NULL, reader, &a) != 0) {
+	if (ctknl_thread_start(&tid, reader, &a) != 0) {
 		ahead_free(&a, true);
 		return ctknl_run_replies(nl, seq, msg_cb, run);
 	}

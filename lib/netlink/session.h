@@ -6,6 +6,7 @@
 #define CTK_NETLINK_SESSION_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +79,12 @@ int ctknl_socket(int netns);
  */
 int ctknl_start(struct ctk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t msg_cb,
 		const struct ctknl_run *run);
+
+/*
+ * ctknl_thread_start - pthread_create() with every signal blocked in the
+ * new thread (thread.c). Returns 0 or a negative errno.
+ */
+int ctknl_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 /* ctknl_ready - renew the socket if an abandoned dump left it busy. */
 int ctknl_ready(struct ctk_nl *nl);
