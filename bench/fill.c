@@ -138,9 +138,9 @@ static size_t build_batch(char *buf, long *next, const struct fill *f, uint32_t 
 		struct nlmsghdr *nlh;
 
 		make_entry(&e, *next, f);
-		nlh = ctk_ct_nlmsg(buf + len, IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL,
+		nlh = ctk_entry_nlmsg(buf + len, IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL,
 				   (uint32_t)*next, e.orig.l3num);
-		if (ctk_ct_put_entry(nlh, MSG_ROOM, &e) < 0)
+		if (ctk_entry_put(nlh, MSG_ROOM, &e) < 0)
 			abort();
 		*last_seq = nlh->nlmsg_seq;
 		len += NLMSG_ALIGN(nlh->nlmsg_len);

@@ -86,7 +86,7 @@ static long raw_dump(const struct opts *o)
 
 	if (!buf)
 		exit(1);
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, 1, o->family);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, 1, o->family);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		perror("rawdump: send");
 		exit(1);

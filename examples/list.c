@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	proto = ctk_l4proto_find_name(argv[1]);
-	if (!proto || !ctk_l4proto_has_ports(proto)) {
+	if (!proto || !ctk_l4proto_has_ports(proto->num)) {
 		fprintf(stderr, "%s: %s: not a protocol with ports\n", argv[0], argv[1]);
 		return 2;
 	}

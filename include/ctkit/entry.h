@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include <ctkit/types.h>
+#include <ctkit/l4proto.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -223,11 +224,6 @@ static inline void ctk_entry_clear(struct ctk_entry *e)
 {
 	e->present = 0;
 }
-
-/* Does this l4 protocol carry ports (or GRE keys) in its tuple? */
-bool ctk_proto_has_ports(uint8_t l4num);
-/* Is this ICMP or ICMPv6? */
-bool ctk_proto_is_icmp(uint8_t l4num);
 
 /*
  * ctk_entry_src_natted / ctk_entry_dst_natted - is the address NATed:

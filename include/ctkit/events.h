@@ -52,7 +52,7 @@ struct ctk_events;
 
 /*
  * ctk_events_open - a socket bound to the multicast @groups: CTK_EVENTS_*
- * for conntrack events, or ctk_exp_event_groups() for expectations (the
+ * for conntrack events, or ctk_expect_event_groups() for expectations (the
  * bind() mask, NF_NETLINK_CONNTRACK_*).
  */
 struct ctk_events *ctk_events_open(unsigned int groups);
@@ -86,7 +86,7 @@ int ctk_events_read(struct ctk_events *ev, ctk_event_cb cb, void *data);
 
 /*
  * ctk_events_recv - one receive into the handle's buffer, for callers that
- * decode themselves (ctk_exp_events_decode). Returns the length with
+ * decode themselves (ctk_expect_events_decode). Returns the length with
  * *@buf set, or -errno as ctk_events_read() (-ENOBUFS, -EAGAIN, ...).
  */
 int ctk_events_recv(struct ctk_events *ev, const void **buf);

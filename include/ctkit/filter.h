@@ -25,7 +25,7 @@ extern "C" {
  * A field the entry lacks fails its comparison (as nfct_cmp with
  * NFCT_CMP_MASK does), except the zones: the kernel omits zone 0.
  * Addresses compare only when the entry's tuple has family @family.
- * Ports compare only for protocols with ports (ctk_proto_has_ports), ICMP
+ * Ports compare only for protocols with ports (ctk_l4proto_has_ports), ICMP
  * fields only for icmp/icmpv6; set CTK_F_L4PROTO along with them.
  */
 enum ctk_filter_field {

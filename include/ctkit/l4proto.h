@@ -10,6 +10,7 @@
 #ifndef CTKIT_L4PROTO_H
 #define CTKIT_L4PROTO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -55,11 +56,12 @@ const struct ctk_l4proto *ctk_l4proto_find_name(const char *name);
 /* ctk_l4proto_at - the known protocols in a fixed order, index 0.. until NULL. */
 const struct ctk_l4proto *ctk_l4proto_at(unsigned int index);
 
-/* ctk_l4proto_has_ports - does the tuple carry ports (or GRE keys in their place)? */
-static inline int ctk_l4proto_has_ports(const struct ctk_l4proto *p)
-{
-	return p->key == CTK_L4KEY_PORTS || p->key == CTK_L4KEY_GRE;
-}
+/* ctk_l4proto_name - ctk_l4proto_find(@num)->name: "tcp", ..., "unknown". Never NULL. */
+const char *ctk_l4proto_name(uint8_t num);
+/* ctk_l4proto_has_ports - does @num's tuple carry ports (or GRE keys in their place)? */
+bool ctk_l4proto_has_ports(uint8_t num);
+/* ctk_l4proto_is_icmp - is @num ICMP or ICMPv6 (type, code and id in the tuple)? */
+bool ctk_l4proto_is_icmp(uint8_t num);
 
 /* ctk_l4proto_state_name - the name of state @state, or NULL when out of range. */
 static inline const char *ctk_l4proto_state_name(const struct ctk_l4proto *p, unsigned int state)

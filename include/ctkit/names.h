@@ -14,10 +14,7 @@ extern "C" {
 
 /* "ipv4", "ipv6" or "unknown". */
 const char *ctk_l3_name(uint8_t l3num);
-/* "tcp", "udp", "udplite", "icmp", "icmpv6", "sctp", "gre", "dccp" or "unknown". */
-const char *ctk_l4_name(uint8_t l4num);
-/* ctk_l4_by_name - protocol number of a name above (case-insensitive), or -1. */
-int ctk_l4_by_name(const char *name);
+/* Layer-4 protocol names: ctk_l4proto_name() and ctk_l4proto_find_name() (ctkit/l4proto.h). */
 
 /*
  * State names; out-of-range values give NULL (libnetfilter_conntrack then

@@ -33,15 +33,15 @@ struct ctk_filter;
 /* ---- codec -------------------------------------------------------------- */
 
 /*
- * ctk_ct_parse - decode an IPCTNL_MSG_CT_* message into @e (mask cleared
+ * ctk_entry_parse - decode an IPCTNL_MSG_CT_* message into @e (mask cleared
  * first). Unknown attributes are skipped. Sets *@ev from the message type
  * and flags (NEW with NLM_F_CREATE, UPDATE, DESTROY); @ev may be NULL.
  * Returns 0, or -EBADMSG when the message is malformed or truncated.
  */
-int ctk_ct_parse(const struct nlmsghdr *nlh, struct ctk_entry *e, enum ctk_event *ev);
+int ctk_entry_parse(const struct nlmsghdr *nlh, struct ctk_entry *e, enum ctk_event *ev);
 
 /*
- * ctk_ct_put_entry - append the attributes of every present part of @e to
+ * ctk_entry_put - append the attributes of every present part of @e to
  * @nlh in the reference's order. Returns 0, or -EMSGSIZE when @buflen (the
  * size of the buffer that starts at @nlh) is too small (the message is
  * then incomplete). As the reference: CTA_STATUS carries IPS_CONFIRMED
@@ -50,19 +50,19 @@ int ctk_ct_parse(const struct nlmsghdr *nlh, struct ctk_entry *e, enum ctk_event
  * with has_port) and PORT_MIN/PORT_MAX (max = min without has_max_port).
  * Kernel-only parts (counters, use, id, timestamps, secctx) are not sent.
  */
-int ctk_ct_put_entry(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e);
+int ctk_entry_put(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e);
 
 /*
- * ctk_ct_nlmsg - start a ctnetlink message in @buf: netlink header with
+ * ctk_entry_nlmsg - start a ctnetlink message in @buf: netlink header with
  * type (IPCTNL_MSG_CT_* in the CTNETLINK subsystem), NLM_F_REQUEST | @flags
  * and @seq, and the nfgenmsg header (version 0) carrying @family.
  */
-struct nlmsghdr *ctk_ct_nlmsg(char *buf, uint16_t msg_type, uint16_t flags,
+struct nlmsghdr *ctk_entry_nlmsg(char *buf, uint16_t msg_type, uint16_t flags,
 			      uint32_t seq, uint8_t family);
 
 /* Decode IPCTNL_MSG_CT_GET_STATS_CPU (one CPU) / CT_GET_STATS (global count). */
-int ctk_ct_parse_cpu_stats(const struct nlmsghdr *nlh, struct ctk_cpu_stats *s);
-int ctk_ct_parse_count(const struct nlmsghdr *nlh, uint32_t *count);
+int ctk_cpu_stats_parse(const struct nlmsghdr *nlh, struct ctk_cpu_stats *s);
+int ctk_entry_count_parse(const struct nlmsghdr *nlh, uint32_t *count);
 
 /* ---- session ------------------------------------------------------------ */
 

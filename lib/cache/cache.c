@@ -84,10 +84,10 @@ static void key_of(struct key *k, const struct ctk_tuple *t, uint16_t zone)
 	k->dst = t->dst;
 	k->l3num = t->l3num;
 	k->l4num = t->l4num;
-	if (ctk_proto_has_ports(t->l4num)) {
+	if (ctk_l4proto_has_ports(t->l4num)) {
 		k->sport = t->sport;
 		k->dport = t->dport;
-	} else if (ctk_proto_is_icmp(t->l4num)) {
+	} else if (ctk_l4proto_is_icmp(t->l4num)) {
 		k->icmp_id = t->icmp_id;
 		k->icmp_type = t->icmp_type;
 		k->icmp_code = t->icmp_code;

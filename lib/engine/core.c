@@ -394,7 +394,7 @@ struct ctk_conn *ctk_engine_lookup(struct ctk_engine *eng, const struct ctk_tupl
 		t.sport = t.dport = ct->icmp_id;
 		t.type = ct->icmp_type;
 		t.code = ct->icmp_code;
-	} else if (ctk_proto_has_ports(ct->l4num)) {
+	} else if (ctk_l4proto_has_ports(ct->l4num)) {
 		t.sport = ct->sport;
 		t.dport = ct->dport;
 	}

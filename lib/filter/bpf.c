@@ -367,9 +367,9 @@ static void add_l4(struct compiler *cc)
 	}
 	c.missing[1] = c.missing[2] = f->orig.l4num == 0 ? PASS : FAIL;
 	add(cc, CTK_F_L4PROTO, &c);
-	if (ctk_proto_has_ports(f->orig.l4num))
+	if (ctk_l4proto_has_ports(f->orig.l4num))
 		add_ports(cc);
-	if (ctk_proto_is_icmp(f->orig.l4num))
+	if (ctk_l4proto_is_icmp(f->orig.l4num))
 		add_icmp(cc);
 }
 

@@ -58,10 +58,10 @@ static uint64_t tuple_fields(const struct ctk_filter *f)
 	}
 	if (!ctk_filter_has(f, CTK_F_L4PROTO))
 		return bits;
-	if (ctk_proto_has_ports(f->orig.l4num))
+	if (ctk_l4proto_has_ports(f->orig.l4num))
 		bits |= BIT(CTK_F_ORIG_SPORT) | BIT(CTK_F_ORIG_DPORT) |
 			BIT(CTK_F_REPLY_SPORT) | BIT(CTK_F_REPLY_DPORT);
-	if (ctk_proto_is_icmp(f->orig.l4num))
+	if (ctk_l4proto_is_icmp(f->orig.l4num))
 		bits |= BIT(CTK_F_ICMP_TYPE) | BIT(CTK_F_ICMP_CODE) | BIT(CTK_F_ICMP_ID);
 	return bits;
 }

@@ -90,12 +90,12 @@ static bool check_l4proto(const struct ctk_filter *f, const struct ctk_entry *e)
 
 static bool orig_ports(const struct ctk_entry *e)
 {
-	return has_orig(e) && ctk_proto_has_ports(e->orig.l4num) && !e->orig.no_ports;
+	return has_orig(e) && ctk_l4proto_has_ports(e->orig.l4num) && !e->orig.no_ports;
 }
 
 static bool reply_ports(const struct ctk_entry *e)
 {
-	return has_reply(e) && ctk_proto_has_ports(e->reply.l4num) && !e->reply.no_ports;
+	return has_reply(e) && ctk_l4proto_has_ports(e->reply.l4num) && !e->reply.no_ports;
 }
 
 static bool check_orig_sport(const struct ctk_filter *f, const struct ctk_entry *e)
@@ -120,7 +120,7 @@ static bool check_reply_dport(const struct ctk_filter *f, const struct ctk_entry
 
 static bool orig_icmp(const struct ctk_entry *e)
 {
-	return has_orig(e) && ctk_proto_is_icmp(e->orig.l4num);
+	return has_orig(e) && ctk_l4proto_is_icmp(e->orig.l4num);
 }
 
 static bool check_icmp_type(const struct ctk_filter *f, const struct ctk_entry *e)

@@ -27,18 +27,18 @@ enum nat_side { NAT_SRC, NAT_DST };
  */
 static uint16_t l4_src(const struct ctk_tuple *t)
 {
-	if (ctk_proto_has_ports(t->l4num))
+	if (ctk_l4proto_has_ports(t->l4num))
 		return t->sport;
-	if (ctk_proto_is_icmp(t->l4num))
+	if (ctk_l4proto_is_icmp(t->l4num))
 		return t->icmp_id;
 	return 0;
 }
 
 static uint16_t l4_dst(const struct ctk_tuple *t)
 {
-	if (ctk_proto_has_ports(t->l4num))
+	if (ctk_l4proto_has_ports(t->l4num))
 		return t->dport;
-	if (ctk_proto_is_icmp(t->l4num))
+	if (ctk_l4proto_is_icmp(t->l4num))
 		return (uint16_t)(t->icmp_type << 8 | t->icmp_code);
 	return 0;
 }
@@ -69,7 +69,7 @@ static uint16_t nat_l4(const struct ctk_entry *e, enum nat_side side)
  */
 static uint16_t nat_port(const struct ctk_entry *e, enum nat_side side)
 {
-	if (!ctk_proto_has_ports(e->reply.l4num))
+	if (!ctk_l4proto_has_ports(e->reply.l4num))
 		return 0;
 	return side == NAT_SRC ? e->reply.dport : e->reply.sport;
 }

@@ -155,7 +155,7 @@ static void put_head(struct fbuf *b, const struct ctk_entry *e, enum ctk_event e
 	}
 	if (fmt->flags & CTK_FMT_F_EXTENDED)
 		put_proto_name(b, ctk_l3_name(orig->l3num), orig->l3num);
-	put_proto_name(b, ctk_l4_name(orig->l4num), orig->l4num);
+	put_proto_name(b, ctk_l4proto_name(orig->l4num), orig->l4num);
 	if (ctk_entry_has(e, CTK_ATTR_TIMEOUT))
 		put_u64_field(b, "", e->timeout);
 	put_states(b, e);

@@ -2,18 +2,18 @@
 /* ctk_format_expect: pick the expectation writer for the requested kind. */
 #include "fmt.h"
 
-const struct ctk_tuple *fmt_exp_tuple(const struct ctk_expect *x, enum ctk_exp_attr which)
+const struct ctk_tuple *fmt_exp_tuple(const struct ctk_expect *x, enum ctk_expect_attr which)
 {
 	static const struct ctk_tuple zero;
 
 	if (!ctk_expect_has(x, which))
 		return &zero;
 	switch (which) {
-	case CTK_EXP_ATTR_MASTER:
+	case CTK_EXPECT_ATTR_MASTER:
 		return &x->master;
-	case CTK_EXP_ATTR_MASK:
+	case CTK_EXPECT_ATTR_MASK:
 		return &x->mask;
-	case CTK_EXP_ATTR_NAT_TUPLE:
+	case CTK_EXPECT_ATTR_NAT_TUPLE:
 		return &x->nat_tuple;
 	default:
 		return &x->expected;

@@ -52,9 +52,9 @@ static void put_flags(struct fbuf *b, uint32_t flags)
 		uint32_t bit;
 		const char *name;
 	} names[] = {
-		{ CTK_EXP_F_PERMANENT, "PERMANENT" },
-		{ CTK_EXP_F_INACTIVE, "INACTIVE" },
-		{ CTK_EXP_F_USERSPACE, "USERSPACE" },
+		{ CTK_EXPECT_F_PERMANENT, "PERMANENT" },
+		{ CTK_EXPECT_F_INACTIVE, "INACTIVE" },
+		{ CTK_EXPECT_F_USERSPACE, "USERSPACE" },
 	};
 	const char *delim = "";
 
@@ -71,26 +71,26 @@ static void put_flags(struct fbuf *b, uint32_t flags)
 
 void fmt_expect_default(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev)
 {
-	const struct ctk_tuple *expected = fmt_exp_tuple(x, CTK_EXP_ATTR_EXPECTED);
+	const struct ctk_tuple *expected = fmt_exp_tuple(x, CTK_EXPECT_ATTR_EXPECTED);
 	bool space_last = true;	/* every field but the helper name ends in one */
 
 	if (ev > CTK_EV_NONE && ev <= CTK_EV_DESTROY) {
 		fb_lpad(b, event_tags[ev], 9);
 		fb_putc(b, ' ');
 	}
-	if (ctk_expect_has(x, CTK_EXP_ATTR_TIMEOUT))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_TIMEOUT))
 		put_u64_field(b, "", x->timeout);
 	put_u64_field(b, "proto=", expected->l4num);
 	put_tuple(b, expected, "src=", "dst=");
-	put_tuple(b, fmt_exp_tuple(x, CTK_EXP_ATTR_MASK), "mask-src=", "mask-dst=");
-	put_tuple(b, fmt_exp_tuple(x, CTK_EXP_ATTR_MASTER), "master-src=", "master-dst=");
-	if (ctk_expect_has(x, CTK_EXP_ATTR_ZONE))
+	put_tuple(b, fmt_exp_tuple(x, CTK_EXPECT_ATTR_MASK), "mask-src=", "mask-dst=");
+	put_tuple(b, fmt_exp_tuple(x, CTK_EXPECT_ATTR_MASTER), "master-src=", "master-dst=");
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_ZONE))
 		put_u64_field(b, "zone=", x->zone);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_FLAGS))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_FLAGS))
 		put_flags(b, x->flags);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_CLASS))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_CLASS))
 		put_u64_field(b, "class=", x->exp_class);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_HELPER_NAME)) {
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_HELPER_NAME)) {
 		size_t n = strnlen(x->helper_name, sizeof(x->helper_name));
 
 		fb_puts(b, "helper=");

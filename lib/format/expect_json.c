@@ -42,8 +42,8 @@ static void put_flags(struct jobj *o, uint32_t flags)
 
 static void put_nat(struct jobj *top, const struct ctk_expect *x)
 {
-	bool dir = ctk_expect_has(x, CTK_EXP_ATTR_NAT_DIR);
-	bool tuple = ctk_expect_has(x, CTK_EXP_ATTR_NAT_TUPLE);
+	bool dir = ctk_expect_has(x, CTK_EXPECT_ATTR_NAT_DIR);
+	bool tuple = ctk_expect_has(x, CTK_EXPECT_ATTR_NAT_TUPLE);
 	struct jobj o;
 
 	if (!dir && !tuple)
@@ -71,11 +71,11 @@ static void put_head(struct jobj *o, const struct ctk_expect *x, enum ctk_event 
 
 	if (ev > CTK_EV_NONE && ev <= CTK_EV_DESTROY)
 		fmt_jstr(o, "event", events[ev], SIZE_MAX);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_EXPECTED))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_EXPECTED))
 		fmt_jproto_ids(o, &x->expected);
-	else if (ctk_expect_has(x, CTK_EXP_ATTR_MASTER))
+	else if (ctk_expect_has(x, CTK_EXPECT_ATTR_MASTER))
 		fmt_jproto_ids(o, &x->master);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_TIMEOUT))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_TIMEOUT))
 		fmt_jnum(o, "timeout", x->timeout);
 }
 
@@ -85,24 +85,24 @@ void fmt_expect_json(struct fbuf *b, const struct ctk_expect *x, enum ctk_event 
 
 	fmt_jobj_open(&o, b);
 	put_head(&o, x, ev);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_EXPECTED))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_EXPECTED))
 		put_tuple(&o, "expected", &x->expected);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_MASK))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_MASK))
 		put_tuple(&o, "mask", &x->mask);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_MASTER))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_MASTER))
 		put_tuple(&o, "master", &x->master);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_ZONE))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_ZONE))
 		fmt_jnum(&o, "zone", x->zone);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_FLAGS))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_FLAGS))
 		put_flags(&o, x->flags);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_CLASS))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_CLASS))
 		fmt_jnum(&o, "class", x->exp_class);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_HELPER_NAME))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_HELPER_NAME))
 		fmt_jstr(&o, "helper", x->helper_name, sizeof(x->helper_name));
 	put_nat(&o, x);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_FN))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_FN))
 		fmt_jstr(&o, "fn", x->fn, sizeof(x->fn));
-	if (ctk_expect_has(x, CTK_EXP_ATTR_ID))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_ID))
 		fmt_jnum(&o, "id", x->id);
 	fmt_jobj_close(&o);
 }

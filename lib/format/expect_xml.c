@@ -73,16 +73,16 @@ static void put_ports(struct fbuf *b, const char *tag, const struct ctk_tuple *t
 
 static void put_layers(struct fbuf *b, const struct ctk_expect *x)
 {
-	const struct ctk_tuple *expected = fmt_exp_tuple(x, CTK_EXP_ATTR_EXPECTED);
-	const struct ctk_tuple *mask = fmt_exp_tuple(x, CTK_EXP_ATTR_MASK);
-	const struct ctk_tuple *master = fmt_exp_tuple(x, CTK_EXP_ATTR_MASTER);
+	const struct ctk_tuple *expected = fmt_exp_tuple(x, CTK_EXPECT_ATTR_EXPECTED);
+	const struct ctk_tuple *mask = fmt_exp_tuple(x, CTK_EXPECT_ATTR_MASK);
+	const struct ctk_tuple *master = fmt_exp_tuple(x, CTK_EXPECT_ATTR_MASTER);
 
 	put_layer_head(b, "layer3", expected->l3num, ctk_l3_name(expected->l3num));
 	put_addrs(b, "expected", expected);
 	put_addrs(b, "mask", mask);
 	put_addrs(b, "master", master);
 	fb_puts(b, "</layer3>");
-	put_layer_head(b, "layer4", expected->l4num, ctk_l4_name(expected->l4num));
+	put_layer_head(b, "layer4", expected->l4num, ctk_l4proto_name(expected->l4num));
 	put_ports(b, "expected", expected);
 	put_ports(b, "mask", mask);
 	put_ports(b, "master", master);
@@ -91,27 +91,27 @@ static void put_layers(struct fbuf *b, const struct ctk_expect *x)
 
 static void put_meta(struct fbuf *b, const struct ctk_expect *x, const struct ctk_fmt *fmt)
 {
-	uint32_t flags = ctk_expect_has(x, CTK_EXP_ATTR_FLAGS) ? x->flags : 0;
+	uint32_t flags = ctk_expect_has(x, CTK_EXPECT_ATTR_FLAGS) ? x->flags : 0;
 
 	fb_puts(b, "<meta>");
-	if (ctk_expect_has(x, CTK_EXP_ATTR_HELPER_NAME)) {
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_HELPER_NAME)) {
 		fb_puts(b, "<helper-name>");
 		fb_putn(b, x->helper_name, strnlen(x->helper_name, sizeof(x->helper_name)));
 		fb_puts(b, "</helper-name>");
 	}
-	if (ctk_expect_has(x, CTK_EXP_ATTR_TIMEOUT))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_TIMEOUT))
 		put_elem_u64(b, "timeout", x->timeout);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_CLASS))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_CLASS))
 		put_elem_u64(b, "class", x->exp_class);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_ZONE))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_ZONE))
 		put_elem_u64(b, "zone", x->zone);
 	if (fmt->flags & CTK_FMT_F_TIMESTAMP)
 		fmt_xml_when(b, fmt->now);
-	if (flags & CTK_EXP_F_PERMANENT)
+	if (flags & CTK_EXPECT_F_PERMANENT)
 		fb_puts(b, "<permanent/>");
-	if (flags & CTK_EXP_F_INACTIVE)
+	if (flags & CTK_EXPECT_F_INACTIVE)
 		fb_puts(b, "<inactive/>");
-	if (flags & CTK_EXP_F_USERSPACE)
+	if (flags & CTK_EXPECT_F_USERSPACE)
 		fb_puts(b, "<userspace/>");
 	fb_puts(b, "</meta>");
 }

@@ -120,7 +120,7 @@ void fmt_expect_xml(struct fbuf *b, const struct ctk_expect *x, enum ctk_event e
 		    const struct ctk_fmt *fmt);
 void fmt_expect_json(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev);
 /* A tuple the expectation may lack reads as all zero, as in the library. */
-const struct ctk_tuple *fmt_exp_tuple(const struct ctk_expect *x, enum ctk_exp_attr which);
+const struct ctk_tuple *fmt_exp_tuple(const struct ctk_expect *x, enum ctk_expect_attr which);
 
 /* fmt_xml_when - <when> with the local wall-clock time @now (xml.c; entries and expectations). */
 void fmt_xml_when(struct fbuf *b, int64_t now);

@@ -163,7 +163,7 @@ void fmt_jproto_ids(struct jobj *o, const struct ctk_tuple *t)
 {
 	fmt_jstr(o, "l3proto", ctk_l3_name(t->l3num), SIZE_MAX);
 	fmt_jnum(o, "l3protonum", t->l3num);
-	fmt_jstr(o, "l4proto", ctk_l4_name(t->l4num), SIZE_MAX);
+	fmt_jstr(o, "l4proto", ctk_l4proto_name(t->l4num), SIZE_MAX);
 	fmt_jnum(o, "l4protonum", t->l4num);
 }
 

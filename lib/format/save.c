@@ -174,7 +174,7 @@ static void put_proto(struct fbuf *b, const struct ctk_entry *e)
 	static const char *const icmp_opts[3] = { "--icmp-type", "--icmp-code", "--icmp-id" };
 	static const char *const icmpv6_opts[3] = { "--icmpv6-type", "--icmpv6-code", "--icmpv6-id" };
 	uint8_t l4num = fmt_tuple(e, CTK_ATTR_ORIG)->l4num;
-	const char *name = ctk_l4_name(l4num);
+	const char *name = ctk_l4proto_name(l4num);
 
 	/* conntrack knows exactly the protocols the name table names. */
 	if (strcmp(name, "unknown") == 0) {

@@ -84,7 +84,7 @@ static void put_meta_dir(struct fbuf *b, const struct ctk_entry *e, enum ctk_dir
 	fb_puts(b, "</src><dst>");
 	fb_addr(b, t->l3num, &t->dst);
 	fb_puts(b, "</dst></layer3>");
-	put_proto_attrs(b, "layer4", t->l4num, ctk_l4_name(t->l4num));
+	put_proto_attrs(b, "layer4", t->l4num, ctk_l4proto_name(t->l4num));
 	fmt_xml_l4(b, t);
 	fb_puts(b, "</layer4>");
 	if (ctk_entry_has(e, zone_attr))

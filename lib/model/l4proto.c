@@ -118,6 +118,23 @@ const struct ctk_l4proto *ctk_l4proto_find(uint8_t num)
 	return by_num[num] ? by_num[num] : &generic;
 }
 
+const char *ctk_l4proto_name(uint8_t num)
+{
+	return ctk_l4proto_find(num)->name;
+}
+
+bool ctk_l4proto_has_ports(uint8_t num)
+{
+	enum ctk_l4key key = ctk_l4proto_find(num)->key;
+
+	return key == CTK_L4KEY_PORTS || key == CTK_L4KEY_GRE;
+}
+
+bool ctk_l4proto_is_icmp(uint8_t num)
+{
+	return ctk_l4proto_find(num)->key == CTK_L4KEY_ICMP;
+}
+
 const struct ctk_l4proto *ctk_l4proto_find_name(const char *name)
 {
 	for (unsigned int i = 0; i < N(protos); i++)

@@ -50,18 +50,6 @@ const char *ctk_l3_name(uint8_t l3num)
 	}
 }
 
-const char *ctk_l4_name(uint8_t l4num)
-{
-	return ctk_l4proto_find(l4num)->name;
-}
-
-int ctk_l4_by_name(const char *name)
-{
-	const struct ctk_l4proto *p = ctk_l4proto_find_name(name);
-
-	return p ? p->num : -1;
-}
-
 /* Exact, case-sensitive lookup among the first @n state names of @p. */
 static int state_by_name(const struct ctk_l4proto *p, unsigned int n, const char *name)
 {

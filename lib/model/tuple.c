@@ -1,22 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/*
- * Small facts about tuples: which protocols carry ports, and what the
- * reply direction of a tuple looks like.
- */
+/* What the reply direction of a tuple looks like. */
 #include <string.h>
 #include <netinet/in.h>
 #include <ctkit/entry.h>
 #include <ctkit/l4proto.h>
-
-bool ctk_proto_has_ports(uint8_t l4num)
-{
-	return ctk_l4proto_has_ports(ctk_l4proto_find(l4num));
-}
-
-bool ctk_proto_is_icmp(uint8_t l4num)
-{
-	return ctk_l4proto_find(l4num)->key == CTK_L4KEY_ICMP;
-}
 
 /*
  * Request/reply type pairs the kernel's icmp(v6) invert_tuple knows
@@ -67,7 +54,7 @@ void ctk_tuple_invert(struct ctk_tuple *out, const struct ctk_tuple *in)
 	t.dst = in->src;
 	t.sport = in->dport;
 	t.dport = in->sport;
-	if (ctk_proto_is_icmp(in->l4num))
+	if (ctk_l4proto_is_icmp(in->l4num))
 		t.icmp_type = invert_icmp_type(in->l4num, in->icmp_type);
 	*out = t;
 }

@@ -68,7 +68,7 @@ static bool reply(struct ctk_nl_batch *b, const struct nlmsghdr *nlh, uint32_t l
 		 * number. One the codec refuses is still that request's one
 		 * result: an error.
 		 */
-		if (ctk_ct_parse(nlh, &b->scratch, NULL) < 0) {
+		if (ctk_entry_parse(nlh, &b->scratch, NULL) < 0) {
 			if (b->err_cb)
 				b->err_cb(b->first_index + n, -EBADMSG, b->data);
 		} else if (b->entry_cb) {
@@ -141,7 +141,7 @@ static long queue(struct ctk_nl_batch *b, uint16_t type, uint16_t flags, uint8_t
 			if (ret < 0)
 				return ret;
 		}
-		nlh = ctk_ct_nlmsg(b->buf + b->len, type, flags, 0, family);
+		nlh = ctk_entry_nlmsg(b->buf + b->len, type, flags, 0, family);
 		ret = build(nlh, BATCH_BYTES - b->len, e);
 		if (ret == 0) {
 			nlh->nlmsg_seq = ctknl_next_seq(b->nl);
@@ -162,7 +162,7 @@ static long queue(struct ctk_nl_batch *b, uint16_t type, uint16_t flags, uint8_t
 
 static int build_create(struct nlmsghdr *nlh, size_t room, const struct ctk_entry *e)
 {
-	return ctk_ct_put_entry(nlh, room, e);
+	return ctk_entry_put(nlh, room, e);
 }
 
 long ctk_nl_batch_delete(struct ctk_nl_batch *b, uint8_t family, const struct ctk_entry *e)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * ctk_ct_put_entry: a struct ctk_entry into ctnetlink attributes, in the
+ * ctk_entry_put: a struct ctk_entry into ctnetlink attributes, in the
  * order libnetfilter_conntrack 1.0.9 sends them, so that a request is the
  * same on the wire as the reference's. Every put is bounds-checked: a
  * buffer that is too small gives -EMSGSIZE (the message is then garbage).
@@ -30,7 +30,7 @@ struct nlmsghdr *ctknl_nfnl_msg(char *buf, uint8_t subsys, uint16_t msg_type, ui
 	return nlh;
 }
 
-struct nlmsghdr *ctk_ct_nlmsg(char *buf, uint16_t msg_type, uint16_t flags, uint32_t seq,
+struct nlmsghdr *ctk_entry_nlmsg(char *buf, uint16_t msg_type, uint16_t flags, uint32_t seq,
 			      uint8_t family)
 {
 	return ctknl_nfnl_msg(buf, NFNL_SUBSYS_CTNETLINK, msg_type, flags, seq, family);
@@ -156,7 +156,7 @@ static bool put_tail(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry
 	       put_three_u32(nlh, buflen, CTA_SYNPROXY, sp->isn, sp->its, sp->tsoff);
 }
 
-int ctk_ct_put_entry(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e)
+int ctk_entry_put(struct nlmsghdr *nlh, size_t buflen, const struct ctk_entry *e)
 {
 	if (!put_tuples(nlh, buflen, e) || !put_meta(nlh, buflen, e) ||
 	    !ctknl_put_protoinfo(nlh, buflen, e) || !put_nat(nlh, buflen, e) ||

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * ctk_ct_parse: one IPCTNL_MSG_CT_* message into a struct ctk_entry.
+ * ctk_entry_parse: one IPCTNL_MSG_CT_* message into a struct ctk_entry.
  *
  * The entry is reused for every message of a dump, so only the presence
  * mask is cleared up front; each part is written in full (nests zeroed
@@ -313,7 +313,7 @@ static enum ctk_event event_of(const struct nlmsghdr *nlh)
 	return CTK_EV_NONE;
 }
 
-int ctk_ct_parse(const struct nlmsghdr *nlh, struct ctk_entry *e, enum ctk_event *ev)
+int ctk_entry_parse(const struct nlmsghdr *nlh, struct ctk_entry *e, enum ctk_event *ev)
 {
 	const size_t hdrlen = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
 	const struct nfgenmsg *nfg;

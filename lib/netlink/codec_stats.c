@@ -45,7 +45,7 @@ static int cpu_attr(const struct nlattr *attr, uint16_t type, void *data)
 	return 0;
 }
 
-int ctk_ct_parse_cpu_stats(const struct nlmsghdr *nlh, struct ctk_cpu_stats *s)
+int ctk_cpu_stats_parse(const struct nlmsghdr *nlh, struct ctk_cpu_stats *s)
 {
 	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
 
@@ -73,7 +73,7 @@ static int global_attr(const struct nlattr *attr, uint16_t type, void *data)
 	return 0;
 }
 
-int ctk_ct_parse_count(const struct nlmsghdr *nlh, uint32_t *count)
+int ctk_entry_count_parse(const struct nlmsghdr *nlh, uint32_t *count)
 {
 	struct count_dest d = {count, false};
 	int ret = walk_msg(nlh, global_policy, CTA_STATS_GLOBAL_MAX, global_attr, &d);

@@ -125,7 +125,7 @@ int ctknl_parse_tuple(const struct nlattr *nest, uint8_t family, struct tuple_de
 	d->tuple->no_ports = true;	/* until a port attribute shows up */
 	d->has_zone = false;
 	ret = ctknl_walk_nested(nest, tuple_policy, CTA_TUPLE_MAX, tuple_attr, d);
-	if (!ctk_proto_has_ports(d->tuple->l4num))
+	if (!ctk_l4proto_has_ports(d->tuple->l4num))
 		d->tuple->no_ports = false;
 	return ret;
 }

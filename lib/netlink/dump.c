@@ -31,7 +31,7 @@ int ctknl_entry_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_CTNETLINK)
 		return MNL_CB_OK;
-	ret = ctk_ct_parse(nlh, e, NULL);
+	ret = ctk_entry_parse(nlh, e, NULL);
 	if (ret < 0) {
 		run->err = ret;
 		return MNL_CB_ERROR;
@@ -56,7 +56,7 @@ static const struct ctk_dump_opts dump_all = {.family = AF_UNSPEC};
 /* The dump request for @o into @buf (CTKNL_SEND_SIZE bytes); NULL with *@err on failure. */
 static struct nlmsghdr *dump_request(char *buf, const struct ctk_dump_opts *o, int *err)
 {
-	struct nlmsghdr *nlh = ctk_ct_nlmsg(buf, dump_type(o), NLM_F_DUMP, 0, o->family);
+	struct nlmsghdr *nlh = ctk_entry_nlmsg(buf, dump_type(o), NLM_F_DUMP, 0, o->family);
 
 	*err = ctknl_put_dump_filter(nlh, CTKNL_SEND_SIZE, o);
 	return *err < 0 ? NULL : nlh;
@@ -96,7 +96,7 @@ static int cpu_stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct ctknl_run *run = data;
 	struct ctk_cpu_stats s;
-	int ret = ctk_ct_parse_cpu_stats(nlh, &s);
+	int ret = ctk_cpu_stats_parse(nlh, &s);
 
 	if (ret < 0) {
 		run->err = ret;
@@ -110,7 +110,7 @@ int ctk_nl_stats_cpu(struct ctk_nl *nl, ctk_stats_cb cb, void *data)
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {.stats_cb = cb, .data = data};
 	struct nlmsghdr *nlh =
-		ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_GET_STATS_CPU, NLM_F_DUMP, 0, AF_UNSPEC);
+		ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_GET_STATS_CPU, NLM_F_DUMP, 0, AF_UNSPEC);
 
 	return ctknl_request(nl, nlh, cpu_stats_cb, &run);
 }

@@ -133,7 +133,7 @@ static int event_msg_cb(const struct nlmsghdr *nlh, void *data)
 	if (!is_ct_event(nlh) || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*nfh)))
 		return MNL_CB_OK;
 	/* Like the reference: an event it cannot parse is not shown. */
-	if (ctk_ct_parse(nlh, w->entry, &info.type) < 0)
+	if (ctk_entry_parse(nlh, w->entry, &info.type) < 0)
 		return MNL_CB_OK;
 	info.family = nfh->nfgen_family;
 	w->passed++;

@@ -47,7 +47,7 @@ struct exp_ctx {
 
 /* Expectation tuples carry no CTA_TUPLE_ZONE: the zone is CTA_EXPECT_ZONE. */
 static int parse_tuple(const struct nlattr *nest, struct exp_ctx *ctx, struct ctk_tuple *t,
-		       enum ctk_exp_attr bit)
+		       enum ctk_expect_attr bit)
 {
 	struct tuple_dest d = { .tuple = t, .zone = NULL };
 
@@ -62,16 +62,16 @@ static int nat_attr(const struct nlattr *attr, uint16_t type, void *data)
 	switch (type) {
 	case CTA_EXPECT_NAT_DIR:
 		ctx->x->nat_dir = ntohl(attr_u32(attr));
-		ctk_expect_set(ctx->x, CTK_EXP_ATTR_NAT_DIR);
+		ctk_expect_set(ctx->x, CTK_EXPECT_ATTR_NAT_DIR);
 		break;
 	case CTA_EXPECT_NAT_TUPLE:
-		return parse_tuple(attr, ctx, &ctx->x->nat_tuple, CTK_EXP_ATTR_NAT_TUPLE);
+		return parse_tuple(attr, ctx, &ctx->x->nat_tuple, CTK_EXPECT_ATTR_NAT_TUPLE);
 	}
 	return 0;
 }
 
 static void get_u32(struct ctk_expect *x, const struct nlattr *attr, uint32_t *dst,
-		    enum ctk_exp_attr bit)
+		    enum ctk_expect_attr bit)
 {
 	*dst = ntohl(attr_u32(attr));
 	ctk_expect_set(x, bit);
@@ -84,36 +84,36 @@ static int exp_attr(const struct nlattr *attr, uint16_t type, void *data)
 
 	switch (type) {
 	case CTA_EXPECT_MASTER:
-		return parse_tuple(attr, ctx, &x->master, CTK_EXP_ATTR_MASTER);
+		return parse_tuple(attr, ctx, &x->master, CTK_EXPECT_ATTR_MASTER);
 	case CTA_EXPECT_TUPLE:
-		return parse_tuple(attr, ctx, &x->expected, CTK_EXP_ATTR_EXPECTED);
+		return parse_tuple(attr, ctx, &x->expected, CTK_EXPECT_ATTR_EXPECTED);
 	case CTA_EXPECT_MASK:
-		return parse_tuple(attr, ctx, &x->mask, CTK_EXP_ATTR_MASK);
+		return parse_tuple(attr, ctx, &x->mask, CTK_EXPECT_ATTR_MASK);
 	case CTA_EXPECT_NAT:
 		return ctknl_walk_nested(attr, nat_policy, CTA_EXPECT_NAT_MAX, nat_attr, ctx);
 	case CTA_EXPECT_TIMEOUT:
-		get_u32(x, attr, &x->timeout, CTK_EXP_ATTR_TIMEOUT);
+		get_u32(x, attr, &x->timeout, CTK_EXPECT_ATTR_TIMEOUT);
 		break;
 	case CTA_EXPECT_ID:
-		get_u32(x, attr, &x->id, CTK_EXP_ATTR_ID);
+		get_u32(x, attr, &x->id, CTK_EXPECT_ATTR_ID);
 		break;
 	case CTA_EXPECT_FLAGS:
-		get_u32(x, attr, &x->flags, CTK_EXP_ATTR_FLAGS);
+		get_u32(x, attr, &x->flags, CTK_EXPECT_ATTR_FLAGS);
 		break;
 	case CTA_EXPECT_CLASS:
-		get_u32(x, attr, &x->exp_class, CTK_EXP_ATTR_CLASS);
+		get_u32(x, attr, &x->exp_class, CTK_EXPECT_ATTR_CLASS);
 		break;
 	case CTA_EXPECT_ZONE:
 		x->zone = ntohs(attr_u16(attr));
-		ctk_expect_set(x, CTK_EXP_ATTR_ZONE);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_ZONE);
 		break;
 	case CTA_EXPECT_HELP_NAME:
 		ctknl_get_string(attr, x->helper_name, sizeof(x->helper_name));
-		ctk_expect_set(x, CTK_EXP_ATTR_HELPER_NAME);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_HELPER_NAME);
 		break;
 	case CTA_EXPECT_FN:
 		ctknl_get_string(attr, x->fn, sizeof(x->fn));
-		ctk_expect_set(x, CTK_EXP_ATTR_FN);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_FN);
 		break;
 	}
 	return 0;
@@ -130,7 +130,7 @@ static enum ctk_event event_of(const struct nlmsghdr *nlh)
 	return CTK_EV_NONE;
 }
 
-int ctk_exp_parse(const struct nlmsghdr *nlh, struct ctk_expect *x, enum ctk_event *ev)
+int ctk_expect_parse(const struct nlmsghdr *nlh, struct ctk_expect *x, enum ctk_event *ev)
 {
 	const struct nfgenmsg *nfg;
 	struct exp_ctx ctx = { .x = x };
@@ -148,29 +148,29 @@ int ctk_exp_parse(const struct nlmsghdr *nlh, struct ctk_expect *x, enum ctk_eve
 			  exp_policy, CTA_EXPECT_MAX, exp_attr, &ctx);
 }
 
-struct nlmsghdr *ctk_exp_nlmsg(char *buf, uint16_t msg_type, uint16_t flags,
+struct nlmsghdr *ctk_expect_nlmsg(char *buf, uint16_t msg_type, uint16_t flags,
 			       uint32_t seq, uint8_t family)
 {
 	return ctknl_nfnl_msg(buf, NFNL_SUBSYS_CTNETLINK_EXP, msg_type, flags, seq, family);
 }
 
 static bool put_tuple(struct nlmsghdr *nlh, size_t buflen, const struct ctk_expect *x,
-		      enum ctk_exp_attr bit, uint16_t type, const struct ctk_tuple *t)
+		      enum ctk_expect_attr bit, uint16_t type, const struct ctk_tuple *t)
 {
 	return !ctk_expect_has(x, bit) || ctknl_put_tuple(nlh, buflen, type, t, NULL);
 }
 
 static bool put_u32(struct nlmsghdr *nlh, size_t buflen, const struct ctk_expect *x,
-		    enum ctk_exp_attr bit, uint16_t type, uint32_t v)
+		    enum ctk_expect_attr bit, uint16_t type, uint32_t v)
 {
 	return !ctk_expect_has(x, bit) || mnl_attr_put_u32_check(nlh, buflen, type, htonl(v));
 }
 
 /* The caller's buffer need not be terminated: send at most size - 1 bytes. */
 static bool put_name(struct nlmsghdr *nlh, size_t buflen, const struct ctk_expect *x,
-		     enum ctk_exp_attr bit, uint16_t type, const char *name, size_t size)
+		     enum ctk_expect_attr bit, uint16_t type, const char *name, size_t size)
 {
-	char tmp[CTK_HELPER_NAME_MAX > CTK_EXP_FN_MAX ? CTK_HELPER_NAME_MAX : CTK_EXP_FN_MAX];
+	char tmp[CTK_HELPER_NAME_MAX > CTK_EXPECT_FN_MAX ? CTK_HELPER_NAME_MAX : CTK_EXPECT_FN_MAX];
 	size_t len = strnlen(name, size - 1);
 
 	if (!ctk_expect_has(x, bit))
@@ -185,7 +185,7 @@ static bool put_nat(struct nlmsghdr *nlh, size_t buflen, const struct ctk_expect
 {
 	struct nlattr *nest;
 
-	if (!ctk_expect_has(x, CTK_EXP_ATTR_NAT_DIR) || !ctk_expect_has(x, CTK_EXP_ATTR_NAT_TUPLE))
+	if (!ctk_expect_has(x, CTK_EXPECT_ATTR_NAT_DIR) || !ctk_expect_has(x, CTK_EXPECT_ATTR_NAT_TUPLE))
 		return true;
 	nest = mnl_attr_nest_start_check(nlh, buflen, CTA_EXPECT_NAT);
 	if (!nest || !mnl_attr_put_u32_check(nlh, buflen, CTA_EXPECT_NAT_DIR, htonl(x->nat_dir)) ||
@@ -197,28 +197,28 @@ static bool put_nat(struct nlmsghdr *nlh, size_t buflen, const struct ctk_expect
 
 static bool put_tuples(struct nlmsghdr *nlh, size_t buflen, const struct ctk_expect *x)
 {
-	return put_tuple(nlh, buflen, x, CTK_EXP_ATTR_EXPECTED, CTA_EXPECT_TUPLE, &x->expected) &&
-	       put_tuple(nlh, buflen, x, CTK_EXP_ATTR_MASTER, CTA_EXPECT_MASTER, &x->master) &&
-	       put_tuple(nlh, buflen, x, CTK_EXP_ATTR_MASK, CTA_EXPECT_MASK, &x->mask);
+	return put_tuple(nlh, buflen, x, CTK_EXPECT_ATTR_EXPECTED, CTA_EXPECT_TUPLE, &x->expected) &&
+	       put_tuple(nlh, buflen, x, CTK_EXPECT_ATTR_MASTER, CTA_EXPECT_MASTER, &x->master) &&
+	       put_tuple(nlh, buflen, x, CTK_EXPECT_ATTR_MASK, CTA_EXPECT_MASK, &x->mask);
 }
 
 static bool put_scalars(struct nlmsghdr *nlh, size_t buflen, const struct ctk_expect *x)
 {
-	return put_u32(nlh, buflen, x, CTK_EXP_ATTR_TIMEOUT, CTA_EXPECT_TIMEOUT, x->timeout) &&
-	       put_u32(nlh, buflen, x, CTK_EXP_ATTR_FLAGS, CTA_EXPECT_FLAGS, x->flags) &&
-	       (!ctk_expect_has(x, CTK_EXP_ATTR_ZONE) ||
+	return put_u32(nlh, buflen, x, CTK_EXPECT_ATTR_TIMEOUT, CTA_EXPECT_TIMEOUT, x->timeout) &&
+	       put_u32(nlh, buflen, x, CTK_EXPECT_ATTR_FLAGS, CTA_EXPECT_FLAGS, x->flags) &&
+	       (!ctk_expect_has(x, CTK_EXPECT_ATTR_ZONE) ||
 		mnl_attr_put_u16_check(nlh, buflen, CTA_EXPECT_ZONE, htons(x->zone))) &&
-	       put_name(nlh, buflen, x, CTK_EXP_ATTR_HELPER_NAME, CTA_EXPECT_HELP_NAME,
+	       put_name(nlh, buflen, x, CTK_EXPECT_ATTR_HELPER_NAME, CTA_EXPECT_HELP_NAME,
 			x->helper_name, sizeof(x->helper_name)) &&
-	       put_u32(nlh, buflen, x, CTK_EXP_ATTR_CLASS, CTA_EXPECT_CLASS, x->exp_class);
+	       put_u32(nlh, buflen, x, CTK_EXPECT_ATTR_CLASS, CTA_EXPECT_CLASS, x->exp_class);
 }
 
-int ctk_exp_put(struct nlmsghdr *nlh, size_t buflen, const struct ctk_expect *x)
+int ctk_expect_put(struct nlmsghdr *nlh, size_t buflen, const struct ctk_expect *x)
 {
 	if (!put_tuples(nlh, buflen, x) || !put_scalars(nlh, buflen, x) ||
 	    !put_nat(nlh, buflen, x) ||
-	    !put_name(nlh, buflen, x, CTK_EXP_ATTR_FN, CTA_EXPECT_FN, x->fn, sizeof(x->fn)) ||
-	    !put_u32(nlh, buflen, x, CTK_EXP_ATTR_ID, CTA_EXPECT_ID, x->id))
+	    !put_name(nlh, buflen, x, CTK_EXPECT_ATTR_FN, CTA_EXPECT_FN, x->fn, sizeof(x->fn)) ||
+	    !put_u32(nlh, buflen, x, CTK_EXPECT_ATTR_ID, CTA_EXPECT_ID, x->id))
 		return -EMSGSIZE;
 	return 0;
 }

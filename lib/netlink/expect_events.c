@@ -16,7 +16,7 @@
 /* NF_NETLINK_CONNTRACK_EXP_NEW/UPDATE/DESTROY: the conntrack groups, three bits up. */
 #define EXP_GROUP_SHIFT 3
 
-unsigned int ctk_exp_event_groups(unsigned int ev_mask)
+unsigned int ctk_expect_event_groups(unsigned int ev_mask)
 {
 	return (ev_mask & 7u) << EXP_GROUP_SHIFT;
 }
@@ -31,7 +31,7 @@ static bool is_exp_event(const struct nlmsghdr *nlh)
 	return type == IPCTNL_MSG_EXP_NEW || type == IPCTNL_MSG_EXP_DELETE;
 }
 
-int ctk_exp_events_decode(const void *buf, size_t len, struct ctk_expect *scratch,
+int ctk_expect_events_decode(const void *buf, size_t len, struct ctk_expect *scratch,
 			  ctk_expect_cb cb, void *data)
 {
 	const struct nlmsghdr *nlh = buf;
@@ -45,7 +45,7 @@ int ctk_exp_events_decode(const void *buf, size_t len, struct ctk_expect *scratc
 		int verdict;
 
 		/* Like the reference: an event it cannot parse is not shown. */
-		if (is_exp_event(nlh) && ctk_exp_parse(nlh, scratch, &ev) == 0) {
+		if (is_exp_event(nlh) && ctk_expect_parse(nlh, scratch, &ev) == 0) {
 			passed++;
 			verdict = cb(scratch, ev, data);
 			if (verdict == CTK_CB_ERROR)

@@ -30,7 +30,7 @@ static int exp_reply_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_CTNETLINK_EXP)
 		return MNL_CB_OK;
-	ret = ctk_exp_parse(nlh, &sink->x, NULL);
+	ret = ctk_expect_parse(nlh, &sink->x, NULL);
 	if (ret < 0) {
 		run->err = ret;
 		return MNL_CB_ERROR;
@@ -58,19 +58,19 @@ static int dump(struct ctk_nl *nl, uint8_t family, struct exp_sink *sink)
 {
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {.data = sink};
-	struct nlmsghdr *nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, 0, family);
+	struct nlmsghdr *nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, 0, family);
 
 	return ctknl_request(nl, nlh, exp_reply_cb, &run);
 }
 
-int ctk_nl_exp_dump(struct ctk_nl *nl, uint8_t family, ctk_expect_cb cb, void *data)
+int ctk_nl_expect_dump(struct ctk_nl *nl, uint8_t family, ctk_expect_cb cb, void *data)
 {
 	struct exp_sink sink = {.cb = cb, .data = data};
 
 	return dump(nl, family, &sink);
 }
 
-int ctk_nl_exp_count(struct ctk_nl *nl, uint8_t family, uint32_t *count)
+int ctk_nl_expect_count(struct ctk_nl *nl, uint8_t family, uint32_t *count)
 {
 	struct exp_sink sink = {0};
 	int ret = dump(nl, family, &sink);
@@ -80,15 +80,15 @@ int ctk_nl_exp_count(struct ctk_nl *nl, uint8_t family, uint32_t *count)
 	return ret;
 }
 
-int ctk_nl_exp_get(struct ctk_nl *nl, uint8_t family, const struct ctk_expect *tmpl,
+int ctk_nl_expect_get(struct ctk_nl *nl, uint8_t family, const struct ctk_expect *tmpl,
 		   ctk_expect_cb cb, void *data)
 {
 	char buf[CTKNL_SEND_SIZE];
 	struct exp_sink sink = {.cb = cb, .data = data};
 	struct ctknl_run run = {.data = &sink};
-	struct nlmsghdr *nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_GET, NLM_F_ACK, 0,
+	struct nlmsghdr *nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_GET, NLM_F_ACK, 0,
 					     family_of(family, tmpl));
-	int ret = ctk_exp_put(nlh, sizeof(buf), tmpl);
+	int ret = ctk_expect_put(nlh, sizeof(buf), tmpl);
 
 	if (ret < 0)
 		return ret;
@@ -101,15 +101,15 @@ static int ack_request(struct ctk_nl *nl, uint16_t type, uint16_t flags, uint8_t
 {
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {0};
-	struct nlmsghdr *nlh = ctk_exp_nlmsg(buf, type, flags | NLM_F_ACK, 0, family);
-	int ret = x ? ctk_exp_put(nlh, sizeof(buf), x) : 0;
+	struct nlmsghdr *nlh = ctk_expect_nlmsg(buf, type, flags | NLM_F_ACK, 0, family);
+	int ret = x ? ctk_expect_put(nlh, sizeof(buf), x) : 0;
 
 	if (ret < 0)
 		return ret;
 	return ctknl_request(nl, nlh, ignore_cb, &run);
 }
 
-int ctk_nl_exp_create(struct ctk_nl *nl, uint8_t family, const struct ctk_expect *x)
+int ctk_nl_expect_create(struct ctk_nl *nl, uint8_t family, const struct ctk_expect *x)
 {
 	return ack_request(nl, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_EXCL,
 			   family_of(family, x), x);
@@ -121,15 +121,15 @@ int ctk_nl_exp_create(struct ctk_nl *nl, uint8_t family, const struct ctk_expect
  * the whole table: a request with neither is refused here, so that a
  * template missing its tuple never flushes by accident.
  */
-int ctk_nl_exp_delete(struct ctk_nl *nl, uint8_t family, const struct ctk_expect *x)
+int ctk_nl_expect_delete(struct ctk_nl *nl, uint8_t family, const struct ctk_expect *x)
 {
-	if (!ctk_expect_has(x, CTK_EXP_ATTR_EXPECTED) && !ctk_expect_has(x, CTK_EXP_ATTR_HELPER_NAME))
+	if (!ctk_expect_has(x, CTK_EXPECT_ATTR_EXPECTED) && !ctk_expect_has(x, CTK_EXPECT_ATTR_HELPER_NAME))
 		return -EINVAL;
 	return ack_request(nl, IPCTNL_MSG_EXP_DELETE, 0, family_of(family, x), x);
 }
 
 /* An EXP_DELETE without attributes empties the table (version 0: every family). */
-int ctk_nl_exp_flush(struct ctk_nl *nl, uint8_t family)
+int ctk_nl_expect_flush(struct ctk_nl *nl, uint8_t family)
 {
 	return ack_request(nl, IPCTNL_MSG_EXP_DELETE, 0, family, NULL);
 }
@@ -142,7 +142,7 @@ static int exp_stats_cb(const struct nlmsghdr *nlh, void *data)
 	 * Every reply of this dump is one CPU's record. Check no subsystem: the
 	 * kernel labels them NFNL_SUBSYS_CTNETLINK (type 0x103), not _EXP.
 	 */
-	int ret = ctk_exp_parse_cpu_stats(nlh, &s);
+	int ret = ctk_expect_cpu_stats_parse(nlh, &s);
 	if (ret < 0) {
 		run->err = ret;
 		return MNL_CB_ERROR;
@@ -150,12 +150,12 @@ static int exp_stats_cb(const struct nlmsghdr *nlh, void *data)
 	return ctknl_verdict(run, run->stats_cb(&s, run->data));
 }
 
-int ctk_nl_exp_stats_cpu(struct ctk_nl *nl, ctk_stats_cb cb, void *data)
+int ctk_nl_expect_stats_cpu(struct ctk_nl *nl, ctk_stats_cb cb, void *data)
 {
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {.stats_cb = cb, .data = data};
 	struct nlmsghdr *nlh =
-		ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_GET_STATS_CPU, NLM_F_DUMP, 0, AF_UNSPEC);
+		ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_GET_STATS_CPU, NLM_F_DUMP, 0, AF_UNSPEC);
 
 	return ctknl_request(nl, nlh, exp_stats_cb, &run);
 }

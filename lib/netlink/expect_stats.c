@@ -39,7 +39,7 @@ static int exp_stat_attr(const struct nlattr *attr, uint16_t type, void *data)
 	return 0;
 }
 
-int ctk_exp_parse_cpu_stats(const struct nlmsghdr *nlh, struct ctk_cpu_stats *s)
+int ctk_expect_cpu_stats_parse(const struct nlmsghdr *nlh, struct ctk_cpu_stats *s)
 {
 	const struct nfgenmsg *nfg;
 

@@ -47,7 +47,7 @@ int ctk_nl_get(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *tmpl, 
 {
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {.entry_cb = cb, .data = data};
-	struct nlmsghdr *nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_GET, NLM_F_ACK, 0, family);
+	struct nlmsghdr *nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_GET, NLM_F_ACK, 0, family);
 	int ret = ctknl_put_key(nlh, sizeof(buf), tmpl);
 
 	if (ret < 0)
@@ -60,8 +60,8 @@ int ctk_nl_create(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *e, 
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {0};
 	struct nlmsghdr *nlh =
-		ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, nlm_flags | NLM_F_ACK, 0, family);
-	int ret = ctk_ct_put_entry(nlh, sizeof(buf), e);
+		ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, nlm_flags | NLM_F_ACK, 0, family);
+	int ret = ctk_entry_put(nlh, sizeof(buf), e);
 
 	if (ret < 0)
 		return ret;
@@ -85,7 +85,7 @@ int ctk_nl_delete(struct ctk_nl *nl, uint8_t family, const struct ctk_entry *e)
 {
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {0};
-	struct nlmsghdr *nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, 0, family);
+	struct nlmsghdr *nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, 0, family);
 	int ret = ctknl_put_delete(nlh, sizeof(buf), e);
 
 	if (ret < 0)
@@ -102,7 +102,7 @@ static int flush(struct ctk_nl *nl, uint8_t family, uint8_t version)
 {
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {0};
-	struct nlmsghdr *nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, 0, family);
+	struct nlmsghdr *nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, 0, family);
 	struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
 
 	nfg->version = version;
@@ -123,7 +123,7 @@ int ctk_nl_flush_family(struct ctk_nl *nl, uint8_t family)
 static int count_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct ctknl_run *run = data;
-	int ret = ctk_ct_parse_count(nlh, run->data);
+	int ret = ctk_entry_count_parse(nlh, run->data);
 
 	if (ret < 0) {
 		run->err = ret;
@@ -136,7 +136,7 @@ int ctk_nl_count(struct ctk_nl *nl, uint32_t *count)
 {
 	char buf[CTKNL_SEND_SIZE];
 	struct ctknl_run run = {.data = count};
-	struct nlmsghdr *nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_GET_STATS, NLM_F_ACK, 0, AF_UNSPEC);
+	struct nlmsghdr *nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_GET_STATS, NLM_F_ACK, 0, AF_UNSPEC);
 
 	return ctknl_request(nl, nlh, count_cb, &run);
 }

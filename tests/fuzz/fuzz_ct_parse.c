@@ -18,11 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void reencode(const struct nlmsghdr *in)
 {
-	struct nlmsghdr *nlh = ctk_ct_nlmsg(out, 0, 0, in->nlmsg_seq, AF_INET);
+	struct nlmsghdr *nlh = ctk_entry_nlmsg(out, 0, 0, in->nlmsg_seq, AF_INET);
 
-	if (ctk_ct_put_entry(nlh, sizeof(out), &entry) != 0)
+	if (ctk_entry_put(nlh, sizeof(out), &entry) != 0)
 		abort();
-	if (ctk_ct_parse(nlh, &entry, NULL) != 0)
+	if (ctk_entry_parse(nlh, &entry, NULL) != 0)
 		abort();
 }
 
@@ -41,10 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(nlh, data, size);
 	nlh->nlmsg_len = size;
-	if (ctk_ct_parse(nlh, &entry, &ev) == 0)
+	if (ctk_entry_parse(nlh, &entry, &ev) == 0)
 		reencode(nlh);
-	(void)ctk_ct_parse_cpu_stats(nlh, &stats);
-	(void)ctk_ct_parse_count(nlh, &count);
+	(void)ctk_cpu_stats_parse(nlh, &stats);
+	(void)ctk_entry_count_parse(nlh, &count);
 	free(nlh);
 	return 0;
 }

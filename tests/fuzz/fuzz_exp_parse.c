@@ -38,12 +38,12 @@ static void print_all(enum ctk_event ev)
 
 static void reencode(void)
 {
-	struct nlmsghdr *nlh = ctk_exp_nlmsg(out, IPCTNL_MSG_EXP_NEW, 0, 1,
+	struct nlmsghdr *nlh = ctk_expect_nlmsg(out, IPCTNL_MSG_EXP_NEW, 0, 1,
 					     ctk_expect_family(&expect));
 
-	if (ctk_exp_put(nlh, sizeof(out), &expect) != 0)
+	if (ctk_expect_put(nlh, sizeof(out), &expect) != 0)
 		abort();
-	if (ctk_exp_parse(nlh, &expect, NULL) != 0)
+	if (ctk_expect_parse(nlh, &expect, NULL) != 0)
 		abort();
 }
 
@@ -61,11 +61,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(nlh, data, size);
 	nlh->nlmsg_len = size;
-	if (ctk_exp_parse(nlh, &expect, &ev) == 0) {
+	if (ctk_expect_parse(nlh, &expect, &ev) == 0) {
 		print_all(ev);
 		reencode();
 	}
-	(void)ctk_exp_parse_cpu_stats(nlh, &stats);
+	(void)ctk_expect_cpu_stats_parse(nlh, &stats);
 	free(nlh);
 	return 0;
 }

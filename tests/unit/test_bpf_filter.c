@@ -197,9 +197,9 @@ static size_t encode(const struct ctk_entry *e, enum kind k, uint8_t family)
 {
 	uint16_t type = k == EV_DESTROY ? IPCTNL_MSG_CT_DELETE : IPCTNL_MSG_CT_NEW;
 	uint16_t flags = k == EV_NEW ? NLM_F_CREATE | NLM_F_EXCL : 0;
-	struct nlmsghdr *nlh = ctk_ct_nlmsg(msg, type, flags, 0, family);
+	struct nlmsghdr *nlh = ctk_entry_nlmsg(msg, type, flags, 0, family);
 
-	assert_int_equal(ctk_ct_put_entry(nlh, sizeof(msg), e), 0);
+	assert_int_equal(ctk_entry_put(nlh, sizeof(msg), e), 0);
 	nlh->nlmsg_flags &= ~NLM_F_REQUEST;
 	return nlh->nlmsg_len;
 }
@@ -211,7 +211,7 @@ static bool userspace_keeps(const struct ctk_filter *f, uint8_t family, const vo
 	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
 	struct ctk_entry d;
 
-	assert_int_equal(ctk_ct_parse(nlh, &d, NULL), 0);
+	assert_int_equal(ctk_entry_parse(nlh, &d, NULL), 0);
 	if (family != AF_UNSPEC && nfg->nfgen_family != family)
 		return false;
 	return ctk_filter_match(f, &d);
@@ -249,10 +249,10 @@ static void rnd_tuple(struct ctk_tuple *t, uint8_t family, uint8_t l4)
 	t->l4num = l4;
 	rnd_addr(&t->src, family);
 	rnd_addr(&t->dst, family);
-	if (ctk_proto_has_ports(l4) || l4 == IPPROTO_GRE) {
+	if (ctk_l4proto_has_ports(l4) || l4 == IPPROTO_GRE) {
 		t->sport = (uint16_t)(1000 + rnd(3));
 		t->dport = (uint16_t)(80 + rnd(2));
-	} else if (ctk_proto_is_icmp(l4)) {
+	} else if (ctk_l4proto_is_icmp(l4)) {
 		t->icmp_type = (uint8_t)rnd(2) * 8;
 		t->icmp_code = (uint8_t)rnd(2);
 		t->icmp_id = (uint16_t)rnd(3);
@@ -459,7 +459,7 @@ static void test_other_messages_kept(void **state)
 	assert_true(kernel_keeps(msg, nlh->nlmsg_len));
 
 	/* An expectation event (another message type of ctnetlink's family). */
-	nlh = ctk_ct_nlmsg(msg, IPCTNL_MSG_CT_GET_STATS_CPU, 0, 0, AF_INET6);
+	nlh = ctk_entry_nlmsg(msg, IPCTNL_MSG_CT_GET_STATS_CPU, 0, 0, AF_INET6);
 	assert_true(run(&prog, msg, nlh->nlmsg_len) != 0);
 	nlh->nlmsg_type = NFNL_SUBSYS_CTNETLINK_EXP << 8;
 	assert_true(run(&prog, msg, nlh->nlmsg_len) != 0);
@@ -467,7 +467,7 @@ static void test_other_messages_kept(void **state)
 
 	/* A bare header, and a truncated event. */
 	assert_true(run(&prog, msg, 4) != 0);
-	nlh = ctk_ct_nlmsg(msg, IPCTNL_MSG_CT_NEW, 0, 0, AF_INET6);
+	nlh = ctk_entry_nlmsg(msg, IPCTNL_MSG_CT_NEW, 0, 0, AF_INET6);
 	assert_true(run(&prog, msg, NLMSG_HDRLEN + 2) != 0);
 	assert_true(kernel_keeps(msg, NLMSG_HDRLEN + 2));
 	/* An event of the wrong family is not. */

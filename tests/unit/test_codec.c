@@ -140,8 +140,8 @@ static struct nlmsghdr *build(const struct ctk_entry *e, uint8_t family, bool ke
 	struct nlmsghdr *nlh;
 
 	memset(buf, 0, sizeof(buf));
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL, 42, family);
-	assert_int_equal(ctk_ct_put_entry(nlh, sizeof(buf), e), 0);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL, 42, family);
+	assert_int_equal(ctk_entry_put(nlh, sizeof(buf), e), 0);
 	if (kernel)
 		put_kernel_attrs(nlh, e);
 	return nlh;
@@ -155,7 +155,7 @@ static void round_trip(uint8_t l3, uint8_t l4)
 	fill_request(&in, l3, l4);
 	fill_kernel(&in);
 	memset(&out, 0, sizeof(out));
-	assert_int_equal(ctk_ct_parse(build(&in, l3, true), &out, &ev), 0);
+	assert_int_equal(ctk_entry_parse(build(&in, l3, true), &out, &ev), 0);
 	assert_int_equal(ev, CTK_EV_NEW);
 	assert_int_equal(out.present, in.present);
 	/* Both sides zeroed first, and the parser writes whole parts: bytes match. */
@@ -203,11 +203,11 @@ static void test_presence_single(void **state)
 		if (bit == CTK_ATTR_LABELS_MASK)
 			ctk_entry_set(&in, CTK_ATTR_LABELS);
 		memset(buf, 0, sizeof(buf));
-		struct nlmsghdr *nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+		struct nlmsghdr *nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 
-		assert_int_equal(ctk_ct_put_entry(nlh, sizeof(buf), &in), 0);
+		assert_int_equal(ctk_entry_put(nlh, sizeof(buf), &in), 0);
 		memset(&out, 0xff, sizeof(out));
-		assert_int_equal(ctk_ct_parse(nlh, &out, NULL), 0);
+		assert_int_equal(ctk_entry_parse(nlh, &out, NULL), 0);
 		if (bit >= CTK_ATTR_USE && bit <= CTK_ATTR_ID)
 			continue; /* not sent in requests: covered below */
 		if (bit == CTK_ATTR_SECCTX ||
@@ -228,7 +228,7 @@ static void test_zero_stays_present(void **state)
 	ctk_entry_set(&in, CTK_ATTR_TCP_STATE);
 	ctk_entry_set(&in, CTK_ATTR_STATUS);
 	memset(&out, 0xff, sizeof(out));
-	assert_int_equal(ctk_ct_parse(build(&in, AF_INET, false), &out, NULL), 0);
+	assert_int_equal(ctk_entry_parse(build(&in, AF_INET, false), &out, NULL), 0);
 	assert_int_equal(out.present, in.present);
 	assert_int_equal(out.status, IPS_CONFIRMED);
 	assert_int_equal(out.mark, 0);
@@ -244,10 +244,10 @@ static void test_empty_message(void **state)
 	(void)state;
 	out.present = ~UINT64_C(0);
 	memset(buf, 0, sizeof(buf));
-	struct nlmsghdr *nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_DELETE, 0, 1, AF_INET);
+	struct nlmsghdr *nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_DELETE, 0, 1, AF_INET);
 
-	assert_int_equal(ctk_ct_put_entry(nlh, sizeof(buf), &in), 0);
-	assert_int_equal(ctk_ct_parse(nlh, &out, &ev), 0);
+	assert_int_equal(ctk_entry_put(nlh, sizeof(buf), &in), 0);
+	assert_int_equal(ctk_entry_parse(nlh, &out, &ev), 0);
 	assert_int_equal(out.present, 0);
 	assert_int_equal(ev, CTK_EV_DESTROY);
 }
@@ -259,15 +259,15 @@ static void test_events(void **state)
 	struct nlmsghdr *nlh;
 
 	(void)state;
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 	nlh->nlmsg_flags = 0;
-	assert_int_equal(ctk_ct_parse(nlh, &e, &ev), 0);
+	assert_int_equal(ctk_entry_parse(nlh, &e, &ev), 0);
 	assert_int_equal(ev, CTK_EV_UPDATE);
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	assert_int_equal(ctk_ct_parse(nlh, &e, &ev), 0);
+	assert_int_equal(ctk_entry_parse(nlh, &e, &ev), 0);
 	assert_int_equal(ev, CTK_EV_NEW);
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_GET, 0, 1, AF_INET);
-	assert_int_equal(ctk_ct_parse(nlh, &e, &ev), 0);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_GET, 0, 1, AF_INET);
+	assert_int_equal(ctk_entry_parse(nlh, &e, &ev), 0);
 	assert_int_equal(ev, CTK_EV_NONE);
 }
 
@@ -322,12 +322,12 @@ static void test_emsgsize(void **state)
 	nlh = build(&in, AF_INET6, false);
 	full = nlh->nlmsg_len;
 	for (size_t len = MNL_NLMSG_HDRLEN + 4; len < full; len += 4) {
-		nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET6);
-		assert_int_equal(ctk_ct_put_entry(nlh, len, &in), -EMSGSIZE);
+		nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET6);
+		assert_int_equal(ctk_entry_put(nlh, len, &in), -EMSGSIZE);
 		assert_true(nlh->nlmsg_len <= len);
 	}
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET6);
-	assert_int_equal(ctk_ct_put_entry(nlh, full, &in), 0);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET6);
+	assert_int_equal(ctk_entry_put(nlh, full, &in), 0);
 }
 
 /* A small valid message to damage: orig tuple, mark, labels. */
@@ -350,7 +350,7 @@ static void expect_bad(struct nlmsghdr *nlh)
 {
 	struct ctk_entry out;
 
-	assert_int_equal(ctk_ct_parse(nlh, &out, NULL), -EBADMSG);
+	assert_int_equal(ctk_entry_parse(nlh, &out, NULL), -EBADMSG);
 }
 
 static void test_bad_short_header(void **state)
@@ -374,7 +374,7 @@ static void test_bad_truncated(void **state)
 	/* Cut anywhere past the header but before the end: never a whole message. */
 	for (uint32_t len = MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg) + 1; len < full; len++) {
 		nlh->nlmsg_len = len;
-		int ret = ctk_ct_parse(nlh, &out, NULL);
+		int ret = ctk_entry_parse(nlh, &out, NULL);
 
 		/* Cutting exactly between two top-level attributes leaves a valid message. */
 		if (ret == 0)
@@ -382,7 +382,7 @@ static void test_bad_truncated(void **state)
 		assert_int_equal(ret, -EBADMSG);
 	}
 	nlh->nlmsg_len = full;
-	assert_int_equal(ctk_ct_parse(nlh, &out, NULL), 0);
+	assert_int_equal(ctk_entry_parse(nlh, &out, NULL), 0);
 	/* An attribute longer than what is left. */
 	first_attr(nlh)->nla_len = full;
 	expect_bad(nlh);
@@ -410,15 +410,15 @@ static void test_bad_fixed_size(void **state)
 
 	(void)state;
 	/* CTA_MARK of 2 bytes. */
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 	mnl_attr_put_u16(nlh, CTA_MARK, 5);
 	expect_bad(nlh);
 	/* CTA_MARK of 8 bytes. */
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 	mnl_attr_put_u64(nlh, CTA_MARK, 5);
 	expect_bad(nlh);
 	/* IPv6 address of 4 bytes. */
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET6);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET6);
 	nest = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
 	struct nlattr *ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
 	mnl_attr_put_u32(nlh, CTA_IP_V6_SRC, 1);
@@ -426,11 +426,11 @@ static void test_bad_fixed_size(void **state)
 	mnl_attr_nest_end(nlh, nest);
 	expect_bad(nlh);
 	/* A nest that is too short to hold an attribute. */
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 	mnl_attr_put_u16(nlh, CTA_PROTOINFO, 0);
 	expect_bad(nlh);
 	/* TCP flags of one byte. */
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 	nest = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
 	struct nlattr *tcp = mnl_attr_nest_start(nlh, CTA_PROTOINFO_TCP);
 	mnl_attr_put_u8(nlh, CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, 1);
@@ -438,13 +438,13 @@ static void test_bad_fixed_size(void **state)
 	mnl_attr_nest_end(nlh, nest);
 	expect_bad(nlh);
 	/* Counters of 2 bytes. */
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 	nest = mnl_attr_nest_start(nlh, CTA_COUNTERS_ORIG);
 	mnl_attr_put_u16(nlh, CTA_COUNTERS_PACKETS, 1);
 	mnl_attr_nest_end(nlh, nest);
 	expect_bad(nlh);
 	/* An empty helper name. */
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 	nest = mnl_attr_nest_start(nlh, CTA_HELP);
 	mnl_attr_put(nlh, CTA_HELP_NAME, 0, NULL);
 	mnl_attr_nest_end(nlh, nest);
@@ -458,7 +458,7 @@ static void test_unknown_skipped(void **state)
 	struct nlattr *nest, *inner;
 
 	(void)state;
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 	mnl_attr_put_u64(nlh, 200, 1);		   /* unknown top level */
 	mnl_attr_put_u32(nlh, CTA_STATUS_MASK, 7); /* known to the kernel, not to the model */
 	mnl_attr_put(nlh, CTA_FILTER, 3, "abc");
@@ -470,7 +470,7 @@ static void test_unknown_skipped(void **state)
 	mnl_attr_put_u32(nlh, 77, 1);
 	mnl_attr_nest_end(nlh, nest);
 	mnl_attr_put_u32(nlh, CTA_MARK, htonl(9));
-	assert_int_equal(ctk_ct_parse(nlh, &out, NULL), 0);
+	assert_int_equal(ctk_entry_parse(nlh, &out, NULL), 0);
 	assert_int_equal(out.present,
 			 (UINT64_C(1) << CTK_ATTR_ORIG) | (UINT64_C(1) << CTK_ATTR_MARK));
 	assert_int_equal(out.orig.l4num, IPPROTO_UDP);
@@ -486,13 +486,13 @@ static void test_counters32_and_short_labels(void **state)
 	uint32_t label = 0x80000001;
 
 	(void)state;
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 	nest = mnl_attr_nest_start(nlh, CTA_COUNTERS_REPLY);
 	mnl_attr_put_u32(nlh, CTA_COUNTERS32_PACKETS, htonl(3));
 	mnl_attr_put_u32(nlh, CTA_COUNTERS32_BYTES, htonl(300));
 	mnl_attr_nest_end(nlh, nest);
 	mnl_attr_put(nlh, CTA_LABELS, sizeof(label), &label);
-	assert_int_equal(ctk_ct_parse(nlh, &out, NULL), 0);
+	assert_int_equal(ctk_entry_parse(nlh, &out, NULL), 0);
 	assert_true(ctk_entry_has(&out, CTK_ATTR_COUNTERS_REPLY));
 	assert_int_equal(out.counters[1].packets, 3);
 	assert_int_equal(out.counters[1].bytes, 300);
@@ -510,14 +510,14 @@ static void test_long_strings_truncated(void **state)
 	(void)state;
 	memset(name, 'x', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, 0, 1, AF_INET);
 	nest = mnl_attr_nest_start(nlh, CTA_HELP);
 	mnl_attr_put_strz(nlh, CTA_HELP_NAME, name);
 	mnl_attr_nest_end(nlh, nest);
 	nest = mnl_attr_nest_start(nlh, CTA_SECCTX);
 	mnl_attr_put(nlh, CTA_SECCTX_NAME, 3, "abc"); /* not terminated */
 	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(ctk_ct_parse(nlh, &out, NULL), 0);
+	assert_int_equal(ctk_entry_parse(nlh, &out, NULL), 0);
 	assert_int_equal(strlen(out.helper_name), CTK_HELPER_NAME_MAX - 1);
 	assert_string_equal(out.secctx, "abc");
 }
@@ -529,21 +529,21 @@ static void test_cpu_stats(void **state)
 	struct nfgenmsg *nfg;
 
 	(void)state;
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_GET_STATS_CPU, 0, 1, AF_UNSPEC);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_GET_STATS_CPU, 0, 1, AF_UNSPEC);
 	nfg = mnl_nlmsg_get_payload(nlh);
 	nfg->res_id = htons(3);
 	mnl_attr_put_u32(nlh, CTA_STATS_FOUND, htonl(11));
 	mnl_attr_put_u32(nlh, CTA_STATS_CHAIN_TOOLONG, htonl(12));
 	mnl_attr_put_u32(nlh, 100, htonl(13));
-	assert_int_equal(ctk_ct_parse_cpu_stats(nlh, &s), 0);
+	assert_int_equal(ctk_cpu_stats_parse(nlh, &s), 0);
 	assert_int_equal(s.cpu, 3);
 	assert_int_equal(s.present, (1u << CTK_STAT_FOUND) | (1u << CTK_STAT_CHAIN_TOOLONG));
 	assert_int_equal(s.value[CTK_STAT_FOUND], 11);
 	assert_int_equal(s.value[CTK_STAT_CHAIN_TOOLONG], 12);
 	mnl_attr_put_u16(nlh, CTA_STATS_INSERT, 1);
-	assert_int_equal(ctk_ct_parse_cpu_stats(nlh, &s), -EBADMSG);
+	assert_int_equal(ctk_cpu_stats_parse(nlh, &s), -EBADMSG);
 	nlh->nlmsg_len = MNL_NLMSG_HDRLEN;
-	assert_int_equal(ctk_ct_parse_cpu_stats(nlh, &s), -EBADMSG);
+	assert_int_equal(ctk_cpu_stats_parse(nlh, &s), -EBADMSG);
 }
 
 static void test_count(void **state)
@@ -552,11 +552,11 @@ static void test_count(void **state)
 	uint32_t count = 0;
 
 	(void)state;
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_GET_STATS, 0, 1, AF_UNSPEC);
-	assert_int_equal(ctk_ct_parse_count(nlh, &count), -EBADMSG);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_GET_STATS, 0, 1, AF_UNSPEC);
+	assert_int_equal(ctk_entry_count_parse(nlh, &count), -EBADMSG);
 	mnl_attr_put_u32(nlh, CTA_STATS_GLOBAL_MAX_ENTRIES, htonl(65536));
 	mnl_attr_put_u32(nlh, CTA_STATS_GLOBAL_ENTRIES, htonl(1234));
-	assert_int_equal(ctk_ct_parse_count(nlh, &count), 0);
+	assert_int_equal(ctk_entry_count_parse(nlh, &count), 0);
 	assert_int_equal(count, 1234);
 }
 
@@ -566,7 +566,7 @@ static void test_nlmsg_header(void **state)
 	struct nfgenmsg *nfg;
 
 	(void)state;
-	nlh = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, 77, AF_INET6);
+	nlh = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, 77, AF_INET6);
 	assert_int_equal(nlh->nlmsg_type, (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE);
 	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
 	assert_int_equal(nlh->nlmsg_seq, 77);
@@ -589,7 +589,7 @@ static void test_nat_port_only(void **state)
 	in.nat_dst.has_port = true;
 	in.nat_dst.min_port = 8080;
 	nlh = build(&in, AF_INET, false);
-	assert_int_equal(ctk_ct_parse(nlh, &out, NULL), 0);
+	assert_int_equal(ctk_entry_parse(nlh, &out, NULL), 0);
 	assert_true(out.nat_dst.has_port);
 	assert_int_equal(out.nat_dst.min_port, 8080);
 	assert_int_equal(out.nat_dst.max_port, 8080);

@@ -59,10 +59,10 @@ static void append(uint16_t msg_type, uint16_t flags, uint32_t portid, uint8_t f
 		   uint16_t sport)
 {
 	struct ctk_entry e;
-	struct nlmsghdr *nlh = ctk_ct_nlmsg(buf + used, msg_type, flags, 0, family);
+	struct nlmsghdr *nlh = ctk_entry_nlmsg(buf + used, msg_type, flags, 0, family);
 
 	make_entry(&e, IPPROTO_UDP, sport, 0);
-	assert_int_equal(ctk_ct_put_entry(nlh, sizeof(buf) - used, &e), 0);
+	assert_int_equal(ctk_entry_put(nlh, sizeof(buf) - used, &e), 0);
 	nlh->nlmsg_flags &= ~NLM_F_REQUEST;
 	nlh->nlmsg_pid = portid;
 	used += MNL_ALIGN(nlh->nlmsg_len);
@@ -128,7 +128,7 @@ static void test_malformed_and_framing(void **state)
 	(void)state;
 	used = 0;
 	/* A conntrack message whose attribute claims more than the message: skipped. */
-	bad = ctk_ct_nlmsg(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, 0, AF_INET);
+	bad = ctk_entry_nlmsg(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, 0, AF_INET);
 	mnl_attr_put_u32(bad, CTA_MARK, 1);
 	((struct nlattr *)((char *)bad + MNL_ALIGN(bad->nlmsg_len) - 8))->nla_len = 200;
 	used += MNL_ALIGN(bad->nlmsg_len);

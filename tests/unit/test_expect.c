@@ -71,12 +71,12 @@ static void full_expect(struct ctk_expect *x, uint8_t l3, uint8_t l4)
 	x->timeout = 100;
 	x->id = 0xdeadbeef;
 	x->zone = 7;
-	x->flags = CTK_EXP_F_PERMANENT | CTK_EXP_F_INACTIVE;
+	x->flags = CTK_EXPECT_F_PERMANENT | CTK_EXPECT_F_INACTIVE;
 	x->exp_class = 2;
 	x->nat_dir = CTK_DIR_REPLY;
 	strcpy(x->helper_name, "ftp");
 	strcpy(x->fn, "nat-follow-master");
-	x->present = (UINT32_C(1) << CTK_EXP_ATTR_MAX) - 1;
+	x->present = (UINT32_C(1) << CTK_EXPECT_ATTR_MAX) - 1;
 }
 
 static struct nlmsghdr *build(const struct ctk_expect *x, uint16_t type, uint16_t flags)
@@ -84,8 +84,8 @@ static struct nlmsghdr *build(const struct ctk_expect *x, uint16_t type, uint16_
 	struct nlmsghdr *nlh;
 
 	memset(buf, 0, sizeof(buf));
-	nlh = ctk_exp_nlmsg(buf, type, flags, 1, ctk_expect_family(x));
-	assert_int_equal(ctk_exp_put(nlh, sizeof(buf), x), 0);
+	nlh = ctk_expect_nlmsg(buf, type, flags, 1, ctk_expect_family(x));
+	assert_int_equal(ctk_expect_put(nlh, sizeof(buf), x), 0);
 	return nlh;
 }
 
@@ -97,29 +97,29 @@ static void assert_tuple_equal(const struct ctk_tuple *a, const struct ctk_tuple
 static void assert_expect_equal(const struct ctk_expect *a, const struct ctk_expect *b)
 {
 	assert_int_equal(a->present, b->present);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_MASTER))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_MASTER))
 		assert_tuple_equal(&a->master, &b->master);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_EXPECTED))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_EXPECTED))
 		assert_tuple_equal(&a->expected, &b->expected);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_MASK))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_MASK))
 		assert_tuple_equal(&a->mask, &b->mask);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_NAT_TUPLE))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_NAT_TUPLE))
 		assert_tuple_equal(&a->nat_tuple, &b->nat_tuple);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_TIMEOUT))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_TIMEOUT))
 		assert_int_equal(a->timeout, b->timeout);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_ID))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_ID))
 		assert_int_equal(a->id, b->id);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_ZONE))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_ZONE))
 		assert_int_equal(a->zone, b->zone);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_FLAGS))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_FLAGS))
 		assert_int_equal(a->flags, b->flags);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_CLASS))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_CLASS))
 		assert_int_equal(a->exp_class, b->exp_class);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_NAT_DIR))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_NAT_DIR))
 		assert_int_equal(a->nat_dir, b->nat_dir);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_HELPER_NAME))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_HELPER_NAME))
 		assert_string_equal(a->helper_name, b->helper_name);
-	if (ctk_expect_has(a, CTK_EXP_ATTR_FN))
+	if (ctk_expect_has(a, CTK_EXPECT_ATTR_FN))
 		assert_string_equal(a->fn, b->fn);
 }
 
@@ -145,7 +145,7 @@ static void test_roundtrip_full(void **state)
 				x.nat_tuple.sport = x.nat_tuple.dport = 0;
 			}
 			nlh = build(&x, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE);
-			assert_int_equal(ctk_exp_parse(nlh, &back, &ev), 0);
+			assert_int_equal(ctk_expect_parse(nlh, &back, &ev), 0);
 			assert_int_equal(ev, CTK_EV_NEW);
 			assert_expect_equal(&x, &back);
 		}
@@ -158,19 +158,19 @@ static void test_presence(void **state)
 	struct ctk_expect x, back;
 
 	(void)state;
-	for (int a = 0; a < CTK_EXP_ATTR_MAX; a++) {
+	for (int a = 0; a < CTK_EXPECT_ATTR_MAX; a++) {
 		full_expect(&x, AF_INET, IPPROTO_TCP);
 		x.timeout = x.id = x.flags = x.exp_class = x.nat_dir = 0;
 		x.zone = 0;
 		x.present = UINT32_C(1) << a;
-		if (a == CTK_EXP_ATTR_NAT_DIR || a == CTK_EXP_ATTR_NAT_TUPLE)
-			x.present = (UINT32_C(1) << CTK_EXP_ATTR_NAT_DIR) |
-				    (UINT32_C(1) << CTK_EXP_ATTR_NAT_TUPLE);
-		assert_int_equal(ctk_exp_parse(build(&x, IPCTNL_MSG_EXP_NEW, 0), &back, NULL), 0);
+		if (a == CTK_EXPECT_ATTR_NAT_DIR || a == CTK_EXPECT_ATTR_NAT_TUPLE)
+			x.present = (UINT32_C(1) << CTK_EXPECT_ATTR_NAT_DIR) |
+				    (UINT32_C(1) << CTK_EXPECT_ATTR_NAT_TUPLE);
+		assert_int_equal(ctk_expect_parse(build(&x, IPCTNL_MSG_EXP_NEW, 0), &back, NULL), 0);
 		assert_expect_equal(&x, &back);
 	}
 	x.present = 0;
-	assert_int_equal(ctk_exp_parse(build(&x, IPCTNL_MSG_EXP_NEW, 0), &back, NULL), 0);
+	assert_int_equal(ctk_expect_parse(build(&x, IPCTNL_MSG_EXP_NEW, 0), &back, NULL), 0);
 	assert_int_equal(back.present, 0);
 }
 
@@ -181,10 +181,10 @@ static void test_nat_needs_both(void **state)
 
 	(void)state;
 	full_expect(&x, AF_INET, IPPROTO_TCP);
-	ctk_expect_unset(&x, CTK_EXP_ATTR_NAT_TUPLE);
-	assert_int_equal(ctk_exp_parse(build(&x, IPCTNL_MSG_EXP_NEW, 0), &back, NULL), 0);
-	assert_false(ctk_expect_has(&back, CTK_EXP_ATTR_NAT_DIR));
-	assert_false(ctk_expect_has(&back, CTK_EXP_ATTR_NAT_TUPLE));
+	ctk_expect_unset(&x, CTK_EXPECT_ATTR_NAT_TUPLE);
+	assert_int_equal(ctk_expect_parse(build(&x, IPCTNL_MSG_EXP_NEW, 0), &back, NULL), 0);
+	assert_false(ctk_expect_has(&back, CTK_EXPECT_ATTR_NAT_DIR));
+	assert_false(ctk_expect_has(&back, CTK_EXPECT_ATTR_NAT_TUPLE));
 }
 
 /* The top-level order of nfexp_nlmsg_build() (1.0.9), then ctkit's extras. */
@@ -245,11 +245,11 @@ static void test_wire_bytes(void **state)
 	x.flags = 7;
 	x.zone = 7;
 	strcpy(x.helper_name, "ftp");
-	ctk_expect_set(&x, CTK_EXP_ATTR_EXPECTED);
-	ctk_expect_set(&x, CTK_EXP_ATTR_TIMEOUT);
-	ctk_expect_set(&x, CTK_EXP_ATTR_FLAGS);
-	ctk_expect_set(&x, CTK_EXP_ATTR_ZONE);
-	ctk_expect_set(&x, CTK_EXP_ATTR_HELPER_NAME);
+	ctk_expect_set(&x, CTK_EXPECT_ATTR_EXPECTED);
+	ctk_expect_set(&x, CTK_EXPECT_ATTR_TIMEOUT);
+	ctk_expect_set(&x, CTK_EXPECT_ATTR_FLAGS);
+	ctk_expect_set(&x, CTK_EXPECT_ATTR_ZONE);
+	ctk_expect_set(&x, CTK_EXPECT_ATTR_HELPER_NAME);
 	nlh = build(&x, IPCTNL_MSG_EXP_NEW, 0);
 	assert_int_equal(nlh->nlmsg_len, MNL_NLMSG_HDRLEN + 4 + sizeof(ref));
 	assert_memory_equal((char *)nlh + MNL_NLMSG_HDRLEN + 4, ref, sizeof(ref));
@@ -263,7 +263,7 @@ static void test_unterminated_names(void **state)
 	full_expect(&x, AF_INET, IPPROTO_TCP);
 	memset(x.helper_name, 'h', sizeof(x.helper_name));
 	memset(x.fn, 'f', sizeof(x.fn));
-	assert_int_equal(ctk_exp_parse(build(&x, IPCTNL_MSG_EXP_NEW, 0), &back, NULL), 0);
+	assert_int_equal(ctk_expect_parse(build(&x, IPCTNL_MSG_EXP_NEW, 0), &back, NULL), 0);
 	assert_int_equal(strlen(back.helper_name), sizeof(x.helper_name) - 1);
 	assert_int_equal(strlen(back.fn), sizeof(x.fn) - 1);
 }
@@ -277,9 +277,9 @@ static void test_emsgsize(void **state)
 	full_expect(&x, AF_INET6, IPPROTO_TCP);
 	full = build(&x, IPCTNL_MSG_EXP_NEW, 0)->nlmsg_len;
 	for (size_t len = MNL_NLMSG_HDRLEN + 4; len < full; len++) {
-		struct nlmsghdr *nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET6);
+		struct nlmsghdr *nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET6);
 
-		assert_int_equal(ctk_exp_put(nlh, len, &x), -EMSGSIZE);
+		assert_int_equal(ctk_expect_put(nlh, len, &x), -EMSGSIZE);
 		assert_true(nlh->nlmsg_len <= len);
 	}
 }
@@ -304,7 +304,7 @@ static void test_event_types(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct nlmsghdr *nlh = build(&x, cases[i].type, cases[i].flags);
 
-		assert_int_equal(ctk_exp_parse(nlh, &back, &ev), 0);
+		assert_int_equal(ctk_expect_parse(nlh, &back, &ev), 0);
 		assert_int_equal(ev, cases[i].ev);
 	}
 }
@@ -325,9 +325,9 @@ static void test_truncated(void **state)
 		memcpy(copy, buf, len < sizeof(struct nlmsghdr) ? sizeof(struct nlmsghdr) : len);
 		((struct nlmsghdr *)copy)->nlmsg_len = len;
 		if (len < MNL_NLMSG_HDRLEN + 4)
-			assert_int_equal(ctk_exp_parse((struct nlmsghdr *)copy, &back, NULL), -EBADMSG);
+			assert_int_equal(ctk_expect_parse((struct nlmsghdr *)copy, &back, NULL), -EBADMSG);
 		else
-			(void)ctk_exp_parse((struct nlmsghdr *)copy, &back, NULL);
+			(void)ctk_expect_parse((struct nlmsghdr *)copy, &back, NULL);
 		free(copy);
 	}
 }
@@ -350,35 +350,35 @@ static void test_malformed(void **state)
 	(void)state;
 	/* A fixed-size attribute of the wrong size. */
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-		nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
+		nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
 		put_raw(nlh, fixed[i], three, sizeof(three));
-		assert_int_equal(ctk_exp_parse(nlh, &back, NULL), -EBADMSG);
+		assert_int_equal(ctk_expect_parse(nlh, &back, NULL), -EBADMSG);
 	}
 	/* An empty string. */
-	nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
+	nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
 	put_raw(nlh, CTA_EXPECT_HELP_NAME, "", 0);
-	assert_int_equal(ctk_exp_parse(nlh, &back, NULL), -EBADMSG);
+	assert_int_equal(ctk_expect_parse(nlh, &back, NULL), -EBADMSG);
 	/* A tuple whose nest holds a truncated attribute. */
-	nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
+	nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
 	nest = mnl_attr_nest_start(nlh, CTA_EXPECT_TUPLE);
 	put_raw(nlh, CTA_TUPLE_IP, three, sizeof(three));
 	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(ctk_exp_parse(nlh, &back, NULL), -EBADMSG);
+	assert_int_equal(ctk_expect_parse(nlh, &back, NULL), -EBADMSG);
 	/* A NAT nest with a bad direction. */
-	nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
+	nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
 	nest = mnl_attr_nest_start(nlh, CTA_EXPECT_NAT);
 	put_raw(nlh, CTA_EXPECT_NAT_DIR, three, 2);
 	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(ctk_exp_parse(nlh, &back, NULL), -EBADMSG);
+	assert_int_equal(ctk_expect_parse(nlh, &back, NULL), -EBADMSG);
 	/* An attribute header claiming more than the message holds. */
-	nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
+	nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
 	mnl_attr_put_u32(nlh, CTA_EXPECT_TIMEOUT, htonl(5));
 	((struct nlattr *)((char *)nlh + MNL_NLMSG_HDRLEN + 4))->nla_len = 64;
-	assert_int_equal(ctk_exp_parse(nlh, &back, NULL), -EBADMSG);
+	assert_int_equal(ctk_expect_parse(nlh, &back, NULL), -EBADMSG);
 	/* A message length beyond the header only. */
-	nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
+	nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
 	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
-	assert_int_equal(ctk_exp_parse(nlh, &back, NULL), -EBADMSG);
+	assert_int_equal(ctk_expect_parse(nlh, &back, NULL), -EBADMSG);
 }
 
 /* Unknown attributes, top level and nested, are skipped. */
@@ -396,7 +396,7 @@ static void test_unknown_skipped(void **state)
 	nest = mnl_attr_nest_start(nlh, CTA_EXPECT_NAT);
 	mnl_attr_put_u64(nlh, CTA_EXPECT_NAT_MAX + 1, 1);
 	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(ctk_exp_parse(nlh, &back, NULL), 0);
+	assert_int_equal(ctk_expect_parse(nlh, &back, NULL), 0);
 	assert_expect_equal(&x, &back);
 }
 
@@ -407,14 +407,14 @@ static void test_cpu_stats(void **state)
 	struct nfgenmsg *nfg;
 
 	(void)state;
-	nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_GET_STATS_CPU, 0, 1, AF_UNSPEC);
+	nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_GET_STATS_CPU, 0, 1, AF_UNSPEC);
 	nfg = mnl_nlmsg_get_payload(nlh);
 	nfg->res_id = htons(3);
 	mnl_attr_put_u32(nlh, CTA_STATS_EXP_NEW, htonl(1));
 	mnl_attr_put_u32(nlh, CTA_STATS_EXP_CREATE, htonl(20));
 	mnl_attr_put_u32(nlh, CTA_STATS_EXP_DELETE, htonl(300));
 	mnl_attr_put_u32(nlh, CTA_STATS_EXP_MAX + 1, htonl(9));
-	assert_int_equal(ctk_exp_parse_cpu_stats(nlh, &s), 0);
+	assert_int_equal(ctk_expect_cpu_stats_parse(nlh, &s), 0);
 	assert_int_equal(s.cpu, 3);
 	ctk_format_cpu_stats(out, sizeof(out), &s, NULL);
 	assert_string_equal(out, "cpu=3   \texpect_new=1 expect_create=20 expect_delete=300 ");
@@ -422,9 +422,9 @@ static void test_cpu_stats(void **state)
 	assert_string_equal(out, "{\"cpu\":3,\"expect_new\":1,\"expect_create\":20,\"expect_delete\":300}");
 
 	mnl_attr_put(nlh, CTA_STATS_EXP_NEW, 2, "ab");
-	assert_int_equal(ctk_exp_parse_cpu_stats(nlh, &s), -EBADMSG);
+	assert_int_equal(ctk_expect_cpu_stats_parse(nlh, &s), -EBADMSG);
 	nlh->nlmsg_len = MNL_NLMSG_HDRLEN;
-	assert_int_equal(ctk_exp_parse_cpu_stats(nlh, &s), -EBADMSG);
+	assert_int_equal(ctk_expect_cpu_stats_parse(nlh, &s), -EBADMSG);
 }
 
 /* ---- formatters ------------------------------------------------------------- */
@@ -445,7 +445,7 @@ static void test_format_default(void **state)
 
 	(void)state;
 	full_expect(&x, AF_INET, IPPROTO_TCP);
-	x.present &= ~(UINT32_C(1) << CTK_EXP_ATTR_ZONE);
+	x.present &= ~(UINT32_C(1) << CTK_EXPECT_ATTR_ZONE);
 	assert_string_equal(fmt_x(&x, CTK_EV_NONE, CTK_FMT_DEFAULT),
 		"100 proto=6 src=10.0.0.3 dst=192.168.0.3 sport=1002 dport=2002 "
 		"mask-src=10.0.0.4 mask-dst=192.168.0.4 sport=1003 dport=2003 "
@@ -461,14 +461,14 @@ static void test_format_default(void **state)
 	x.flags = 8;
 	assert_non_null(strstr(fmt_x(&x, CTK_EV_NEW, CTK_FMT_DEFAULT), "dport=2001  class=2 helper=ftp"));
 	/* Without helper the line keeps one of two trailing spaces. */
-	ctk_expect_unset(&x, CTK_EXP_ATTR_HELPER_NAME);
-	ctk_expect_unset(&x, CTK_EXP_ATTR_CLASS);
+	ctk_expect_unset(&x, CTK_EXPECT_ATTR_HELPER_NAME);
+	ctk_expect_unset(&x, CTK_EXPECT_ATTR_CLASS);
 	fmt_x(&x, CTK_EV_NEW, CTK_FMT_DEFAULT);
 	assert_string_equal(out + strlen(out) - 11, "dport=2001 ");
 	/* A helper name that ends in a space loses it. */
 	x.flags = 0;
 	strcpy(x.helper_name, "a b ");
-	ctk_expect_set(&x, CTK_EXP_ATTR_HELPER_NAME);
+	ctk_expect_set(&x, CTK_EXPECT_ATTR_HELPER_NAME);
 	fmt_x(&x, CTK_EV_NONE, CTK_FMT_DEFAULT);
 	assert_string_equal(out + strlen(out) - 10, "helper=a b");
 	/* Nothing at all. */
@@ -483,7 +483,7 @@ static void test_format_xml(void **state)
 
 	(void)state;
 	full_expect(&x, AF_INET6, IPPROTO_ICMPV6);
-	x.flags |= CTK_EXP_F_USERSPACE;
+	x.flags |= CTK_EXPECT_F_USERSPACE;
 	assert_string_equal(fmt_x(&x, CTK_EV_NEW, CTK_FMT_XML),
 		"<flow type=\"new\"><layer3 protonum=\"10\" protoname=\"ipv6\">"
 		"<expected><src>2223:2425:2627:2829:2a2b:2c2d:2e2f:3031</src><dst>9293:9495:9697:9899:9a9b:9c9d:9e9f:a0a1</dst></expected>"
@@ -645,7 +645,7 @@ static void test_golden(void **state)
 				enum ctk_event ev;
 
 				/* Events arrive in the order the reference printed them. */
-				assert_int_equal(ctk_exp_parse(nlh, &x, &ev), 0);
+				assert_int_equal(ctk_expect_parse(nlh, &x, &ev), 0);
 				assert_true(events < refev.n);
 				assert_string_equal(fmt_x(&x, ev, CTK_FMT_DEFAULT), refev.lines[events]);
 				assert_non_null(fgets(want, sizeof(want), fp));
@@ -653,7 +653,7 @@ static void test_golden(void **state)
 				continue;
 			}
 			if (strcmp(section, "stats") == 0) {
-				assert_int_equal(ctk_exp_parse_cpu_stats(nlh, &s), 0);
+				assert_int_equal(ctk_expect_cpu_stats_parse(nlh, &s), 0);
 				ctk_format_cpu_stats(out, sizeof(out), &s, NULL);
 				assert_non_null(fgets(want, sizeof(want), fp));
 				want[strcspn(want, "\n")] = '\0';
@@ -661,7 +661,7 @@ static void test_golden(void **state)
 				stats++;
 				continue;
 			}
-			assert_int_equal(ctk_exp_parse(nlh, &x, NULL), 0);
+			assert_int_equal(ctk_expect_parse(nlh, &x, NULL), 0);
 			assert_true(in_golden(&ref, fmt_x(&x, CTK_EV_NONE, CTK_FMT_DEFAULT)));
 			assert_true(in_golden(&refx, fmt_x(&x, CTK_EV_NONE, CTK_FMT_XML)));
 			for (int i = 0; i < 3; i++)	/* ctkit's own default, XML, JSON */

@@ -24,14 +24,14 @@ static void test_has_ports(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(with_ports); i++)
-		assert_true(ctk_proto_has_ports(with_ports[i]));
+		assert_true(ctk_l4proto_has_ports(with_ports[i]));
 	for (unsigned int p = 0; p < 256; p++)
-		count += ctk_proto_has_ports((uint8_t)p);
+		count += ctk_l4proto_has_ports((uint8_t)p);
 	assert_int_equal(count, sizeof(with_ports));
-	assert_false(ctk_proto_has_ports(IPPROTO_ICMP));
-	assert_false(ctk_proto_has_ports(IPPROTO_ICMPV6));
-	assert_false(ctk_proto_has_ports(0));
-	assert_false(ctk_proto_has_ports(255));
+	assert_false(ctk_l4proto_has_ports(IPPROTO_ICMP));
+	assert_false(ctk_l4proto_has_ports(IPPROTO_ICMPV6));
+	assert_false(ctk_l4proto_has_ports(0));
+	assert_false(ctk_l4proto_has_ports(255));
 }
 
 static void test_is_icmp(void **state)
@@ -40,10 +40,10 @@ static void test_is_icmp(void **state)
 
 	(void)state;
 	for (unsigned int p = 0; p < 256; p++)
-		count += ctk_proto_is_icmp((uint8_t)p);
+		count += ctk_l4proto_is_icmp((uint8_t)p);
 	assert_int_equal(count, 2);
-	assert_true(ctk_proto_is_icmp(IPPROTO_ICMP));
-	assert_true(ctk_proto_is_icmp(IPPROTO_ICMPV6));
+	assert_true(ctk_l4proto_is_icmp(IPPROTO_ICMP));
+	assert_true(ctk_l4proto_is_icmp(IPPROTO_ICMPV6));
 }
 
 static struct ctk_tuple tuple(uint8_t family, uint8_t l4, const char *src, const char *dst)

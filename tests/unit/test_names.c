@@ -41,27 +41,27 @@ static void test_l4_names(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(l4_known) / sizeof(l4_known[0]); i++) {
-		assert_string_equal(ctk_l4_name(l4_known[i].num), l4_known[i].name);
-		assert_int_equal(ctk_l4_by_name(l4_known[i].name), l4_known[i].num);
+		assert_string_equal(ctk_l4proto_name(l4_known[i].num), l4_known[i].name);
+		assert_int_equal(ctk_l4proto_find_name(l4_known[i].name)->num, l4_known[i].num);
 	}
 	for (unsigned int n = 0; n < 256; n++)
-		known += strcmp(ctk_l4_name((uint8_t)n), "unknown") != 0;
+		known += strcmp(ctk_l4proto_name((uint8_t)n), "unknown") != 0;
 	assert_int_equal(known, 8);
-	assert_string_equal(ctk_l4_name(0), "unknown");
-	assert_string_equal(ctk_l4_name(200), "unknown");
-	assert_string_equal(ctk_l4_name(255), "unknown");
+	assert_string_equal(ctk_l4proto_name(0), "unknown");
+	assert_string_equal(ctk_l4proto_name(200), "unknown");
+	assert_string_equal(ctk_l4proto_name(255), "unknown");
 }
 
 static void test_l4_by_name(void **state)
 {
 	(void)state;
-	assert_int_equal(ctk_l4_by_name("TCP"), IPPROTO_TCP);
-	assert_int_equal(ctk_l4_by_name("IcmpV6"), IPPROTO_ICMPV6);
-	assert_int_equal(ctk_l4_by_name("unknown"), -1);
-	assert_int_equal(ctk_l4_by_name(""), -1);
-	assert_int_equal(ctk_l4_by_name("tc"), -1);
-	assert_int_equal(ctk_l4_by_name("tcpx"), -1);
-	assert_int_equal(ctk_l4_by_name("6"), -1);
+	assert_int_equal(ctk_l4proto_find_name("TCP")->num, IPPROTO_TCP);
+	assert_int_equal(ctk_l4proto_find_name("IcmpV6")->num, IPPROTO_ICMPV6);
+	assert_null(ctk_l4proto_find_name("unknown"));
+	assert_null(ctk_l4proto_find_name(""));
+	assert_null(ctk_l4proto_find_name("tc"));
+	assert_null(ctk_l4proto_find_name("tcpx"));
+	assert_null(ctk_l4proto_find_name("6"));
 }
 
 static const char *const tcp_names[] = {
@@ -190,8 +190,8 @@ static void test_l4proto_descriptors(void **state)
 	assert_string_equal(ctk_l4proto_find(IPPROTO_IPIP)->name, "unknown");
 	assert_int_equal(ctk_l4proto_find(IPPROTO_IPIP)->key, CTK_L4KEY_NONE);
 	assert_int_equal(ctk_l4proto_find(255)->timeouts->l4proto, CTK_TIMEOUT_GENERIC);
-	assert_false(ctk_l4proto_has_ports(ctk_l4proto_find(IPPROTO_ICMP)));
-	assert_true(ctk_l4proto_has_ports(ctk_l4proto_find(IPPROTO_GRE)));
+	assert_false(ctk_l4proto_has_ports(IPPROTO_ICMP));
+	assert_true(ctk_l4proto_has_ports(IPPROTO_GRE));
 	assert_string_equal(ctk_l4proto_state_name(ctk_l4proto_find(IPPROTO_TCP), 3), "ESTABLISHED");
 	assert_null(ctk_l4proto_state_name(ctk_l4proto_find(IPPROTO_TCP), 10));
 	assert_null(ctk_l4proto_state_name(ctk_l4proto_find(IPPROTO_UDP), 0));

@@ -75,18 +75,18 @@ static void make_exp(struct ctk_expect *x, uint16_t master_sport, uint16_t dport
 	tuple(&x->master, 0x0a000001, 0x0a000002, master_sport, 21);
 	tuple(&x->expected, 0x0a000002, 0x0a000001, 0, dport);
 	tuple(&x->mask, 0xffffffff, 0xffffffff, 0, 0xffff);
-	ctk_expect_set(x, CTK_EXP_ATTR_MASTER);
-	ctk_expect_set(x, CTK_EXP_ATTR_EXPECTED);
-	ctk_expect_set(x, CTK_EXP_ATTR_MASK);
+	ctk_expect_set(x, CTK_EXPECT_ATTR_MASTER);
+	ctk_expect_set(x, CTK_EXPECT_ATTR_EXPECTED);
+	ctk_expect_set(x, CTK_EXPECT_ATTR_MASK);
 	x->timeout = 100;
-	ctk_expect_set(x, CTK_EXP_ATTR_TIMEOUT);
+	ctk_expect_set(x, CTK_EXPECT_ATTR_TIMEOUT);
 }
 
 /* Only the expected tuple: what -D expect sends, and what -G expect matches. */
-static void make_key(struct ctk_expect *x, enum ctk_exp_attr which, uint16_t dport)
+static void make_key(struct ctk_expect *x, enum ctk_expect_attr which, uint16_t dport)
 {
 	memset(x, 0, sizeof(*x));
-	tuple(which == CTK_EXP_ATTR_MASTER ? &x->master : &x->expected, 0x0a000002, 0x0a000001,
+	tuple(which == CTK_EXPECT_ATTR_MASTER ? &x->master : &x->expected, 0x0a000002, 0x0a000001,
 	      1234, dport);
 	ctk_expect_set(x, which);
 }
@@ -96,7 +96,7 @@ static int setup(void **state)
 	(void)state;
 	if (!have_netns)
 		return 0;
-	assert_int_equal(ctk_nl_exp_flush(nl, AF_UNSPEC), 0);
+	assert_int_equal(ctk_nl_expect_flush(nl, AF_UNSPEC), 0);
 	assert_int_equal(ctk_nl_flush(nl, AF_UNSPEC), 0);
 	for (uint16_t i = 0; i < 3; i++) {
 		int ret = create_master((uint16_t)(MASTER_SPORT + i));
@@ -141,18 +141,18 @@ static void test_create_dump_get(void **state)
 	(void)state;
 	NEED_NETNS();
 	make_exp(&x, MASTER_SPORT, DATA_PORT);
-	assert_int_equal(ctk_nl_exp_create(nl, AF_UNSPEC, &x), 0);
-	assert_int_equal(ctk_nl_exp_create(nl, AF_UNSPEC, &x), -EEXIST);
+	assert_int_equal(ctk_nl_expect_create(nl, AF_UNSPEC, &x), 0);
+	assert_int_equal(ctk_nl_expect_create(nl, AF_UNSPEC, &x), -EEXIST);
 	/* Another one for the same master replaces it. */
 	make_exp(&x, MASTER_SPORT, DATA_PORT - 1);
-	assert_int_equal(ctk_nl_exp_create(nl, AF_UNSPEC, &x), 0);
+	assert_int_equal(ctk_nl_expect_create(nl, AF_UNSPEC, &x), 0);
 	make_exp(&x, MASTER_SPORT, DATA_PORT);
-	assert_int_equal(ctk_nl_exp_create(nl, AF_UNSPEC, &x), 0);
+	assert_int_equal(ctk_nl_expect_create(nl, AF_UNSPEC, &x), 0);
 
-	assert_int_equal(ctk_nl_exp_dump(nl, AF_UNSPEC, collect, &s), 0);
+	assert_int_equal(ctk_nl_expect_dump(nl, AF_UNSPEC, collect, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.ev, CTK_EV_NONE);
-	assert_true(ctk_expect_has(&s.last, CTK_EXP_ATTR_HELPER_NAME));
+	assert_true(ctk_expect_has(&s.last, CTK_EXPECT_ATTR_HELPER_NAME));
 	assert_string_equal(s.last.helper_name, "ftp");
 	assert_int_equal(s.last.expected.dport, DATA_PORT);
 	assert_int_equal(s.last.master.sport, MASTER_SPORT);
@@ -160,21 +160,21 @@ static void test_create_dump_get(void **state)
 	assert_true(s.last.timeout <= 300 && s.last.timeout >= 290);
 
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(ctk_nl_exp_dump(nl, AF_INET6, collect, &s), 0);
+	assert_int_equal(ctk_nl_expect_dump(nl, AF_INET6, collect, &s), 0);
 	assert_int_equal(s.n, 0);
 
 	/* Any source port matches: the mask leaves it out. */
-	make_key(&key, CTK_EXP_ATTR_MASTER, DATA_PORT);
+	make_key(&key, CTK_EXPECT_ATTR_MASTER, DATA_PORT);
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(ctk_nl_exp_get(nl, AF_UNSPEC, &key, collect, &s), 0);
+	assert_int_equal(ctk_nl_expect_get(nl, AF_UNSPEC, &key, collect, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.last.expected.dport, DATA_PORT);
-	make_key(&key, CTK_EXP_ATTR_MASTER, DATA_PORT + 1);
-	assert_int_equal(ctk_nl_exp_get(nl, AF_UNSPEC, &key, collect, &s), -ENOENT);
+	make_key(&key, CTK_EXPECT_ATTR_MASTER, DATA_PORT + 1);
+	assert_int_equal(ctk_nl_expect_get(nl, AF_UNSPEC, &key, collect, &s), -ENOENT);
 
-	assert_int_equal(ctk_nl_exp_count(nl, AF_INET, &count), 0);
+	assert_int_equal(ctk_nl_expect_count(nl, AF_INET, &count), 0);
 	assert_int_equal(count, 1);
-	assert_int_equal(ctk_nl_exp_count(nl, AF_INET6, &count), 0);
+	assert_int_equal(ctk_nl_expect_count(nl, AF_INET6, &count), 0);
 	assert_int_equal(count, 0);
 }
 
@@ -185,7 +185,7 @@ static void test_create_without_master(void **state)
 	(void)state;
 	NEED_NETNS();
 	make_exp(&x, MASTER_SPORT + 7, DATA_PORT);
-	assert_int_equal(ctk_nl_exp_create(nl, AF_UNSPEC, &x), -ENOENT);
+	assert_int_equal(ctk_nl_expect_create(nl, AF_UNSPEC, &x), -ENOENT);
 }
 
 static void test_delete_flush(void **state)
@@ -196,35 +196,35 @@ static void test_delete_flush(void **state)
 	(void)state;
 	NEED_NETNS();
 	make_exp(&x, MASTER_SPORT, DATA_PORT);
-	assert_int_equal(ctk_nl_exp_create(nl, AF_UNSPEC, &x), 0);
+	assert_int_equal(ctk_nl_expect_create(nl, AF_UNSPEC, &x), 0);
 	make_exp(&x, MASTER_SPORT + 1, DATA_PORT + 1);
-	assert_int_equal(ctk_nl_exp_create(nl, AF_UNSPEC, &x), 0);
+	assert_int_equal(ctk_nl_expect_create(nl, AF_UNSPEC, &x), 0);
 
-	make_key(&key, CTK_EXP_ATTR_EXPECTED, DATA_PORT);
-	assert_int_equal(ctk_nl_exp_delete(nl, AF_UNSPEC, &key), 0);
-	assert_int_equal(ctk_nl_exp_delete(nl, AF_UNSPEC, &key), -ENOENT);
-	assert_int_equal(ctk_nl_exp_count(nl, AF_UNSPEC, &count), 0);
+	make_key(&key, CTK_EXPECT_ATTR_EXPECTED, DATA_PORT);
+	assert_int_equal(ctk_nl_expect_delete(nl, AF_UNSPEC, &key), 0);
+	assert_int_equal(ctk_nl_expect_delete(nl, AF_UNSPEC, &key), -ENOENT);
+	assert_int_equal(ctk_nl_expect_count(nl, AF_UNSPEC, &count), 0);
 	assert_int_equal(count, 1);
 
 	/* Neither tuple nor helper: refused, not a flush. */
 	memset(&key, 0, sizeof(key));
-	make_key(&key, CTK_EXP_ATTR_MASTER, DATA_PORT + 1);
-	assert_int_equal(ctk_nl_exp_delete(nl, AF_UNSPEC, &key), -EINVAL);
-	assert_int_equal(ctk_nl_exp_count(nl, AF_UNSPEC, &count), 0);
+	make_key(&key, CTK_EXPECT_ATTR_MASTER, DATA_PORT + 1);
+	assert_int_equal(ctk_nl_expect_delete(nl, AF_UNSPEC, &key), -EINVAL);
+	assert_int_equal(ctk_nl_expect_count(nl, AF_UNSPEC, &count), 0);
 	assert_int_equal(count, 1);
 
 	/* By helper name: every expectation the ftp helper owns. */
 	memset(&key, 0, sizeof(key));
 	strcpy(key.helper_name, "ftp");
-	ctk_expect_set(&key, CTK_EXP_ATTR_HELPER_NAME);
-	assert_int_equal(ctk_nl_exp_delete(nl, AF_INET, &key), 0);
-	assert_int_equal(ctk_nl_exp_count(nl, AF_UNSPEC, &count), 0);
+	ctk_expect_set(&key, CTK_EXPECT_ATTR_HELPER_NAME);
+	assert_int_equal(ctk_nl_expect_delete(nl, AF_INET, &key), 0);
+	assert_int_equal(ctk_nl_expect_count(nl, AF_UNSPEC, &count), 0);
 	assert_int_equal(count, 0);
 
 	/* Version 0: "-F expect -f ipv6" empties IPv4 expectations too. */
-	assert_int_equal(ctk_nl_exp_create(nl, AF_UNSPEC, &x), 0);
-	assert_int_equal(ctk_nl_exp_flush(nl, AF_INET6), 0);
-	assert_int_equal(ctk_nl_exp_count(nl, AF_UNSPEC, &count), 0);
+	assert_int_equal(ctk_nl_expect_create(nl, AF_UNSPEC, &x), 0);
+	assert_int_equal(ctk_nl_expect_flush(nl, AF_INET6), 0);
+	assert_int_equal(ctk_nl_expect_count(nl, AF_UNSPEC, &count), 0);
 	assert_int_equal(count, 0);
 }
 
@@ -238,12 +238,12 @@ static void test_dump_stop(void **state)
 	NEED_NETNS();
 	for (uint16_t i = 0; i < 3; i++) {
 		make_exp(&x, (uint16_t)(MASTER_SPORT + i), (uint16_t)(DATA_PORT + i));
-		assert_int_equal(ctk_nl_exp_create(nl, AF_UNSPEC, &x), 0);
+		assert_int_equal(ctk_nl_expect_create(nl, AF_UNSPEC, &x), 0);
 	}
-	assert_int_equal(ctk_nl_exp_dump(nl, AF_UNSPEC, collect, &s), 0);
+	assert_int_equal(ctk_nl_expect_dump(nl, AF_UNSPEC, collect, &s), 0);
 	assert_int_equal(s.n, 1);
 	/* The abandoned dump does not spoil the next request. */
-	assert_int_equal(ctk_nl_exp_count(nl, AF_UNSPEC, &count), 0);
+	assert_int_equal(ctk_nl_expect_count(nl, AF_UNSPEC, &count), 0);
 	assert_int_equal(count, 3);
 }
 
@@ -262,7 +262,7 @@ static void test_stats_cpu(void **state)
 
 	(void)state;
 	NEED_NETNS();
-	assert_int_equal(ctk_nl_exp_stats_cpu(nl, count_cpu, &n), 0);
+	assert_int_equal(ctk_nl_expect_stats_cpu(nl, count_cpu, &n), 0);
 	assert_true(n >= 1);
 }
 
@@ -276,33 +276,33 @@ static void test_events_decode(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(ctk_exp_event_groups(7), 0x38);
-	assert_int_equal(ctk_exp_event_groups(4), 0x20);
+	assert_int_equal(ctk_expect_event_groups(7), 0x38);
+	assert_int_equal(ctk_expect_event_groups(4), 0x20);
 	memset(buf, 0, sizeof(buf));
 	make_exp(&x, MASTER_SPORT, DATA_PORT);
-	nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE, 1, AF_INET);
-	assert_int_equal(ctk_exp_put(nlh, 1024, &x), 0);
+	nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE, 1, AF_INET);
+	assert_int_equal(ctk_expect_put(nlh, 1024, &x), 0);
 	len = NLMSG_ALIGN(nlh->nlmsg_len);
 	/* A conntrack message in between is not an expectation: skipped. */
-	nlh = ctk_ct_nlmsg(buf + len, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, 2, AF_INET);
+	nlh = ctk_entry_nlmsg(buf + len, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, 2, AF_INET);
 	len += NLMSG_ALIGN(nlh->nlmsg_len);
-	nlh = ctk_exp_nlmsg(buf + len, IPCTNL_MSG_EXP_DELETE, 0, 3, AF_INET);
-	assert_int_equal(ctk_exp_put(nlh, 1024, &x), 0);
+	nlh = ctk_expect_nlmsg(buf + len, IPCTNL_MSG_EXP_DELETE, 0, 3, AF_INET);
+	assert_int_equal(ctk_expect_put(nlh, 1024, &x), 0);
 	len += NLMSG_ALIGN(nlh->nlmsg_len);
 
-	assert_int_equal(ctk_exp_events_decode(buf, len, &scratch, collect, &s), 2);
+	assert_int_equal(ctk_expect_events_decode(buf, len, &scratch, collect, &s), 2);
 	assert_int_equal(s.ev, CTK_EV_DESTROY);
 	assert_int_equal(s.last.expected.dport, DATA_PORT);
 
 	memset(&s, 0, sizeof(s));
 	s.stop_after = 1;
-	assert_int_equal(ctk_exp_events_decode(buf, len, &scratch, collect, &s), 1);
+	assert_int_equal(ctk_expect_events_decode(buf, len, &scratch, collect, &s), 1);
 	assert_int_equal(s.ev, CTK_EV_NEW);
 
 	/* A length beyond the buffer ends the walk. */
 	((struct nlmsghdr *)buf)->nlmsg_len = 0x80000000u;
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(ctk_exp_events_decode(buf, len, &scratch, collect, &s), 0);
+	assert_int_equal(ctk_expect_events_decode(buf, len, &scratch, collect, &s), 0);
 }
 
 int main(void)

@@ -19,7 +19,7 @@ static uint16_t be16(const uint8_t *p)
 /* Ports, or ICMP type/code/id, from the layer-4 header at @l4 (@len bytes). */
 static void l4_fields(struct ctk_tuple *t, const uint8_t *l4, size_t len)
 {
-	if (ctk_proto_is_icmp(t->l4num)) {
+	if (ctk_l4proto_is_icmp(t->l4num)) {
 		if (len >= 8) {
 			t->icmp_type = l4[0];
 			t->icmp_code = l4[1];
@@ -27,7 +27,7 @@ static void l4_fields(struct ctk_tuple *t, const uint8_t *l4, size_t len)
 		}
 		return;
 	}
-	if (ctk_proto_has_ports(t->l4num) && len >= 4) {
+	if (ctk_l4proto_has_ports(t->l4num) && len >= 4) {
 		t->sport = be16(l4);
 		t->dport = be16(l4 + 2);
 	}

@@ -35,7 +35,7 @@ void ct_create_entry(const struct ct_cli *cli, struct ctk_entry *out)
 	if (ctk_entry_has(&e, CTK_ATTR_ORIG) && !ctk_entry_has(&e, CTK_ATTR_REPLY)) {
 		ctk_tuple_invert(&e.reply, &e.orig);
 		/* ICMP reply fields as the parser derived them (255: no reply type). */
-		if (ctk_proto_is_icmp(e.orig.l4num))
+		if (ctk_l4proto_is_icmp(e.orig.l4num))
 			e.reply.icmp_type = cli->tmpl.reply.icmp_type;
 		ctk_entry_set(&e, CTK_ATTR_REPLY);
 	} else if (!ctk_entry_has(&e, CTK_ATTR_ORIG) && ctk_entry_has(&e, CTK_ATTR_REPLY)) {

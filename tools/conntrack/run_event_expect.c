@@ -51,7 +51,7 @@ static unsigned int expect_groups(unsigned int mask)
 		ev |= CTK_EVENTS_UPDATE;
 	if (mask & CT_EVENT_DESTROY)
 		ev |= CTK_EVENTS_DESTROY;
-	return ctk_exp_event_groups(ev);
+	return ctk_expect_event_groups(ev);
 }
 
 static int read_one(struct ctk_events *ev, struct ctk_expect *scratch, struct ct_run *run)
@@ -61,7 +61,7 @@ static int read_one(struct ctk_events *ev, struct ctk_expect *scratch, struct ct
 
 	if (n < 0)
 		return n;
-	n = ctk_exp_events_decode(buf, (size_t)n, scratch, on_expect, run);
+	n = ctk_expect_events_decode(buf, (size_t)n, scratch, on_expect, run);
 	return n == -ECANCELED ? run->error : 0;
 }
 

@@ -53,13 +53,13 @@ static int print_cb(const struct ctk_expect *x, enum ctk_event ev, void *data)
 	return CTK_CB_OK;
 }
 
-static void set_tuple(struct ctk_expect *x, enum ctk_exp_attr which, const struct ctk_tuple *t)
+static void set_tuple(struct ctk_expect *x, enum ctk_expect_attr which, const struct ctk_tuple *t)
 {
 	switch (which) {
-	case CTK_EXP_ATTR_MASTER:
+	case CTK_EXPECT_ATTR_MASTER:
 		x->master = *t;
 		break;
-	case CTK_EXP_ATTR_MASK:
+	case CTK_EXPECT_ATTR_MASK:
 		x->mask = *t;
 		break;
 	default:
@@ -71,7 +71,7 @@ static void set_tuple(struct ctk_expect *x, enum ctk_exp_attr which, const struc
 
 static int exp_list(struct ct_run *run)
 {
-	int ret = ctk_nl_exp_dump(run->nl, run->cli->family, print_cb, run);
+	int ret = ctk_nl_expect_dump(run->nl, run->cli->family, print_cb, run);
 
 	/* Like the reference: the footer only closes a document that was opened. */
 	if (run->xml_open)
@@ -83,9 +83,9 @@ static int exp_get(struct ct_run *run)
 {
 	struct ctk_expect tmpl = {0};
 
-	set_tuple(&tmpl, CTK_EXP_ATTR_MASTER, &run->cli->tmpl.orig);
+	set_tuple(&tmpl, CTK_EXPECT_ATTR_MASTER, &run->cli->tmpl.orig);
 	/* As in the reference, -G opens an XML document but never closes it. */
-	return ctk_nl_exp_get(run->nl, AF_UNSPEC, &tmpl, print_cb, run);
+	return ctk_nl_expect_get(run->nl, AF_UNSPEC, &tmpl, print_cb, run);
 }
 
 static int exp_create(struct ct_run *run)
@@ -93,27 +93,27 @@ static int exp_create(struct ct_run *run)
 	const struct ct_cli *cli = run->cli;
 	struct ctk_expect x = {0};
 
-	set_tuple(&x, CTK_EXP_ATTR_MASTER, &cli->tmpl.orig);
-	set_tuple(&x, CTK_EXP_ATTR_EXPECTED, &cli->exp_tuple);
-	set_tuple(&x, CTK_EXP_ATTR_MASK, &cli->exp_mask);
+	set_tuple(&x, CTK_EXPECT_ATTR_MASTER, &cli->tmpl.orig);
+	set_tuple(&x, CTK_EXPECT_ATTR_EXPECTED, &cli->exp_tuple);
+	set_tuple(&x, CTK_EXPECT_ATTR_MASK, &cli->exp_mask);
 	if (cli->opts & (1u << CT_OPT_TIMEOUT)) {
 		x.timeout = cli->tmpl.timeout;
-		ctk_expect_set(&x, CTK_EXP_ATTR_TIMEOUT);
+		ctk_expect_set(&x, CTK_EXPECT_ATTR_TIMEOUT);
 	}
-	return ctk_nl_exp_create(run->nl, AF_UNSPEC, &x);
+	return ctk_nl_expect_create(run->nl, AF_UNSPEC, &x);
 }
 
 static int exp_delete(struct ct_run *run)
 {
 	struct ctk_expect x = {0};
 
-	set_tuple(&x, CTK_EXP_ATTR_EXPECTED, &run->cli->tmpl.orig);
-	return ctk_nl_exp_delete(run->nl, AF_UNSPEC, &x);
+	set_tuple(&x, CTK_EXPECT_ATTR_EXPECTED, &run->cli->tmpl.orig);
+	return ctk_nl_expect_delete(run->nl, AF_UNSPEC, &x);
 }
 
 static int exp_flush(struct ct_run *run)
 {
-	int ret = ctk_nl_exp_flush(run->nl, run->cli->family);
+	int ret = ctk_nl_expect_flush(run->nl, run->cli->family);
 
 	/* The reference says so before it reports any error. */
 	ct_say("expectation table has been emptied.");
@@ -123,7 +123,7 @@ static int exp_flush(struct ct_run *run)
 static int exp_count(struct ct_run *run)
 {
 	uint32_t count;
-	int ret = ctk_nl_exp_count(run->nl, run->cli->family, &count);
+	int ret = ctk_nl_expect_count(run->nl, run->cli->family, &count);
 
 	if (ret == 0)
 		ct_print_count(run, count);
@@ -132,7 +132,7 @@ static int exp_count(struct ct_run *run)
 
 static int exp_stats(struct ct_run *run)
 {
-	return ctk_nl_exp_stats_cpu(run->nl, ct_print_cpu_stats, run);
+	return ctk_nl_expect_stats_cpu(run->nl, ct_print_cpu_stats, run);
 }
 
 /*

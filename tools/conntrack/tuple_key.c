@@ -23,11 +23,11 @@ static uint64_t tuple_fields(uint8_t l4num, bool reply)
 			      : BIT(CTK_F_ORIG_SRC) | BIT(CTK_F_ORIG_DST);
 	uint64_t base = BIT(CTK_F_FAMILY) | BIT(CTK_F_L4PROTO) | addr;
 
-	if (ctk_proto_is_icmp(l4num))
+	if (ctk_l4proto_is_icmp(l4num))
 		return reply ? 0
 			     : base | BIT(CTK_F_ICMP_TYPE) | BIT(CTK_F_ICMP_CODE) |
 				       BIT(CTK_F_ICMP_ID);
-	if (l4num == IPPROTO_GRE || !ctk_proto_has_ports(l4num))
+	if (l4num == IPPROTO_GRE || !ctk_l4proto_has_ports(l4num))
 		return 0;
 	return base | (reply ? BIT(CTK_F_REPLY_SPORT) | BIT(CTK_F_REPLY_DPORT)
 			     : BIT(CTK_F_ORIG_SPORT) | BIT(CTK_F_ORIG_DPORT));

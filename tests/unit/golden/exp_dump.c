@@ -11,10 +11,10 @@
  *                      then ctkit's default, XML and JSON lines
  *   exp_dump events N  the next N expectation events: hex, then the default line
  *   exp_dump get|delete  IPCTNL_MSG_EXP_GET/DELETE of the first expectation by
- *                      its expected tuple and id (ctk_exp_put())
+ *                      its expected tuple and id (ctk_expect_put())
  *   exp_dump stats     each CPU's IPCTNL_MSG_EXP_GET_STATS_CPU reply, hex and text
  *   exp_dump clone P [F]  re-create the first expectation with expected dport P
- *                      (and flags F) through ctk_exp_put(); prints the verdict
+ *                      (and flags F) through ctk_expect_put(); prints the verdict
  */
 #include <errno.h>
 #include <stdio.h>
@@ -52,7 +52,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 
 	(void)data;
 	print_hex(nlh);
-	ret = ctk_exp_parse(nlh, &x, NULL);
+	ret = ctk_expect_parse(nlh, &x, NULL);
 	if (ret < 0) {
 		printf("parse error %d\n", ret);
 		return MNL_CB_ERROR;
@@ -80,7 +80,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	int *left = data;
 
 	print_hex(nlh);
-	if (ctk_exp_parse(nlh, &x, &ev) < 0)
+	if (ctk_expect_parse(nlh, &x, &ev) < 0)
 		return MNL_CB_ERROR;
 	ctk_format_expect(line, sizeof(line), &x, ev, &fmt);
 	printf("%s\n", line);
@@ -116,7 +116,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 
 	(void)data;
 	print_hex(nlh);
-	if (ctk_exp_parse_cpu_stats(nlh, &s) < 0)
+	if (ctk_expect_cpu_stats_parse(nlh, &s) < 0)
 		return MNL_CB_ERROR;
 	ctk_format_cpu_stats(line, sizeof(line), &s, NULL);
 	printf("%s\n", line);
@@ -151,16 +151,16 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "events") == 0 && argc > 2)
 		return events(atoi(argv[2]));
 	if (strcmp(argv[1], "stats") == 0) {
-		nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_GET_STATS_CPU, NLM_F_DUMP, 1, AF_UNSPEC);
+		nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_GET_STATS_CPU, NLM_F_DUMP, 1, AF_UNSPEC);
 		return talk(nl, nlh, stats_cb) < 0;
 	}
-	nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, 1, AF_UNSPEC);
+	nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, 1, AF_UNSPEC);
 	ret = talk(nl, nlh, dump_cb);
 	if (ret == 0 && have_first && (strcmp(argv[1], "get") == 0 || strcmp(argv[1], "delete") == 0)) {
-		first.present &= (1u << CTK_EXP_ATTR_EXPECTED) | (1u << CTK_EXP_ATTR_ID);
-		nlh = ctk_exp_nlmsg(buf, argv[1][0] == 'g' ? IPCTNL_MSG_EXP_GET : IPCTNL_MSG_EXP_DELETE,
+		first.present &= (1u << CTK_EXPECT_ATTR_EXPECTED) | (1u << CTK_EXPECT_ATTR_ID);
+		nlh = ctk_expect_nlmsg(buf, argv[1][0] == 'g' ? IPCTNL_MSG_EXP_GET : IPCTNL_MSG_EXP_DELETE,
 				    NLM_F_ACK, 3, ctk_expect_family(&first));
-		if (ctk_exp_put(nlh, sizeof(buf), &first) < 0)
+		if (ctk_expect_put(nlh, sizeof(buf), &first) < 0)
 			return 1;
 		printf("# %s\n", argv[1]);
 		ret = talk(nl, nlh, dump_cb);
@@ -172,14 +172,14 @@ int main(int argc, char **argv)
 	if (!have_first)
 		return 1;
 	first.expected.dport = (uint16_t)atoi(argv[2]);
-	ctk_expect_unset(&first, CTK_EXP_ATTR_ID);
+	ctk_expect_unset(&first, CTK_EXPECT_ATTR_ID);
 	if (argc > 3) {
 		first.flags = (uint32_t)strtoul(argv[3], NULL, 0);
-		ctk_expect_set(&first, CTK_EXP_ATTR_FLAGS);
+		ctk_expect_set(&first, CTK_EXPECT_ATTR_FLAGS);
 	}
-	nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, 2,
+	nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, 2,
 			    ctk_expect_family(&first));
-	if (ctk_exp_put(nlh, sizeof(buf), &first) < 0)
+	if (ctk_expect_put(nlh, sizeof(buf), &first) < 0)
 		return 1;
 	ret = talk(nl, nlh, NULL);
 	printf("clone: %s\n", ret < 0 ? strerror(-ret) : "ok");

@@ -10,11 +10,11 @@
  *	-lnetfilter_conntrack -lmnl
  *   build/oracle_expect [iterations] [seed]
  *
- * Each random expectation is encoded by ctk_exp_put() as a kernel would
- * send it, parsed by both ctk_exp_parse() and nfexp_nlmsg_parse(), and
+ * Each random expectation is encoded by ctk_expect_put() as a kernel would
+ * send it, parsed by both ctk_expect_parse() and nfexp_nlmsg_parse(), and
  * printed by both sides (default and XML, every event type, with and
  * without <when>). Requests are checked the other way round: the library
- * builds one with nfexp_nlmsg_build() and ctk_exp_put() must produce the
+ * builds one with nfexp_nlmsg_build() and ctk_expect_put() must produce the
  * same bytes for the same attributes.
  */
 #include <arpa/inet.h>
@@ -71,38 +71,38 @@ static void rnd_expect(struct ctk_expect *x)
 	rnd_tuple(&x->expected, l3, l4);
 	rnd_tuple(&x->mask, l3, l4);
 	rnd_tuple(&x->master, l3, coin() ? l4 : l4_pool[rnd(sizeof(l4_pool))]);
-	ctk_expect_set(x, CTK_EXP_ATTR_EXPECTED);
-	ctk_expect_set(x, CTK_EXP_ATTR_MASK);
-	ctk_expect_set(x, CTK_EXP_ATTR_MASTER);
+	ctk_expect_set(x, CTK_EXPECT_ATTR_EXPECTED);
+	ctk_expect_set(x, CTK_EXPECT_ATTR_MASK);
+	ctk_expect_set(x, CTK_EXPECT_ATTR_MASTER);
 	if (coin()) {
 		x->timeout = coin() ? rnd(1000) : (uint32_t)random();
-		ctk_expect_set(x, CTK_EXP_ATTR_TIMEOUT);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_TIMEOUT);
 	}
 	if (coin()) {
 		x->zone = (uint16_t)random();
-		ctk_expect_set(x, CTK_EXP_ATTR_ZONE);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_ZONE);
 	}
 	if (coin()) {
 		x->flags = rnd(16);
-		ctk_expect_set(x, CTK_EXP_ATTR_FLAGS);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_FLAGS);
 	}
 	if (coin()) {
 		x->exp_class = rnd(4);
-		ctk_expect_set(x, CTK_EXP_ATTR_CLASS);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_CLASS);
 	}
 	if (coin()) {
 		strcpy(x->helper_name, helpers[rnd(sizeof(helpers) / sizeof(helpers[0]))]);
-		ctk_expect_set(x, CTK_EXP_ATTR_HELPER_NAME);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_HELPER_NAME);
 	}
 	if (coin()) {
 		x->nat_dir = rnd(2);
 		rnd_tuple(&x->nat_tuple, l3, l4);
-		ctk_expect_set(x, CTK_EXP_ATTR_NAT_DIR);
-		ctk_expect_set(x, CTK_EXP_ATTR_NAT_TUPLE);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_NAT_DIR);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_NAT_TUPLE);
 	}
 	if (coin()) {
 		strcpy(x->fn, "nat-follow-master");
-		ctk_expect_set(x, CTK_EXP_ATTR_FN);
+		ctk_expect_set(x, CTK_EXPECT_ATTR_FN);
 	}
 }
 
@@ -147,13 +147,13 @@ static void check_print(const struct ctk_expect *x, struct nf_expect *lib)
 static void check_one(const struct ctk_expect *x)
 {
 	char buf[8192];
-	struct nlmsghdr *nlh = ctk_exp_nlmsg(buf, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE, 1,
+	struct nlmsghdr *nlh = ctk_expect_nlmsg(buf, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE, 1,
 					     x->expected.l3num);
 	struct nf_expect *lib = nfexp_new();
 	struct ctk_expect back;
 	enum ctk_event ev;
 
-	if (ctk_exp_put(nlh, sizeof(buf), x) < 0 || ctk_exp_parse(nlh, &back, &ev) < 0 ||
+	if (ctk_expect_put(nlh, sizeof(buf), x) < 0 || ctk_expect_parse(nlh, &back, &ev) < 0 ||
 	    ev != CTK_EV_NEW) {
 		failures++;
 		printf("codec failure\n");
@@ -207,29 +207,29 @@ static void check_build(struct ctk_expect *x)
 
 	/* What the library can send: no class, NAT or fn on the wire in 1.0.9. */
 	if (coin())
-		ctk_expect_unset(x, CTK_EXP_ATTR_MASTER);
+		ctk_expect_unset(x, CTK_EXPECT_ATTR_MASTER);
 	lib_tuple(lib, ATTR_EXP_EXPECTED, &x->expected);
 	lib_tuple(lib, ATTR_EXP_MASK, &x->mask);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_MASTER))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_MASTER))
 		lib_tuple(lib, ATTR_EXP_MASTER, &x->master);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_TIMEOUT))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_TIMEOUT))
 		nfexp_set_attr_u32(lib, ATTR_EXP_TIMEOUT, x->timeout);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_ZONE))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_ZONE))
 		nfexp_set_attr_u16(lib, ATTR_EXP_ZONE, x->zone);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_FLAGS))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_FLAGS))
 		nfexp_set_attr_u32(lib, ATTR_EXP_FLAGS, x->flags);
-	if (ctk_expect_has(x, CTK_EXP_ATTR_HELPER_NAME))
+	if (ctk_expect_has(x, CTK_EXPECT_ATTR_HELPER_NAME))
 		nfexp_set_attr(lib, ATTR_EXP_HELPER_NAME, x->helper_name);
-	x->present &= (1u << CTK_EXP_ATTR_MASTER) | (1u << CTK_EXP_ATTR_EXPECTED) |
-		      (1u << CTK_EXP_ATTR_MASK) | (1u << CTK_EXP_ATTR_TIMEOUT) |
-		      (1u << CTK_EXP_ATTR_ZONE) | (1u << CTK_EXP_ATTR_FLAGS) |
-		      (1u << CTK_EXP_ATTR_HELPER_NAME);
+	x->present &= (1u << CTK_EXPECT_ATTR_MASTER) | (1u << CTK_EXPECT_ATTR_EXPECTED) |
+		      (1u << CTK_EXPECT_ATTR_MASK) | (1u << CTK_EXPECT_ATTR_TIMEOUT) |
+		      (1u << CTK_EXPECT_ATTR_ZONE) | (1u << CTK_EXPECT_ATTR_FLAGS) |
+		      (1u << CTK_EXPECT_ATTR_HELPER_NAME);
 
 	memset(ours, 0, sizeof(ours));
 	memset(theirs, 0, sizeof(theirs));
-	a = ctk_exp_nlmsg(ours, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_ACK, 0, ctk_expect_family(x));
-	b = ctk_exp_nlmsg(theirs, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_ACK, 0, ctk_expect_family(x));
-	if (ctk_exp_put(a, sizeof(ours), x) < 0 || nfexp_nlmsg_build(b, lib) < 0 ||
+	a = ctk_expect_nlmsg(ours, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_ACK, 0, ctk_expect_family(x));
+	b = ctk_expect_nlmsg(theirs, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_ACK, 0, ctk_expect_family(x));
+	if (ctk_expect_put(a, sizeof(ours), x) < 0 || nfexp_nlmsg_build(b, lib) < 0 ||
 	    a->nlmsg_len != b->nlmsg_len || memcmp(a, b, a->nlmsg_len) != 0) {
 		failures++;
 		printf("MISMATCH build: ours %u bytes, theirs %u bytes\n", a->nlmsg_len, b->nlmsg_len);
