@@ -7,7 +7,7 @@
 #   cd tests/unit/golden && unshare -n sh capture_expect.sh ../../../build/exp_dump > expect.txt
 # The ftp helper (assigned by an nft ct helper rule) announces expectations
 # for a PORT command (IPv4) and an EPRT command (IPv6); a third one is cloned
-# from the first through ctk_exp_put() with flags PERMANENT|INACTIVE.
+# from the first through ctk_expect_put() with flags PERMANENT|INACTIVE.
 set -e
 DUMP=${1:-exp_dump}
 ip link set lo up
