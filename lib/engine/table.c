@@ -4,7 +4,8 @@
  * bucket heads with one chain link per connection, and a timer wheel.
  *
  * Hashing is symmetric (each endpoint hashed alone, the two combined
- * with XOR, as Open vSwitch does): a reply packet lands in the bucket of
+ * by addition, which commutes as Open vSwitch's XOR does but keeps
+ * a flow between two equal endpoints from hashing to zero): a reply packet lands in the bucket of
  * its connection, so each connection is indexed once, where the kernel
  * inserts it twice (ORIGINAL and REPLY). Without NAT the reply tuple is
  * the inverse of the original one, so one index entry is enough.
@@ -72,8 +73,7 @@ static bool addr6_eq(const uint8_t *stored, const union ctk_addr *a)
 	return memcmp(stored, a->byte, 16) == 0;
 }
 
-/* Which side of @c does @t describe: 0 orig, 1 reply, -1 neither. */
-static int tuple_dir(const struct ctk_conn *c, const struct eng_tuple *t)
+int eng_tuple_dir(const struct ctk_conn *c, const struct eng_tuple *t)
 {
 	bool v4 = c->l3 == AF_INET;
 
@@ -307,7 +307,7 @@ struct ctk_conn *eng_find(struct ctk_engine *eng, const struct eng_tuple *t, uin
 			eng_kill(eng, c, now);
 			continue;
 		}
-		d = tuple_dir(c, t);
+		d = eng_tuple_dir(c, t);
 		if (d >= 0) {
 			if (dir)
 				*dir = (enum ctk_dir)d;
@@ -362,7 +362,8 @@ struct ctk_conn *eng_alloc(struct ctk_engine *eng, const struct eng_tuple *t, ui
 		return NULL;
 	set_tuple(c, t);
 	c->flags = CONN_IN_USE;
-	c->id = ++eng->next_id;
+	/* Ids are handle generations (handle.c): 0 never names a connection. */
+	c->id = ++eng->next_id ? eng->next_id : ++eng->next_id;
 	if (eng_has_ext(eng))
 		eng_ext(eng, c)->start = now;
 	return c;
@@ -422,6 +423,39 @@ int eng_table_init(struct ctk_engine *eng)
 	eng->wheel_next = 0;
 	init_pools(eng);
 	return 0;
+}
+
+/*
+ * Empty the table, keeping its memory: the pools hand out slots from
+ * index 0 again (take_slot() clears each), as a new table would, and the
+ * wheel restarts at time 0. Bucket heads are cleared one by one when few
+ * are in use, so that a small trace on a large table resets cheaply.
+ */
+void eng_table_reset(struct ctk_engine *eng)
+{
+	size_t nb = (size_t)eng->bucket_mask + 1;
+	uint32_t used = eng->pool[0].high + eng->pool[1].high;
+
+	for (int p = 0; p < 2 && (size_t)used * 16 < nb; p++) {
+		for (uint32_t i = 0; i < eng->pool[p].high; i++) {
+			struct ctk_conn *c = eng_conn(eng, eng->pool[p].tag | i);
+
+			if (c->flags & CONN_LINKED)
+				eng->buckets[conn_hash(eng, c) & eng->bucket_mask] = ENG_NIL;
+		}
+	}
+	if ((size_t)used * 16 >= nb)
+		memset(eng->buckets, 0xff, nb * sizeof(*eng->buckets));
+	memset(eng->wheel, 0xff, WHEEL_SLOTS * sizeof(*eng->wheel));
+	memset(eng->wheel_min, 0xff, WHEEL_SLOTS * sizeof(*eng->wheel_min));
+	for (int p = 0; p < 2; p++) {
+		eng->pool[p].high = 0;
+		eng->pool[p].free_head = ENG_NIL;
+	}
+	eng->deferred = ENG_NIL;
+	eng->wheel_next = 0;
+	eng->count = 0;
+	eng->next_id = 0;
 }
 
 void eng_table_fini(struct ctk_engine *eng)
@@ -608,11 +642,6 @@ void ctk_engine_flush(struct ctk_engine *eng, uint64_t now)
 		while (eng->buckets[b] != ENG_NIL)
 			eng_kill(eng, eng_conn(eng, eng->buckets[b]), now);
 	eng_flush_deferred(eng);
-}
-
-void ctk_engine_delete(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
-{
-	eng_kill(eng, c, now);
 }
 
 unsigned int ctk_engine_count(const struct ctk_engine *eng)
