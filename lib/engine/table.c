@@ -547,6 +547,15 @@ unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now)
 	uint32_t i;
 
 	eng_flush_deferred(eng);
+	if (cur > eng->wheel_next + WHEEL_SLOTS && !eng->count) {
+		/* A long jump over an empty wheel (a trace's first packet): only the minimums to clear. */
+		memset(eng->wheel_min, 0xff, WHEEL_SLOTS * sizeof(*eng->wheel_min));
+		eng->wheel_next = cur;
+		return 0;
+	}
+	/* No entry, so every slot passed is empty: the walk below would only count. */
+	if (!eng->count && eng->wheel_next < cur)
+		eng->wheel_next = cur;
 	if (cur > eng->wheel_next + WHEEL_SLOTS) {
 		/* A long jump: gather everything, then settle it once. */
 		uint32_t all = ENG_NIL;
