@@ -5,8 +5,9 @@
  *
  * Feed raw IPv4/IPv6 packets with their time; get per packet the ct state
  * a netfilter rule would see (new, established, related, invalid,
- * untracked), the direction, the entry and, for invalid packets, the
- * reason the kernel logs with nf_conntrack_log_invalid. Time is always
+ * untracked), the direction, the packet's tuple, the entry and, for
+ * invalid packets, the reason the kernel logs with
+ * nf_conntrack_log_invalid (an enum and its text). Time is always
  * an input (nanoseconds, any epoch, never decreasing): the engine never
  * reads a clock, so a capture replays the same way every time.
  *

@@ -211,6 +211,8 @@ struct ctk_engine {
 
 	uint32_t *wheel;
 	uint64_t *wheel_min;
+	/* bit i: slot i may be busy; clear means empty with no minimum (table.c) */
+	uint64_t wheel_busy[WHEEL_SLOTS / 64];
 	uint64_t wheel_next;	/* first absolute slot not fully processed */
 
 	uint32_t stats[CTK_STAT_MAX];

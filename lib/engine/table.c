@@ -204,6 +204,7 @@ static void wheel_link(struct ctk_engine *eng, struct ctk_conn *c)
 	if (head != ENG_NIL)
 		eng_conn(eng, head)->tprev = c->self;
 	eng->wheel[i] = c->self;
+	eng->wheel_busy[i >> 6] |= 1ull << (i & 63);
 	if (c->expires < eng->wheel_min[i])
 		eng->wheel_min[i] = c->expires;
 }
@@ -218,6 +219,38 @@ static void wheel_unlink(struct ctk_engine *eng, struct ctk_conn *c)
 		eng->wheel[i] = c->tnext;
 	if (c->tnext != ENG_NIL)
 		eng_conn(eng, c->tnext)->tprev = c->tprev;
+}
+
+/* Detach a whole slot's list, reset its minimum, return its head. */
+static uint32_t take_list(struct ctk_engine *eng, uint32_t i)
+{
+	uint32_t head = eng->wheel[i];
+
+	eng->wheel[i] = ENG_NIL;
+	eng->wheel_min[i] = UINT64_MAX;
+	eng->wheel_busy[i >> 6] &= ~(1ull << (i & 63));
+	return head;
+}
+
+/*
+ * The first absolute slot in [@s, @end) whose busy bit is set, or @end.
+ * Only wheel_link() sets a bit and only take_list() clears one, so a
+ * clear bit means an empty slot with no minimum: skipping it is exact,
+ * and idle stretches of the wheel cost a word per 64 slots.
+ */
+static uint64_t next_busy(const struct ctk_engine *eng, uint64_t s, uint64_t end)
+{
+	while (s < end) {
+		uint32_t i = (uint32_t)(s & (WHEEL_SLOTS - 1));
+		uint64_t bits = eng->wheel_busy[i >> 6] >> (i & 63);
+
+		if (bits) {
+			s += (uint64_t)__builtin_ctzll(bits);
+			return s < end ? s : end;
+		}
+		s += 64 - (i & 63);
+	}
+	return end;
 }
 
 /*
@@ -446,8 +479,9 @@ void eng_table_reset(struct ctk_engine *eng)
 	}
 	if ((size_t)used * 16 >= nb)
 		memset(eng->buckets, 0xff, nb * sizeof(*eng->buckets));
-	memset(eng->wheel, 0xff, WHEEL_SLOTS * sizeof(*eng->wheel));
-	memset(eng->wheel_min, 0xff, WHEEL_SLOTS * sizeof(*eng->wheel_min));
+	for (uint64_t s = next_busy(eng, 0, WHEEL_SLOTS); s < WHEEL_SLOTS;
+	     s = next_busy(eng, s + 1, WHEEL_SLOTS))
+		take_list(eng, (uint32_t)s);
 	for (int p = 0; p < 2; p++) {
 		eng->pool[p].high = 0;
 		eng->pool[p].free_head = ENG_NIL;
@@ -471,16 +505,6 @@ void eng_table_fini(struct ctk_engine *eng)
 }
 
 /* ---- expiry ------------------------------------------------------------ */
-
-/* Detach a whole slot's list, reset its minimum, return its head. */
-static uint32_t take_list(struct ctk_engine *eng, uint32_t i)
-{
-	uint32_t head = eng->wheel[i];
-
-	eng->wheel[i] = ENG_NIL;
-	eng->wheel_min[i] = UINT64_MAX;
-	return head;
-}
 
 /*
  * Destroy the due entries of a detached list, relink the others. At a
@@ -547,21 +571,13 @@ unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now)
 	uint32_t i;
 
 	eng_flush_deferred(eng);
-	if (cur > eng->wheel_next + WHEEL_SLOTS && !eng->count) {
-		/* A long jump over an empty wheel (a trace's first packet): only the minimums to clear. */
-		memset(eng->wheel_min, 0xff, WHEEL_SLOTS * sizeof(*eng->wheel_min));
-		eng->wheel_next = cur;
-		return 0;
-	}
-	/* No entry, so every slot passed is empty: the walk below would only count. */
-	if (!eng->count && eng->wheel_next < cur)
-		eng->wheel_next = cur;
 	if (cur > eng->wheel_next + WHEEL_SLOTS) {
 		/* A long jump: gather everything, then settle it once. */
 		uint32_t all = ENG_NIL;
 
-		for (i = 0; i < WHEEL_SLOTS; i++) {
-			uint32_t idx = take_list(eng, i);
+		for (uint64_t s = next_busy(eng, 0, WHEEL_SLOTS); s < WHEEL_SLOTS;
+		     s = next_busy(eng, s + 1, WHEEL_SLOTS)) {
+			uint32_t idx = take_list(eng, (uint32_t)s);
 
 			while (idx != ENG_NIL) {
 				struct ctk_conn *c = eng_conn(eng, idx);
@@ -574,7 +590,7 @@ unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now)
 		eng->wheel_next = cur;
 		return settle_list(eng, all, now);
 	}
-	while (eng->wheel_next < cur) {
+	while ((eng->wheel_next = next_busy(eng, eng->wheel_next, cur)) < cur) {
 		i = (uint32_t)(eng->wheel_next & (WHEEL_SLOTS - 1));
 		eng->wheel_next++;
 		if (eng->wheel[i] != ENG_NIL)

@@ -29,7 +29,8 @@ static void check_verdict(const struct ctk_verdict *v)
 	if ((v->state == CTK_CT_INVALID || v->state == CTK_CT_UNTRACKED) && v->conn)
 		abort();
 	if ((v->state == CTK_CT_NEW || v->state == CTK_CT_ESTABLISHED ||
-	     v->state == CTK_CT_RELATED) && !v->conn)
+	     v->state == CTK_CT_RELATED) &&
+	    !v->conn)
 		abort();
 	if (memchr(v->reason, 0, sizeof(v->reason)) == NULL)
 		abort();
