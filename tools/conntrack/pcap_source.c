@@ -62,6 +62,7 @@ struct ct_pcap {
 	struct pcap_blocks m;
 	uint32_t linktype;
 	uint64_t count;
+	bool ended;		/* the blocks reached the file's end between records */
 	/* progress line */
 	const char *name;
 	off_t size;		/* 0: no progress line */
@@ -264,7 +265,12 @@ static void draw_progress(struct ct_pcap *p)
 static int next_block(struct ct_pcap *p, struct ct_pcap_frame *f)
 {
 	if (!blocks_next(&p->m, f)) {
-		blocks_close(&p->m, p->pc);
+		/* Nothing left after the last record: libpcap would only read the end again. */
+		p->ended = p->m.eof && p->m.pos == p->m.have;
+		if (p->ended)
+			blocks_free(&p->m);
+		else
+			blocks_close(&p->m, p->pc);
 		return 0;
 	}
 	p->count++;
@@ -282,6 +288,8 @@ int ct_pcap_next(struct ct_pcap *p, struct ct_pcap_frame *f, char err[CT_PCAP_ER
 
 	if (p->m.buf && next_block(p, f))
 		return 1;
+	if (p->ended)
+		return 0;
 	ret = pcap_next_ex(p->pc, &hdr, &data);
 	if (ret == PCAP_ERROR_BREAK)
 		return 0;
