@@ -114,6 +114,11 @@ FUZZ_CFLAGS := $(BASE_CFLAGS) -Itools/conntrack -Itools/nfct -O1 -g \
                -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_OBJ    := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) $(CLI_SRC) $(NFCT_SRC))
 
+# Only pattern rules name these objects, so make would take them for
+# intermediates and delete them after each link: every fuzz-smoke would
+# then compile the whole tree again. Keep them.
+.SECONDARY: $(FUZZ_OBJ)
+
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CLANG   $@")

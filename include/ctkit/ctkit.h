@@ -8,7 +8,7 @@
  *   cache     cache.h mirror.h
  *   filter    filter.h filter_bpf.h
  *   formats   format.h output.h
- *   engine    engine.h
+ *   engine    engine.h engine_policy.h
  *
  * docs/API.md says who owns what and which calls may run on which thread.
  */
@@ -37,5 +37,6 @@
 #include <ctkit/format.h>
 #include <ctkit/output.h>
 #include <ctkit/engine.h>
+#include <ctkit/engine_policy.h>
 
 #endif

@@ -5,8 +5,9 @@
  *
  * Feed raw IPv4/IPv6 packets with their time; get per packet the ct state
  * a netfilter rule would see (new, established, related, invalid,
- * untracked), the direction, the entry and, for invalid packets, the
- * reason the kernel logs with nf_conntrack_log_invalid. Time is always
+ * untracked), the direction, the packet's tuple, the entry and, for
+ * invalid packets, the reason the kernel logs with
+ * nf_conntrack_log_invalid (an enum and its text). Time is always
  * an input (nanoseconds, any epoch, never decreasing): the engine never
  * reads a clock, so a capture replays the same way every time.
  *
@@ -55,7 +56,7 @@ struct ctk_engine_config {
 	uint32_t generic_timeout;		/* 600 */
 	uint32_t gre_timeout;			/* 30 */
 	uint32_t gre_timeout_stream;		/* 180 */
-	uint32_t sctp_timeout_closed;		/* 10 (SCTP not tracked yet) */
+	uint32_t sctp_timeout_closed;		/* 10 */
 	uint32_t sctp_timeout_cookie_wait;	/* 3 */
 	uint32_t sctp_timeout_cookie_echoed;	/* 3 */
 	uint32_t sctp_timeout_established;	/* 210 */
@@ -110,15 +111,120 @@ struct ctk_conn;	/* one tracked connection, owned by the engine */
 #define CTK_REASON_MAX 112
 
 /*
+ * enum ctk_invalid_reason - why the engine logged a packet, one value per
+ * message (ctk_invalid_reason_text() gives the kernel's words). Most
+ * come with an INVALID verdict; a few are logged for packets the
+ * kernel lets through (CTK_INVALID_TCP_IGNORED,
+ * CTK_INVALID_TCP_CHALLENGE_ACK) and CTK_INVALID_FRAG_HELD marks a
+ * fragment kept for reassembly. Values may be added at the end of each
+ * group's range in later versions: compare with the names, store
+ * ctk_invalid_reason_name() rather than the number.
+ */
+enum ctk_invalid_reason {
+	CTK_INVALID_NONE = 0,
+	/* IP checks before conntrack (ctkit's words: the kernel drops silently) */
+	CTK_INVALID_IP_EMPTY,
+	CTK_INVALID_IP_VERSION,
+	CTK_INVALID_IP_TRUNC_HEADER,
+	CTK_INVALID_IP_HEADER_LEN,
+	CTK_INVALID_IP_HEADER_CSUM,
+	CTK_INVALID_IP_TRUNC,
+	CTK_INVALID_IP_TOTAL_LEN,
+	CTK_INVALID_IP6_TRUNC_HEADER,
+	CTK_INVALID_IP6_JUMBO,
+	CTK_INVALID_IP6_TRUNC,
+	CTK_INVALID_IP6_EXTHDR,
+	/* defragmentation */
+	CTK_INVALID_FRAG_BAD,
+	CTK_INVALID_FRAG_LEN,
+	CTK_INVALID_FRAG_END,
+	CTK_INVALID_FRAG_DUP,
+	CTK_INVALID_FRAG_OVERLAP,
+	CTK_INVALID_FRAG_HEADERS,
+	CTK_INVALID_FRAG_HELD,
+	CTK_INVALID_FRAG_NOMEM,
+	/* the core */
+	CTK_INVALID_NO_TUPLE,
+	CTK_INVALID_NO_REPLY_TYPE,
+	CTK_INVALID_TABLE_FULL,
+	/* ICMP and ICMPv6 */
+	CTK_INVALID_ICMP_QUOTE,
+	CTK_INVALID_ICMP_QUOTE_NO_REPLY,
+	CTK_INVALID_ICMP_QUOTE_NO_CONN,
+	CTK_INVALID_ICMP_QUOTE_DADDR,
+	CTK_INVALID_ICMP_SHORT,
+	CTK_INVALID_ICMP_CSUM,
+	CTK_INVALID_ICMP_TYPE,
+	CTK_INVALID_ICMP6_SHORT,
+	CTK_INVALID_ICMP6_CSUM,
+	CTK_INVALID_ICMP6_REDIRECT_SHORT,
+	CTK_INVALID_ICMP6_REDIRECT_SRC,
+	CTK_INVALID_ICMP6_REDIRECT_OPTS,
+	CTK_INVALID_ICMP_OTHER_IP,
+	CTK_INVALID_ICMP_NOT_NEW,
+	/* TCP */
+	CTK_INVALID_TCP_SHORT,
+	CTK_INVALID_TCP_TRUNC,
+	CTK_INVALID_TCP_CSUM,
+	CTK_INVALID_TCP_FLAGS,
+	CTK_INVALID_TCP_NEW,
+	CTK_INVALID_TCP_LOOSE,
+	CTK_INVALID_TCP_RST,
+	CTK_INVALID_TCP_IGNORED,
+	CTK_INVALID_TCP_STATE,
+	CTK_INVALID_TCP_CHALLENGE_ACK,
+	CTK_INVALID_TCP_SEQ_OVERSHOT,
+	CTK_INVALID_TCP_SEQ_OVER,
+	CTK_INVALID_TCP_ACK_OVER,
+	CTK_INVALID_TCP_SEQ_UNDER,
+	CTK_INVALID_TCP_ACK_UNDER,
+	/* UDP and UDP-Lite */
+	CTK_INVALID_UDP_SHORT,
+	CTK_INVALID_UDP_MALFORMED,
+	CTK_INVALID_UDP_CSUM,
+	CTK_INVALID_UDPLITE_SHORT,
+	CTK_INVALID_UDPLITE_COVERAGE,
+	CTK_INVALID_UDPLITE_NO_CSUM,
+	CTK_INVALID_UDPLITE_CSUM,
+	/* SCTP */
+	CTK_INVALID_SCTP_SHORT,
+	CTK_INVALID_SCTP_CRC,
+	CTK_INVALID_SCTP_CHUNKS,
+	CTK_INVALID_SCTP_VTAG,
+	CTK_INVALID_SCTP_STATE,
+	CTK_INVALID_REASON_MAX	/* one past the last value */
+};
+
+/*
+ * ctk_invalid_reason_text - the message of @r as a printf format (the
+ * kernel's text; values such as sequence bounds are filled in the
+ * verdict's @reason). ctk_invalid_reason_name - a short stable
+ * identifier ("tcp_seq_over"), for metrics. Both return NULL for a value
+ * out of range and "" / "none" for CTK_INVALID_NONE.
+ */
+const char *ctk_invalid_reason_text(enum ctk_invalid_reason r);
+const char *ctk_invalid_reason_name(enum ctk_invalid_reason r);
+
+/*
  * struct ctk_verdict - what the engine decided for one packet.
  * @conn: the entry the packet belongs to (NULL when invalid or untracked).
  *	Valid until the next call that changes the table: a connection
  *	killed by this very packet (RST before any reply, TIME_WAIT reopen)
- *	is reported with @killed and can still be read until then.
- * @reason: for invalid packets, the text the kernel logs (without its
- *	"nf_ct_proto_N: " prefix and packet dump); "" otherwise. Some
- *	invalid packets are silent in the kernel: their reason is in
- *	parentheses, e.g. "(icmp type 0 cannot create a connection)".
+ *	is reported with @killed and can still be read until then. To keep
+ *	a reference longer, take a handle (ctk_engine_conn_handle()).
+ * @dir: the packet's direction in @conn (CTK_DIR_ORIG without one).
+ * @tuple: the packet's own tuple, source first (the reply tuple of
+ *	@conn when @dir is CTK_DIR_REPLY). With an entry, the tuple it was
+ *	keyed by; without one (invalid, untracked, held, ICMP errors), as
+ *	far as the raw headers can be read: addresses and protocol when
+ *	the IP header is there, ports or ICMP type/code/id when the
+ *	transport header is (never for a non-first fragment). @tuple.l3num
+ *	is 0 when not even the IP header could be read.
+ * @why: the reason logged for the packet, CTK_INVALID_NONE if none.
+ * @reason: its text as the kernel logs it (without its "nf_ct_proto_N: "
+ *	prefix and packet dump); "" otherwise. Some invalid packets are
+ *	silent in the kernel: their reason is in parentheses, e.g.
+ *	"(icmp type 0 cannot create a connection)".
  * @held: an IP fragment waiting for the rest of its datagram (state is
  *	CTK_CT_INVALID, reason "(fragment held for reassembly)"); the fragment
  *	that completes the datagram gets the verdict of the whole.
@@ -133,7 +239,23 @@ struct ctk_verdict {
 	bool held;	/* a fragment kept for reassembly: no ct state of its own */
 	uint8_t l3num;
 	uint8_t l4num;
+	enum ctk_invalid_reason why;
+	struct ctk_tuple tuple;
 	char reason[CTK_REASON_MAX];
+};
+
+/*
+ * struct ctk_conn_handle - a reference to one connection that outlives
+ * the call that gave it: the entry's slot and its generation (the
+ * entry's id). A slot is reused by later connections; a handle whose
+ * connection is gone never resolves to them (-ESTALE), so keeping one is
+ * safe where keeping a struct ctk_conn pointer is not. The generation is
+ * the 32-bit id: a handle could only be confused after 2^32 more
+ * connections all landing in the same slot. { 0, 0 } names nothing.
+ */
+struct ctk_conn_handle {
+	uint32_t index;
+	uint32_t generation;
 };
 
 /*
@@ -230,7 +352,8 @@ unsigned int ctk_engine_count(const struct ctk_engine *eng);
  * as a dump would show it, timeouts relative to @now_ns; @cb returns
  * CTK_CB_OK to go on, CTK_CB_STOP to stop, CTK_CB_ERROR to stop with
  * -ECANCELED. Returns the number passed or -ECANCELED. The ev argument is
- * CTK_EV_NONE. @cb may delete the entry it is given (ctk_engine_delete).
+ * CTK_EV_NONE. @cb may delete the entry it is given (ctk_engine_entry_handle()
+ * then ctk_engine_delete()).
  */
 int ctk_engine_foreach(struct ctk_engine *eng, uint64_t now_ns, ctk_entry_cb cb, void *data);
 
@@ -238,7 +361,8 @@ int ctk_engine_foreach(struct ctk_engine *eng, uint64_t now_ns, ctk_entry_cb cb,
  * ctk_engine_lookup - the live entry with this tuple in either direction
  * (orig or reply, as the kernel's lookup), or NULL; @dir (may be NULL)
  * tells which. Only addresses, l3num, l4num and ports/ICMP id/type/code
- * are compared.
+ * are compared. The pointer is valid until the next call that changes
+ * the table; ctk_engine_conn_handle() keeps a reference longer.
  */
 struct ctk_conn *ctk_engine_lookup(struct ctk_engine *eng, const struct ctk_tuple *t,
 				   uint64_t now_ns, enum ctk_dir *dir);
@@ -247,11 +371,68 @@ struct ctk_conn *ctk_engine_lookup(struct ctk_engine *eng, const struct ctk_tupl
 void ctk_engine_conn_entry(const struct ctk_engine *eng, const struct ctk_conn *conn,
 			   uint64_t now_ns, struct ctk_entry *e);
 
-/* ctk_engine_delete - remove @conn (a DESTROY event, as conntrack -D). */
-void ctk_engine_delete(struct ctk_engine *eng, struct ctk_conn *conn, uint64_t now_ns);
+/*
+ * ctk_engine_conn_handle - the handle of @conn (a verdict's, a lookup's),
+ * valid for as long as the connection lives; { 0, 0 } for NULL.
+ */
+struct ctk_conn_handle ctk_engine_conn_handle(const struct ctk_conn *conn);
+
+/*
+ * ctk_engine_entry_handle - the handle of the connection an entry shows
+ * (from ctk_engine_foreach(), an event or ctk_engine_conn_entry()): found
+ * by the entry's orig tuple and checked against its id, so an entry of a
+ * connection since replaced by another with the same tuple finds
+ * nothing. Changes nothing in the table (callable from a foreach
+ * callback). Returns 0 with *@h set, -ENOENT when no connection live at
+ * @now_ns matches, -EINVAL when @e has no orig tuple or id.
+ */
+int ctk_engine_entry_handle(const struct ctk_engine *eng, const struct ctk_entry *e,
+			    uint64_t now_ns, struct ctk_conn_handle *h);
+
+/*
+ * ctk_engine_resolve - the connection @h names, if it is live at @now_ns:
+ * 0 with *@conn set (valid until the next call that changes the table),
+ * -ESTALE when it is gone (deleted, expired, its slot reused: never
+ * another connection), -EINVAL for a handle that never named a slot.
+ */
+int ctk_engine_resolve(const struct ctk_engine *eng, struct ctk_conn_handle h, uint64_t now_ns,
+		       struct ctk_conn **conn);
+
+/*
+ * ctk_engine_delete - remove the connection @h names (a DESTROY event, as
+ * conntrack -D). Returns 0, or -ESTALE / -EINVAL as ctk_engine_resolve():
+ * a stale handle deletes nothing, whatever reused its slot. From a
+ * ctk_engine_foreach() callback, only the entry it was given.
+ */
+int ctk_engine_delete(struct ctk_engine *eng, struct ctk_conn_handle h, uint64_t now_ns);
 
 /* ctk_engine_flush - remove every entry (DESTROY events, as conntrack -F). */
 void ctk_engine_flush(struct ctk_engine *eng, uint64_t now_ns);
+
+/*
+ * ctk_engine_invalid_count - how many packets were logged with reason @r
+ * (their verdict's @why) since the engine was made or reset: one per
+ * packet, the first reason it got. 0 for a reason out of range.
+ */
+uint64_t ctk_engine_invalid_count(const struct ctk_engine *eng, enum ctk_invalid_reason r);
+
+/*
+ * ctk_engine_reset - back to what ctk_engine_new() returned with the same
+ * configuration: no entries, no fragments held, every counter zero, ids
+ * from 1 again, the clock free to restart at any time. No events. The
+ * event callback and the memory already allocated are kept, so a reset
+ * costs a pass over what was in use, not a new table (fuzzers and test
+ * harnesses replay many short traces on one engine).
+ */
+void ctk_engine_reset(struct ctk_engine *eng);
+
+/*
+ * ctk_engine_min_timeout - the shortest timeout, in ns, a packet can give
+ * an entry under @eng's configuration (the smallest *_timeout knob). With
+ * ctk_engine_next_expiry(): packets at times below
+ * min(next_expiry, t + min_timeout) cross no deadline after time t.
+ */
+uint64_t ctk_engine_min_timeout(const struct ctk_engine *eng);
 
 /*
  * ctk_engine_stats - the counters the kernel keeps per CPU (conntrack -S),

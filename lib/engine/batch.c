@@ -66,6 +66,7 @@ static void track_one(struct ctk_engine *eng, const struct ctk_packet *in, struc
 		v->l3num = s->p.l3num;
 		v->l4num = s->p.l4num;
 		eng_track(eng, &s->p, &s->t, s->hash, v);
+		eng_verdict_tuple(v, in->l3, in->len);
 	}
 	/* No verdict to write reasons into while parsing ahead. */
 	eng->v = NULL;

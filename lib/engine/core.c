@@ -18,19 +18,6 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include "engine/eng.h"
 
-enum eng_res eng_invalid(struct ctk_engine *eng, enum eng_res res, const char *fmt, ...)
-{
-	struct ctk_verdict *v = eng->v;
-	va_list ap;
-
-	if (v && !v->reason[0]) {
-		va_start(ap, fmt);
-		vsnprintf(v->reason, sizeof(v->reason), fmt, ap);
-		va_end(ap);
-	}
-	return res;
-}
-
 const char *ctk_ct_state_name(enum ctk_ct_state s)
 {
 	static const char *const names[] = {
@@ -108,6 +95,29 @@ void ctk_engine_free(struct ctk_engine *eng)
 	eng_table_fini(eng);
 	eng_defrag_free(eng);
 	free(eng);
+}
+
+void ctk_engine_reset(struct ctk_engine *eng)
+{
+	eng_table_reset(eng);
+	eng_defrag_reset(eng);
+	memset(eng->stats, 0, sizeof(eng->stats));
+	memset(eng->invalid, 0, sizeof(eng->invalid));
+	eng->ev_mask = 0;
+	eng->v = NULL;
+}
+
+/* Every *_timeout knob is a timeout some entry can get: the table of knobs says which exist. */
+uint64_t ctk_engine_min_timeout(const struct ctk_engine *eng)
+{
+	uint64_t best = UINT64_MAX / NSEC_PER_SEC, secs;
+	const char *name;
+
+	for (unsigned int i = 0; (name = ctk_engine_config_name(i)); i++)
+		if (strstr(name, "timeout") && ctk_engine_config_get(&eng->cfg, name, &secs) == 0 &&
+		    secs < best)
+			best = secs;
+	return best * NSEC_PER_SEC;
 }
 
 const struct ctk_engine_config *ctk_engine_config(const struct ctk_engine *eng)
@@ -201,14 +211,14 @@ static struct ctk_conn *new_conn(struct ctk_engine *eng, const struct eng_tuple 
 	/* nf_ct_invert_tuple(): ICMP types without an answer type cannot start one. */
 	if ((t->l4 == IPPROTO_ICMP || t->l4 == IPPROTO_ICMPV6) &&
 	    !eng_icmp_invert_type(t->l4, t->type, &reply_type)) {
-		eng_invalid(eng, ENG_INVALID, "(icmp type %u has no reply type)", t->type);
+		eng_invalid(eng, ENG_INVALID, CTK_INVALID_NO_REPLY_TYPE, t->type);
 		return NULL;
 	}
 	c = eng_alloc(eng, t, hash, now);
 	if (!c) {
 		eng->stats[CTK_STAT_DROP]++;
 		v->dropped = true;
-		eng_invalid(eng, ENG_INVALID, "(nf_conntrack: table full, dropping packet)");
+		eng_invalid(eng, ENG_INVALID, CTK_INVALID_TABLE_FULL);
 		return NULL;
 	}
 	c->reply_type = reply_type;
@@ -266,6 +276,7 @@ enum ctk_ct_state eng_track(struct ctk_engine *eng, const struct eng_pkt *p,
 		eng->ev_mask = 0;
 		return count_invalid(eng, v);
 	}
+	eng_tuple_to_ctk(t, &v->tuple);
 	if (kill) {
 		v->killed = true;
 		eng->ev_mask = 0;
@@ -344,10 +355,21 @@ static enum ctk_ct_state packet_path(struct ctk_engine *eng, const uint8_t *l3, 
 		}
 	}
 	if (!eng_parse_tuple(p.l3, p.len, p.l3, p.l3num, p.l4off, p.l4num, &t)) {
-		eng_invalid(eng, ENG_INVALID, "(truncated transport header: no tuple)");
+		eng_invalid(eng, ENG_INVALID, CTK_INVALID_NO_TUPLE);
 		return count_invalid(eng, v);
 	}
 	return eng_track(eng, &p, &t, eng_hash(eng, &t), v);
+}
+
+/*
+ * A verdict without the tracker's tuple (no entry, or an ICMP error
+ * related to one) reads it from the packet as given, not from a
+ * reassembled datagram: the tuple names the packet the caller passed.
+ */
+void eng_verdict_tuple(struct ctk_verdict *v, const uint8_t *l3, size_t len)
+{
+	if (!v->tuple.l3num)
+		eng_raw_tuple(l3, len, &v->tuple);
 }
 
 void eng_verdict_init(struct ctk_engine *eng, struct ctk_verdict *v)
@@ -357,6 +379,8 @@ void eng_verdict_init(struct ctk_engine *eng, struct ctk_verdict *v)
 	v->conn = NULL;
 	v->killed = v->dropped = v->held = false;
 	v->l3num = v->l4num = 0;
+	v->why = CTK_INVALID_NONE;
+	v->tuple.l3num = 0;	/* filled once known (eng_verdict_tuple) */
 	v->reason[0] = '\0';
 	eng->v = v;
 	eng->ev_mask = 0;
@@ -369,6 +393,7 @@ enum ctk_ct_state eng_packet(struct ctk_engine *eng, const uint8_t *l3, size_t l
 
 	eng_verdict_init(eng, v);
 	st = packet_path(eng, l3, len, now_ns, v);
+	eng_verdict_tuple(v, l3, len);
 	eng->v = NULL;	/* reasons belong to this packet only */
 	return st;
 }
@@ -385,19 +410,7 @@ struct ctk_conn *ctk_engine_lookup(struct ctk_engine *eng, const struct ctk_tupl
 {
 	struct eng_tuple t;
 
-	memset(&t, 0, sizeof(t));
-	t.src = ct->src;
-	t.dst = ct->dst;
-	t.l3 = ct->l3num;
-	t.l4 = ct->l4num;
-	if (ct->l4num == IPPROTO_ICMP || ct->l4num == IPPROTO_ICMPV6) {
-		t.sport = t.dport = ct->icmp_id;
-		t.type = ct->icmp_type;
-		t.code = ct->icmp_code;
-	} else if (ctk_l4proto_has_ports(ct->l4num)) {
-		t.sport = ct->sport;
-		t.dport = ct->dport;
-	}
+	eng_tuple_from_ctk(ct, &t);
 	eng_flush_deferred(eng);
 	return eng_find(eng, &t, eng_hash(eng, &t), now_ns, dir);
 }

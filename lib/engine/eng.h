@@ -95,7 +95,7 @@ enum {
 };
 
 /*
- * struct ctk_conn - one connection, 112 bytes for IPv4 and 136 for IPv6
+ * struct ctk_conn - one connection, 120 bytes for IPv4 and 144 for IPv6
  * (docs/ARCHITECTURE.md, "Engine memory"). The original tuple is split:
  * ports, protocols and ICMP type/code up front with what every packet
  * reads (chain link, deadline, status), the addresses last, so that an
@@ -211,9 +211,12 @@ struct ctk_engine {
 
 	uint32_t *wheel;
 	uint64_t *wheel_min;
+	/* bit i: slot i may be busy; clear means empty with no minimum (table.c) */
+	uint64_t wheel_busy[WHEEL_SLOTS / 64];
 	uint64_t wheel_next;	/* first absolute slot not fully processed */
 
 	uint32_t stats[CTK_STAT_MAX];
+	uint64_t invalid[CTK_INVALID_REASON_MAX];	/* per reason, as verdicts carried them */
 
 	ctk_entry_cb ev_cb;
 	void *ev_data;
@@ -328,15 +331,22 @@ static inline bool seq_after(uint32_t a, uint32_t b)
 }
 
 /*
- * eng_invalid - the one logger: record why a packet is invalid, in the
- * kernel's words, and return @res so callers write `return eng_invalid(...)`.
- * The first reason of a packet wins, as the first log line would.
+ * eng_invalid - the one logger: record why a packet is invalid, as @why
+ * and in the kernel's words (invalid.c's table, a printf format filled
+ * with the arguments), count it, and return @res so callers write
+ * `return eng_invalid(...)`. The first reason of a packet wins, as the
+ * first log line would; without a verdict (parsing ahead in a batch)
+ * nothing is recorded, the packet's own turn will.
  */
-enum eng_res eng_invalid(struct ctk_engine *eng, enum eng_res res, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+enum eng_res eng_invalid(struct ctk_engine *eng, enum eng_res res, enum ctk_invalid_reason why,
+			 ...);
+
+/* pkt_tuple.c: the tuple of a raw packet as far as it can be read; false: no IP header. */
+bool eng_raw_tuple(const uint8_t *l3, size_t len, struct ctk_tuple *t);
 
 /* core.c: the per-packet path, whole or from a parsed tuple on (batch.c) */
 void eng_verdict_init(struct ctk_engine *eng, struct ctk_verdict *v);
+void eng_verdict_tuple(struct ctk_verdict *v, const uint8_t *l3, size_t len);
 enum ctk_ct_state eng_packet(struct ctk_engine *eng, const uint8_t *l3, size_t len,
 			     uint64_t now_ns, struct ctk_verdict *v);
 enum ctk_ct_state eng_track(struct ctk_engine *eng, const struct eng_pkt *p,
@@ -345,6 +355,9 @@ enum ctk_ct_state eng_track(struct ctk_engine *eng, const struct eng_pkt *p,
 /* table.c */
 int eng_table_init(struct ctk_engine *eng);
 void eng_table_fini(struct ctk_engine *eng);
+void eng_table_reset(struct ctk_engine *eng);
+/* Which side of @c does @t describe: 0 orig, 1 reply, -1 neither. */
+int eng_tuple_dir(const struct ctk_conn *c, const struct eng_tuple *t);
 uint32_t eng_hash(const struct ctk_engine *eng, const struct eng_tuple *t);
 struct ctk_conn *eng_find(struct ctk_engine *eng, const struct eng_tuple *t, uint32_t hash,
 			  uint64_t now, enum ctk_dir *dir);
@@ -361,6 +374,7 @@ void eng_flush_deferred(struct ctk_engine *eng);
 void eng_fill_entry(const struct ctk_engine *eng, const struct ctk_conn *c, uint64_t now,
 		    enum ctk_event ev, uint32_t ev_mask, struct ctk_entry *e);
 void eng_tuple_to_ctk(const struct eng_tuple *t, struct ctk_tuple *out);
+void eng_tuple_from_ctk(const struct ctk_tuple *in, struct eng_tuple *t);
 void eng_tuple_invert(const struct eng_tuple *t, uint8_t reply_type, struct eng_tuple *out);
 void eng_emit(struct ctk_engine *eng, struct ctk_conn *c, enum ctk_event ev, uint32_t ev_mask,
 	      uint64_t now);
@@ -369,6 +383,7 @@ void eng_emit(struct ctk_engine *eng, struct ctk_conn *c, enum ctk_event ev, uin
 enum eng_defrag { DEFRAG_HELD, DEFRAG_DONE, DEFRAG_BAD };
 enum eng_defrag eng_defrag(struct ctk_engine *eng, const struct eng_pkt *p, const uint8_t **out,
 			   uint32_t *out_len);
+void eng_defrag_reset(struct ctk_engine *eng);
 void eng_defrag_free(struct ctk_engine *eng);
 
 /* pkt_ip.c, pkt_l4.c, pkt_csum.c */

@@ -33,6 +33,24 @@ void eng_tuple_to_ctk(const struct eng_tuple *t, struct ctk_tuple *out)
 	}
 }
 
+/* As the engine keys a tuple: ICMP's id in both port slots, no ports where the protocol has none. */
+void eng_tuple_from_ctk(const struct ctk_tuple *in, struct eng_tuple *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->src = in->src;
+	t->dst = in->dst;
+	t->l3 = in->l3num;
+	t->l4 = in->l4num;
+	if (in->l4num == IPPROTO_ICMP || in->l4num == IPPROTO_ICMPV6) {
+		t->sport = t->dport = in->icmp_id;
+		t->type = in->icmp_type;
+		t->code = in->icmp_code;
+	} else if (ctk_l4proto_has_ports(in->l4num)) {
+		t->sport = in->sport;
+		t->dport = in->dport;
+	}
+}
+
 void eng_tuple_invert(const struct eng_tuple *t, uint8_t reply_type, struct eng_tuple *out)
 {
 	struct eng_tuple r = *t;

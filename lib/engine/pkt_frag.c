@@ -156,25 +156,25 @@ static enum eng_defrag add_fragment(struct ctk_engine *eng, struct eng_frag *f, 
 
 	if (end > FRAG_DATA_MAX || (in->more && (in->len & 7)) || (in->more && !in->len)) {
 		f->deadline = 0;
-		return eng_invalid(eng, ENG_INVALID, "(fragment: bad length or offset)"), DEFRAG_BAD;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_FRAG_BAD), DEFRAG_BAD;
 	}
 	if (!in->more) {
 		if ((f->total && f->total != end) || end < f->have) {
 			f->deadline = 0;
-			return eng_invalid(eng, ENG_INVALID, "(fragment: inconsistent length)"), DEFRAG_BAD;
+			return eng_invalid(eng, ENG_INVALID, CTK_INVALID_FRAG_LEN), DEFRAG_BAD;
 		}
 		f->total = end;
 	} else if (f->total && end > f->total) {
 		f->deadline = 0;
-		return eng_invalid(eng, ENG_INVALID, "(fragment: beyond the datagram's end)"), DEFRAG_BAD;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_FRAG_END), DEFRAG_BAD;
 	}
 	if (in->len) {
 		switch (coverage(f, in->off / 8, (end - 1) / 8)) {
 		case 2:
-			return eng_invalid(eng, ENG_INVALID, "(fragment: duplicate, dropped)"), DEFRAG_BAD;
+			return eng_invalid(eng, ENG_INVALID, CTK_INVALID_FRAG_DUP), DEFRAG_BAD;
 		case 1:
 			f->deadline = 0;
-			return eng_invalid(eng, ENG_INVALID, "(fragment: overlap, datagram dropped)"),
+			return eng_invalid(eng, ENG_INVALID, CTK_INVALID_FRAG_OVERLAP),
 			       DEFRAG_BAD;
 		}
 		memcpy(f->buf + FRAG_HDR_MAX + in->off, in->data, in->len);
@@ -184,14 +184,14 @@ static enum eng_defrag add_fragment(struct ctk_engine *eng, struct eng_frag *f, 
 	if (in->off == 0) {
 		if (in->hdrlen > FRAG_HDR_MAX) {
 			f->deadline = 0;
-			return eng_invalid(eng, ENG_INVALID, "(fragment: headers too long)"), DEFRAG_BAD;
+			return eng_invalid(eng, ENG_INVALID, CTK_INVALID_FRAG_HEADERS), DEFRAG_BAD;
 		}
 		f->hdrlen = (uint16_t)in->hdrlen;
 		f->nh_at = (uint16_t)in->nh_at;
 		memcpy(f->buf + FRAG_HDR_MAX - in->hdrlen, in->hdr_src, in->hdrlen);
 	}
 	if (!f->total || f->have != f->total || !f->hdrlen) {
-		eng_invalid(eng, ENG_INVALID, "(fragment held for reassembly)");
+		eng_invalid(eng, ENG_INVALID, CTK_INVALID_FRAG_HELD);
 		return DEFRAG_HELD;
 	}
 	f->deadline = 0;
@@ -245,7 +245,7 @@ enum eng_defrag eng_defrag(struct ctk_engine *eng, const struct eng_pkt *p, cons
 	if (!eng->frags) {
 		eng->frags = calloc(FRAG_SLOTS, sizeof(*eng->frags));
 		if (!eng->frags)
-			return eng_invalid(eng, ENG_INVALID, "(fragment: out of memory)"), DEFRAG_BAD;
+			return eng_invalid(eng, ENG_INVALID, CTK_INVALID_FRAG_NOMEM), DEFRAG_BAD;
 	}
 	if (p->l3num == AF_INET)
 		read_ipv4(p, &in);
@@ -253,6 +253,13 @@ enum eng_defrag eng_defrag(struct ctk_engine *eng, const struct eng_pkt *p, cons
 		read_ipv6(p, &in);
 	f = find_slot(eng, p->l3num, &in, p->now);
 	return add_fragment(eng, f, &in, out, out_len);
+}
+
+void eng_defrag_reset(struct ctk_engine *eng)
+{
+	/* A slot's header is cleared when it is taken; free is all it needs. */
+	for (int i = 0; eng->frags && i < FRAG_SLOTS; i++)
+		eng->frags[i].deadline = 0;
 }
 
 void eng_defrag_free(struct ctk_engine *eng)

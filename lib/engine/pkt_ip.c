@@ -41,17 +41,17 @@ static bool parse_ipv4(struct ctk_engine *eng, const uint8_t *l3, size_t len, st
 	unsigned int ihl, tot;
 
 	if (len < 20)
-		return eng_invalid(eng, ENG_INVALID, "(ip: truncated header)"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP_TRUNC_HEADER), false;
 	ihl = (l3[0] & 0x0f) * 4u;
 	tot = get16(l3 + 2);
 	if (ihl < 20 || len < ihl)
-		return eng_invalid(eng, ENG_INVALID, "(ip: bad header length)"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP_HEADER_LEN), false;
 	if (!ipv4_header_ok(l3, ihl))
-		return eng_invalid(eng, ENG_INVALID, "(ip: bad header checksum)"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP_HEADER_CSUM), false;
 	if (tot > len)
-		return eng_invalid(eng, ENG_INVALID, "(ip: truncated packet)"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP_TRUNC), false;
 	if (tot < ihl)
-		return eng_invalid(eng, ENG_INVALID, "(ip: bad total length)"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP_TOTAL_LEN), false;
 	p->l3num = AF_INET;
 	p->len = tot;
 	p->l4off = ihl;
@@ -111,19 +111,19 @@ static bool parse_ipv6(struct ctk_engine *eng, const uint8_t *l3, size_t len, st
 	long off;
 
 	if (len < 40)
-		return eng_invalid(eng, ENG_INVALID, "(ipv6: truncated header)"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP6_TRUNC_HEADER), false;
 	plen = get16(l3 + 4);
 	if (plen == 0)
-		return eng_invalid(eng, ENG_INVALID, "(ipv6: jumbogram not supported)"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP6_JUMBO), false;
 	if (40 + plen > len)
-		return eng_invalid(eng, ENG_INVALID, "(ipv6: truncated packet)"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP6_TRUNC), false;
 	p->l3num = AF_INET6;
 	p->len = 40 + plen;
 	p->hop_limit = l3[7];
 	nh = l3[6];
 	off = ipv6_skip_ext(l3, p->len, 40, &nh, &nh_at, &frag_at);
 	if (off < 0)
-		return eng_invalid(eng, ENG_INVALID, "(ipv6: bad extension headers)"),
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP6_EXTHDR),
 		       p->l4num = 0, p->tracked = true, false;
 	if (frag_at) {
 		p->frag = true;
@@ -139,7 +139,7 @@ bool eng_parse_ip(struct ctk_engine *eng, const uint8_t *l3, size_t len, struct 
 {
 	p->l3 = l3;
 	if (len < 1)
-		return eng_invalid(eng, ENG_INVALID, "(ip: empty packet)"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP_EMPTY), false;
 	if (len > UINT32_MAX)
 		len = UINT32_MAX;
 	switch (l3[0] >> 4) {
@@ -148,7 +148,7 @@ bool eng_parse_ip(struct ctk_engine *eng, const uint8_t *l3, size_t len, struct 
 	case 6:
 		return parse_ipv6(eng, l3, len, p);
 	default:
-		return eng_invalid(eng, ENG_INVALID, "(ip: unknown version %u)", l3[0] >> 4), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_IP_VERSION, l3[0] >> 4), false;
 	}
 }
 

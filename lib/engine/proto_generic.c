@@ -2,8 +2,9 @@
 /*
  * Every protocol without a tracker of its own (nf_conntrack_core.c's
  * generic_packet()): one entry per address pair and protocol, refreshed
- * to generic_timeout (600 s) by each packet, never ASSURED. SCTP is
- * tracked this way until its tracker exists (6.18 has no DCCP tracker).
+ * to generic_timeout (600 s) by each packet, never ASSURED. DCCP is
+ * tracked this way (6.18 has no DCCP tracker); SCTP has its own
+ * (proto_sctp.c).
  */
 #include "engine/eng.h"
 

@@ -96,16 +96,16 @@ static enum eng_icmp_pre inet_error(struct ctk_engine *eng, const struct eng_pkt
 
 	if (!eng_parse_inner(p->l3, p->len, inner, p->l3num, &l4off, &l4num) ||
 	    !eng_parse_tuple(p->l3, p->len, p->l3 + inner, p->l3num, l4off, l4num, &quoted))
-		return eng_invalid(eng, ENG_INVALID, "(icmp error: quoted packet unreadable)"),
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP_QUOTE),
 		       ICMP_PRE_ERROR;
 	eng_tuple_invert(&quoted, quoted.type, &t);
 	if ((l4num == IPPROTO_ICMP || l4num == IPPROTO_ICMPV6) &&
 	    !eng_icmp_invert_type(l4num, quoted.type, &t.type))
-		return eng_invalid(eng, ENG_INVALID, "(icmp error: quoted icmp has no reply type)"),
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP_QUOTE_NO_REPLY),
 		       ICMP_PRE_ERROR;
 	c = eng_find(eng, &t, eng_hash(eng, &t), p->now, dir);
 	if (!c)
-		return eng_invalid(eng, ENG_INVALID, "(icmp error: no connection for the quoted packet)"),
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP_QUOTE_NO_CONN),
 		       ICMP_PRE_ERROR;
 	eng_conn_addrs(c, &ct_src, &ct_dst);
 	ct_daddr = *dir == CTK_DIR_ORIG ? &ct_dst : &ct_src;
@@ -114,7 +114,7 @@ static enum eng_icmp_pre inet_error(struct ctk_engine *eng, const struct eng_pkt
 	if (memcmp(&outer, ct_daddr, sizeof(outer)) != 0) {
 		addr_text(p->l3num, &outer, a, sizeof(a));
 		addr_text(p->l3num, ct_daddr, b, sizeof(b));
-		eng_invalid(eng, ENG_INVALID, "outer daddr %s != inner %s", a, b);
+		eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP_QUOTE_DADDR, a, b);
 		return ICMP_PRE_ERROR;
 	}
 	*conn = c;
@@ -127,12 +127,12 @@ static enum eng_icmp_pre icmpv4_error(struct ctk_engine *eng, const struct eng_p
 	const uint8_t *h = p->l3 + p->l4off;
 
 	if (p->len - p->l4off < 8)
-		return eng_invalid(eng, ENG_INVALID, "short packet"), ICMP_PRE_ERROR;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP_SHORT), ICMP_PRE_ERROR;
 	if (eng->cfg.checksum && !eng_l4_csum_ok(p, 0))
-		return eng_invalid(eng, ENG_INVALID, "bad hw icmp checksum"), ICMP_PRE_ERROR;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP_CSUM), ICMP_PRE_ERROR;
 	/* RFC 1122 3.2.2: unknown types are silently discarded. */
 	if (h[0] > 18)
-		return eng_invalid(eng, ENG_INVALID, "invalid icmp type"), ICMP_PRE_ERROR;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP_TYPE), ICMP_PRE_ERROR;
 	if (!icmp_is_err(h[0]))
 		return ICMP_PRE_TRACK;
 	return inet_error(eng, p, p->l4off + 8, conn, dir);
@@ -150,14 +150,14 @@ static enum eng_icmp_pre icmpv6_redirect(struct ctk_engine *eng, const struct en
 	uint32_t avail = p->len - p->l4off;
 
 	if (avail < 40)
-		return eng_invalid(eng, ENG_INVALID, "short redirect"), ICMP_PRE_ERROR;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP6_REDIRECT_SHORT), ICMP_PRE_ERROR;
 	if (h[1] != 0)
 		return ICMP_PRE_TRACK;
 	if (p->hop_limit != 255 || !ipv6_link_local(p->l3 + 8))
-		return eng_invalid(eng, ENG_INVALID, "invalid saddr or hoplimit for redirect"),
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP6_REDIRECT_SRC),
 		       ICMP_PRE_ERROR;
 	if (avail < 42 || h[41] == 0)
-		return eng_invalid(eng, ENG_INVALID, "redirect without options"), ICMP_PRE_ERROR;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP6_REDIRECT_OPTS), ICMP_PRE_ERROR;
 	if (h[40] != 4)		/* not a "redirected header" option */
 		return ICMP_PRE_TRACK;
 	return inet_error(eng, p, p->l4off + 48, conn, dir);
@@ -169,9 +169,9 @@ static enum eng_icmp_pre icmpv6_error(struct ctk_engine *eng, const struct eng_p
 	const uint8_t *h = p->l3 + p->l4off;
 
 	if (p->len - p->l4off < 8)
-		return eng_invalid(eng, ENG_INVALID, "short packet"), ICMP_PRE_ERROR;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP6_SHORT), ICMP_PRE_ERROR;
 	if (eng->cfg.checksum && !eng_l4_csum_ok(p, 0))
-		return eng_invalid(eng, ENG_INVALID, "ICMPv6 checksum failed"), ICMP_PRE_ERROR;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP6_CSUM), ICMP_PRE_ERROR;
 	if (icmpv6_untracked(h[0]))
 		return ICMP_PRE_UNTRACKED;
 	if (h[0] == 137)
@@ -202,10 +202,10 @@ enum eng_res eng_icmp_packet(struct ctk_engine *eng, struct ctk_conn *c, const s
 
 	/* ICMP over IPv6 or ICMPv6 over IPv4: no such thing. */
 	if ((v4 ? AF_INET : AF_INET6) != p->l3num)
-		return eng_invalid(eng, ENG_INVALID, "(icmp of the other ip version)");
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP_OTHER_IP);
 	/* The kernel checks ICMPv4's type on every packet, ICMPv6's on the first. */
 	if ((v4 || !(c->flags & CONN_LINKED)) && !valid_new(c->l4, c->type))
-		return eng_invalid(eng, ENG_INVALID, "(icmp type %u cannot create a connection)",
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP_NOT_NEW,
 				   c->type);
 	eng_refresh_acct(eng, c, p, dir, v4 ? eng->icmp_timeout : eng->icmpv6_timeout);
 	return ENG_ACCEPT;

@@ -217,7 +217,7 @@ static bool basic_checks(struct ctk_engine *eng, const struct eng_pkt *p, uint64
 		    !ch.len) {
 			/* The kernel prints the raw length field (and a newline, dropped here). */
 			eng_invalid(eng, ENG_INVALID,
-				    "do_basic_checks failed. chunk num %u, type %u, len %u flag %d",
+				    CTK_INVALID_SCTP_CHUNKS,
 				    count, ch.type, (unsigned int)__builtin_bswap16(ch.len), flag);
 			return false;
 		}
@@ -391,9 +391,9 @@ enum eng_res eng_sctp_packet(struct ctk_engine *eng, struct ctk_conn *c, const s
 	uint32_t vtag;
 
 	if (p->len - p->l4off < 12)
-		return eng_invalid(eng, ENG_INVALID, "nf_ct_sctp: short packet ");
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_SCTP_SHORT);
 	if (eng->cfg.checksum && !crc_ok(p))
-		return eng_invalid(eng, ENG_INVALID, "nf_ct_sctp: bad CRC ");
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_SCTP_CRC);
 	vtag = get32(p->l3 + p->l4off + 4);
 	if (!basic_checks(eng, p, map))
 		return ENG_INVALID;
@@ -405,7 +405,7 @@ enum eng_res eng_sctp_packet(struct ctk_engine *eng, struct ctk_conn *c, const s
 			return ENG_INVALID;
 	}
 	if (!vtag_exempt(map) && vtag != s->vtag[dir])
-		return eng_invalid(eng, ENG_INVALID, "verification tag check failed %x vs %x for dir %d",
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_SCTP_VTAG,
 				   as_logged(vtag), as_logged(s->vtag[dir]), dir);
 
 	for_each_chunk(p, ch) {
@@ -420,7 +420,7 @@ enum eng_res eng_sctp_packet(struct ctk_engine *eng, struct ctk_conn *c, const s
 		old_state = s->state;
 		new_state = next_state(dir, old_state, ch.type);
 		if (new_state == S_MAX)
-			return eng_invalid(eng, ENG_INVALID, "Invalid, old_state %d, dir %d, type %d",
+			return eng_invalid(eng, ENG_INVALID, CTK_INVALID_SCTP_STATE,
 					   old_state, dir, ch.type);
 		if (!note_init_tags(s, c, p, dir, &ch, old_state, new_state, &ignore))
 			return ENG_INVALID;

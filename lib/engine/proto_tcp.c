@@ -214,11 +214,11 @@ static void init_sender(struct tcp_side *sender, struct tcp_side *receiver,
 
 /* nf_tcp_log_invalid(): liberal connections pass; others are logged. */
 static enum tcp_action log_window(struct ctk_engine *eng, const struct tcp_side *sender,
-				  enum tcp_action ret, const char *fmt, uint32_t value)
+				  enum tcp_action ret, enum ctk_invalid_reason why, uint32_t value)
 {
 	if ((sender->flags & IP_CT_TCP_FLAG_BE_LIBERAL) || eng->cfg.tcp_be_liberal)
 		return A_ACCEPT;
-	eng_invalid(eng, ENG_INVALID, fmt, value);
+	eng_invalid(eng, ENG_INVALID, why, value);
 	return ret;
 }
 
@@ -318,25 +318,25 @@ static enum tcp_action in_window(struct ctk_engine *eng, struct eng_tcp *st, enu
 			 * data, so that its ACK does not look bogus later. */
 			sender->td_end = end;
 			sender->flags |= IP_CT_TCP_FLAG_DATA_UNACKNOWLEDGED;
-			return log_window(eng, sender, A_IGNORE, "%u bytes more than expected", overshot);
+			return log_window(eng, sender, A_IGNORE, CTK_INVALID_TCP_SEQ_OVERSHOT, overshot);
 		}
 		return log_window(eng, sender, A_INVALID,
-				  "SEQ is over upper bound %u (over the window of the receiver)",
+				  CTK_INVALID_TCP_SEQ_OVER,
 				  sender->td_maxend + 1);
 	}
 	if (!seq_before(sack, receiver->td_end + 1))
 		return log_window(eng, sender, A_INVALID,
-				  "ACK is over upper bound %u (ACKed data not seen yet)",
+				  CTK_INVALID_TCP_ACK_OVER,
 				  receiver->td_end + 1);
 	in_recv_win = !receiver->td_maxwin ||
 		      seq_after(end, sender->td_end - receiver->td_maxwin - 1);
 	if (!in_recv_win)
 		return log_window(eng, sender, A_IGNORE,
-				  "SEQ is under lower bound %u (already ACKed data retransmitted)",
+				  CTK_INVALID_TCP_SEQ_UNDER,
 				  sender->td_end - receiver->td_maxwin - 1);
 	if (!seq_after(sack, receiver->td_end - max_ack_window(sender) - 1))
 		return log_window(eng, sender, A_IGNORE,
-				  "ignored ACK under lower bound %u (possible overly delayed)",
+				  CTK_INVALID_TCP_ACK_UNDER,
 				  receiver->td_end - max_ack_window(sender) - 1);
 
 	if (!(th->flags & TH_SYN))
@@ -404,11 +404,11 @@ static bool tcp_error(struct ctk_engine *eng, const struct eng_pkt *p, const uin
 	uint32_t doff = (h[12] >> 4) * 4u;
 
 	if (doff < 20 || tcplen < doff)
-		return eng_invalid(eng, ENG_INVALID, "truncated packet"), true;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_TCP_TRUNC), true;
 	if (eng->cfg.checksum && !eng_l4_csum_ok(p, 0))
-		return eng_invalid(eng, ENG_INVALID, "bad checksum"), true;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_TCP_CSUM), true;
 	if (!valid_flags[h[13] & ~(TH_ECE | TH_CWR | TH_PSH)])
-		return eng_invalid(eng, ENG_INVALID, "invalid tcp flag combination"), true;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_TCP_FLAGS), true;
 	return false;
 }
 
@@ -433,9 +433,9 @@ static bool tcp_new(struct ctk_engine *eng, struct ctk_conn *c, const struct tcp
 	uint8_t next = transitions[CTK_DIR_ORIG][packet_index(th->flags)][TCP_S_NONE];
 
 	if (next >= TCP_S_MAX)
-		return eng_invalid(eng, ENG_INVALID, "invalid new"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_TCP_NEW), false;
 	if (next != TCP_S_SYN_SENT && !eng->cfg.tcp_loose)
-		return eng_invalid(eng, ENG_INVALID, "(mid-stream packet, tcp_loose=0)"), false;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_TCP_LOOSE), false;
 	memset(st, 0, sizeof(*st));
 	st->seen[0].td_end = th->end;
 	st->seen[0].td_maxwin = th->win ? th->win : 1;
@@ -519,7 +519,7 @@ static enum rst_check check_rst(struct ctk_engine *eng, struct ctk_conn *c, enum
 		if (th->seq == 0 && !tcp_established(c))
 			return RST_CHECK_WINDOW;	/* answers a SYN we let through */
 		if (seq_before(th->seq, st->seen[!dir].td_maxack) && !eng->cfg.tcp_ignore_invalid_rst) {
-			eng_invalid(eng, ENG_INVALID, "invalid rst");
+			eng_invalid(eng, ENG_INVALID, CTK_INVALID_TCP_RST);
 			return RST_INVALID;
 		}
 		if (!tcp_established(c) || th->seq == st->seen[!dir].td_maxack)
@@ -594,11 +594,11 @@ static enum step_next special_cases(struct ctk_engine *eng, struct ctk_conn *c, 
 			return NEXT_WINDOW;
 		}
 		note_ignored(st, dir, s->index, s->old_state, th);
-		eng_invalid(eng, ENG_ACCEPT, "packet (index %d) in dir %d ignored, state %s",
+		eng_invalid(eng, ENG_ACCEPT, CTK_INVALID_TCP_IGNORED,
 			    s->index, dir, state_names[s->old_state]);
 		return NEXT_ACCEPT;
 	case TCP_S_MAX:
-		eng_invalid(eng, ENG_INVALID, "packet (index %d) in dir %d invalid, state %s",
+		eng_invalid(eng, ENG_INVALID, CTK_INVALID_TCP_STATE,
 			    s->index, dir, state_names[s->old_state]);
 		return NEXT_INVALID;
 	case TCP_S_TIME_WAIT:
@@ -606,7 +606,7 @@ static enum step_next special_cases(struct ctk_engine *eng, struct ctk_conn *c, 
 		if (s->old_state == TCP_S_LAST_ACK && s->index == I_ACK && st->last_dir != dir &&
 		    st->last_index == I_SYN && (st->last_flags & TCP_EXP_CHALLENGE_ACK)) {
 			st->last_flags &= ~TCP_EXP_CHALLENGE_ACK;
-			eng_invalid(eng, ENG_ACCEPT, "challenge-ack ignored");
+			eng_invalid(eng, ENG_ACCEPT, CTK_INVALID_TCP_CHALLENGE_ACK);
 			return NEXT_ACCEPT;
 		}
 		return NEXT_WINDOW;
@@ -684,7 +684,7 @@ enum eng_res eng_tcp_packet(struct ctk_engine *eng, struct ctk_conn *c, const st
 	struct tcp_step s;
 
 	if (tcplen < 20)
-		return eng_invalid(eng, ENG_INVALID, "(truncated tcp header)");
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_TCP_SHORT);
 	if (tcp_error(eng, p, h, tcplen))
 		return ENG_INVALID;
 	read_view(p, h, &th);

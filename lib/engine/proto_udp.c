@@ -18,14 +18,14 @@ static bool udp_error(struct ctk_engine *eng, const struct eng_pkt *p)
 	uint32_t ulen;
 
 	if (udplen < 8)
-		return eng_invalid(eng, ENG_INVALID, "short packet"), true;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_UDP_SHORT), true;
 	ulen = get16(h + 4);
 	if (ulen > udplen || ulen < 8)
-		return eng_invalid(eng, ENG_INVALID, "truncated/malformed packet"), true;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_UDP_MALFORMED), true;
 	if (get16(h + 6) == 0)
 		return false;		/* no checksum */
 	if (eng->cfg.checksum && !eng_l4_csum_ok(p, 0))
-		return eng_invalid(eng, ENG_INVALID, "bad checksum"), true;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_UDP_CSUM), true;
 	return false;
 }
 
@@ -36,21 +36,21 @@ static bool udplite_error(struct ctk_engine *eng, const struct eng_pkt *p)
 	uint32_t cscov;
 
 	if (udplen < 8)
-		return eng_invalid(eng, ENG_INVALID, "short packet"), true;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_UDPLITE_SHORT), true;
 	cscov = get16(h + 4);
 	if (cscov == 0)
 		cscov = udplen;
 	else if (cscov < 8 || cscov > udplen)
-		return eng_invalid(eng, ENG_INVALID, "invalid checksum coverage"), true;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_UDPLITE_COVERAGE), true;
 	if (get16(h + 6) == 0)
-		return eng_invalid(eng, ENG_INVALID, "checksum missing"), true;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_UDPLITE_NO_CSUM), true;
 	/*
 	 * udplite_error() asks nf_checksum_partial() with IPPROTO_UDP, so the
 	 * kernel's pseudo-header carries 17, not RFC 3828's 136: only such
 	 * packets pass (the oracle's udplite cases show it).
 	 */
 	if (eng->cfg.checksum && !eng_l4_csum_ok_as(p, cscov, IPPROTO_UDP))
-		return eng_invalid(eng, ENG_INVALID, "bad checksum"), true;
+		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_UDPLITE_CSUM), true;
 	return false;
 }
 

@@ -4,7 +4,8 @@
  * bucket heads with one chain link per connection, and a timer wheel.
  *
  * Hashing is symmetric (each endpoint hashed alone, the two combined
- * with XOR, as Open vSwitch does): a reply packet lands in the bucket of
+ * by addition, which commutes as Open vSwitch's XOR does but keeps
+ * a flow between two equal endpoints from hashing to zero): a reply packet lands in the bucket of
  * its connection, so each connection is indexed once, where the kernel
  * inserts it twice (ORIGINAL and REPLY). Without NAT the reply tuple is
  * the inverse of the original one, so one index entry is enough.
@@ -72,8 +73,7 @@ static bool addr6_eq(const uint8_t *stored, const union ctk_addr *a)
 	return memcmp(stored, a->byte, 16) == 0;
 }
 
-/* Which side of @c does @t describe: 0 orig, 1 reply, -1 neither. */
-static int tuple_dir(const struct ctk_conn *c, const struct eng_tuple *t)
+int eng_tuple_dir(const struct ctk_conn *c, const struct eng_tuple *t)
 {
 	bool v4 = c->l3 == AF_INET;
 
@@ -204,6 +204,7 @@ static void wheel_link(struct ctk_engine *eng, struct ctk_conn *c)
 	if (head != ENG_NIL)
 		eng_conn(eng, head)->tprev = c->self;
 	eng->wheel[i] = c->self;
+	eng->wheel_busy[i >> 6] |= 1ull << (i & 63);
 	if (c->expires < eng->wheel_min[i])
 		eng->wheel_min[i] = c->expires;
 }
@@ -218,6 +219,38 @@ static void wheel_unlink(struct ctk_engine *eng, struct ctk_conn *c)
 		eng->wheel[i] = c->tnext;
 	if (c->tnext != ENG_NIL)
 		eng_conn(eng, c->tnext)->tprev = c->tprev;
+}
+
+/* Detach a whole slot's list, reset its minimum, return its head. */
+static uint32_t take_list(struct ctk_engine *eng, uint32_t i)
+{
+	uint32_t head = eng->wheel[i];
+
+	eng->wheel[i] = ENG_NIL;
+	eng->wheel_min[i] = UINT64_MAX;
+	eng->wheel_busy[i >> 6] &= ~(1ull << (i & 63));
+	return head;
+}
+
+/*
+ * The first absolute slot in [@s, @end) whose busy bit is set, or @end.
+ * Only wheel_link() sets a bit and only take_list() clears one, so a
+ * clear bit means an empty slot with no minimum: skipping it is exact,
+ * and idle stretches of the wheel cost a word per 64 slots.
+ */
+static uint64_t next_busy(const struct ctk_engine *eng, uint64_t s, uint64_t end)
+{
+	while (s < end) {
+		uint32_t i = (uint32_t)(s & (WHEEL_SLOTS - 1));
+		uint64_t bits = eng->wheel_busy[i >> 6] >> (i & 63);
+
+		if (bits) {
+			s += (uint64_t)__builtin_ctzll(bits);
+			return s < end ? s : end;
+		}
+		s += 64 - (i & 63);
+	}
+	return end;
 }
 
 /*
@@ -307,7 +340,7 @@ struct ctk_conn *eng_find(struct ctk_engine *eng, const struct eng_tuple *t, uin
 			eng_kill(eng, c, now);
 			continue;
 		}
-		d = tuple_dir(c, t);
+		d = eng_tuple_dir(c, t);
 		if (d >= 0) {
 			if (dir)
 				*dir = (enum ctk_dir)d;
@@ -362,7 +395,8 @@ struct ctk_conn *eng_alloc(struct ctk_engine *eng, const struct eng_tuple *t, ui
 		return NULL;
 	set_tuple(c, t);
 	c->flags = CONN_IN_USE;
-	c->id = ++eng->next_id;
+	/* Ids are handle generations (handle.c): 0 never names a connection. */
+	c->id = ++eng->next_id ? eng->next_id : ++eng->next_id;
 	if (eng_has_ext(eng))
 		eng_ext(eng, c)->start = now;
 	return c;
@@ -424,6 +458,40 @@ int eng_table_init(struct ctk_engine *eng)
 	return 0;
 }
 
+/*
+ * Empty the table, keeping its memory: the pools hand out slots from
+ * index 0 again (take_slot() clears each), as a new table would, and the
+ * wheel restarts at time 0. Bucket heads are cleared one by one when few
+ * are in use, so that a small trace on a large table resets cheaply.
+ */
+void eng_table_reset(struct ctk_engine *eng)
+{
+	size_t nb = (size_t)eng->bucket_mask + 1;
+	uint32_t used = eng->pool[0].high + eng->pool[1].high;
+
+	for (int p = 0; p < 2 && (size_t)used * 16 < nb; p++) {
+		for (uint32_t i = 0; i < eng->pool[p].high; i++) {
+			struct ctk_conn *c = eng_conn(eng, eng->pool[p].tag | i);
+
+			if (c->flags & CONN_LINKED)
+				eng->buckets[conn_hash(eng, c) & eng->bucket_mask] = ENG_NIL;
+		}
+	}
+	if ((size_t)used * 16 >= nb)
+		memset(eng->buckets, 0xff, nb * sizeof(*eng->buckets));
+	for (uint64_t s = next_busy(eng, 0, WHEEL_SLOTS); s < WHEEL_SLOTS;
+	     s = next_busy(eng, s + 1, WHEEL_SLOTS))
+		take_list(eng, (uint32_t)s);
+	for (int p = 0; p < 2; p++) {
+		eng->pool[p].high = 0;
+		eng->pool[p].free_head = ENG_NIL;
+	}
+	eng->deferred = ENG_NIL;
+	eng->wheel_next = 0;
+	eng->count = 0;
+	eng->next_id = 0;
+}
+
 void eng_table_fini(struct ctk_engine *eng)
 {
 	for (int p = 0; p < 2; p++) {
@@ -437,16 +505,6 @@ void eng_table_fini(struct ctk_engine *eng)
 }
 
 /* ---- expiry ------------------------------------------------------------ */
-
-/* Detach a whole slot's list, reset its minimum, return its head. */
-static uint32_t take_list(struct ctk_engine *eng, uint32_t i)
-{
-	uint32_t head = eng->wheel[i];
-
-	eng->wheel[i] = ENG_NIL;
-	eng->wheel_min[i] = UINT64_MAX;
-	return head;
-}
 
 /*
  * Destroy the due entries of a detached list, relink the others. At a
@@ -517,8 +575,9 @@ unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now)
 		/* A long jump: gather everything, then settle it once. */
 		uint32_t all = ENG_NIL;
 
-		for (i = 0; i < WHEEL_SLOTS; i++) {
-			uint32_t idx = take_list(eng, i);
+		for (uint64_t s = next_busy(eng, 0, WHEEL_SLOTS); s < WHEEL_SLOTS;
+		     s = next_busy(eng, s + 1, WHEEL_SLOTS)) {
+			uint32_t idx = take_list(eng, (uint32_t)s);
 
 			while (idx != ENG_NIL) {
 				struct ctk_conn *c = eng_conn(eng, idx);
@@ -531,7 +590,7 @@ unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now)
 		eng->wheel_next = cur;
 		return settle_list(eng, all, now);
 	}
-	while (eng->wheel_next < cur) {
+	while ((eng->wheel_next = next_busy(eng, eng->wheel_next, cur)) < cur) {
 		i = (uint32_t)(eng->wheel_next & (WHEEL_SLOTS - 1));
 		eng->wheel_next++;
 		if (eng->wheel[i] != ENG_NIL)
@@ -608,11 +667,6 @@ void ctk_engine_flush(struct ctk_engine *eng, uint64_t now)
 		while (eng->buckets[b] != ENG_NIL)
 			eng_kill(eng, eng_conn(eng, eng->buckets[b]), now);
 	eng_flush_deferred(eng);
-}
-
-void ctk_engine_delete(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
-{
-	eng_kill(eng, c, now);
 }
 
 unsigned int ctk_engine_count(const struct ctk_engine *eng)

@@ -80,7 +80,9 @@ static void test_foreach_lookup_delete(void **state)
 	assert_non_null(ctk_engine_lookup(eng, &e.reply, 10 * SEC, &dir));
 	assert_int_equal(dir, CTK_DIR_REPLY);
 	ev.n = 0;
-	ctk_engine_delete(eng, ctk_engine_lookup(eng, &e.orig, 10 * SEC, NULL), 10 * SEC);
+	assert_int_equal(ctk_engine_delete(eng,
+					   ctk_engine_conn_handle(ctk_engine_lookup(eng, &e.orig, 10 * SEC, NULL)),
+					   10 * SEC), 0);
 	assert_int_equal(ev.n, 1);
 	assert_int_equal(ev.type[0], CTK_EV_DESTROY);
 	assert_null(ctk_engine_lookup(eng, &e.orig, 10 * SEC, NULL));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * conntrack --pcap: the options as the parser compiles them, and the
- * tuple shown for packets without an entry (pcap_tuple.c).
+ * tuple shown for packets without an entry comes from the engine's
+ * verdict (tests/unit/test_engine_api.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,55 +110,6 @@ static void test_illegal_combinations(void **state)
 	expect_illegal((const char *const[]){"-L", "--sysctl", "a=1"}, 3, "without `--pcap'");
 }
 
-static void test_tuple_ipv4_udp(void **state)
-{
-	static const uint8_t pkt[] = {
-		0x45, 0, 0, 28, 0, 0, 0x40, 0, 64, 17, 0, 0, 192, 0, 2, 1, 198, 51, 100, 2,
-		0x9c, 0x40, 0, 53, 0, 8, 0, 0,
-	};
-	struct ctk_tuple t;
-	char a[INET_ADDRSTRLEN];
-
-	(void)state;
-	assert_true(ct_packet_tuple(pkt, sizeof(pkt), &t));
-	assert_int_equal(t.l3num, AF_INET);
-	assert_int_equal(t.l4num, 17);
-	assert_int_equal(t.sport, 40000);
-	assert_int_equal(t.dport, 53);
-	inet_ntop(AF_INET, &t.dst.v4, a, sizeof(a));
-	assert_string_equal(a, "198.51.100.2");
-	/* A later fragment: no ports to read. */
-	uint8_t frag[sizeof(pkt)];
-
-	memcpy(frag, pkt, sizeof(pkt));
-	frag[7] = 1;
-	assert_true(ct_packet_tuple(frag, sizeof(frag), &t));
-	assert_int_equal(t.sport, 0);
-	assert_false(ct_packet_tuple(pkt, 10, &t));
-}
-
-static void test_tuple_ipv6_exthdr_icmp(void **state)
-{
-	uint8_t pkt[40 + 8 + 8] = {0x60, 0, 0, 0, 0, 16, 0 /* hop-by-hop */, 64};
-	struct ctk_tuple t;
-
-	(void)state;
-	pkt[8] = 0x20, pkt[9] = 0x01, pkt[10] = 0x0d, pkt[11] = 0xb8, pkt[23] = 1;
-	pkt[24] = 0x20, pkt[25] = 0x01, pkt[26] = 0x0d, pkt[27] = 0xb8, pkt[39] = 2;
-	pkt[40] = 58;		/* next: ICMPv6, length 0 (8 bytes) */
-	pkt[48] = 128;		/* echo request, id 0x4354 */
-	pkt[52] = 0x43, pkt[53] = 0x54;
-	assert_true(ct_packet_tuple(pkt, sizeof(pkt), &t));
-	assert_int_equal(t.l3num, AF_INET6);
-	assert_int_equal(t.l4num, 58);
-	assert_int_equal(t.icmp_type, 128);
-	assert_int_equal(t.icmp_id, 0x4354);
-	assert_int_equal(t.dst.byte[15], 2);
-	/* Cut short inside the extension header: still an IPv6 tuple, nothing more. */
-	assert_true(ct_packet_tuple(pkt, 44, &t));
-	assert_false(ct_packet_tuple((const uint8_t[]){0x10}, 1, &t));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,8 +117,6 @@ int main(void)
 		cmocka_unit_test(test_sysctl_repeatable),
 		cmocka_unit_test(test_too_many_sysctls),
 		cmocka_unit_test(test_illegal_combinations),
-		cmocka_unit_test(test_tuple_ipv4_udp),
-		cmocka_unit_test(test_tuple_ipv6_exthdr_icmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,7 @@
 /*
  * --timeout-policy: nfct timeout states mapped to the engine's knobs,
  * policy-file lines parsed, and policies applied in file order
- * (tools/conntrack/pcap_policy.c).
+ * (lib/engine/policy.c; the file reader of tools/conntrack/pcap_policy.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,10 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <errno.h>
+#include <ctkit/engine_policy.h>
+#include <ctkit/timeout.h>
 
 #include "cli.h"
 #include "pcap_policy.h"
@@ -36,7 +40,7 @@ static void test_every_state_mapped(void **state)
 	ctk_engine_config_init(&cfg);
 	for (unsigned int i = 0; (p = ctk_timeout_proto_at(i)); i++) {
 		for (unsigned int s = 0; s < p->nstates; s++) {
-			const char *why = NULL, *k = ct_policy_knob(p->l4proto, s, &why);
+			const char *why = NULL, *k = ctk_engine_policy_knob(p->l4proto, s, &why);
 			uint64_t v;
 
 			if (!k) {
@@ -56,17 +60,17 @@ static void test_every_state_mapped(void **state)
 static void test_known_knobs(void **state)
 {
 	(void)state;
-	assert_string_equal(ct_policy_knob(IPPROTO_TCP, 2, NULL), "nf_conntrack_tcp_timeout_established");
-	assert_string_equal(ct_policy_knob(IPPROTO_TCP, 9, NULL), "nf_conntrack_tcp_timeout_max_retrans");
-	assert_string_equal(ct_policy_knob(IPPROTO_UDP, 0, NULL), "nf_conntrack_udp_timeout");
-	assert_string_equal(ct_policy_knob(IPPROTO_UDPLITE, 1, NULL), "nf_conntrack_udp_timeout_stream");
-	assert_string_equal(ct_policy_knob(IPPROTO_GRE, 1, NULL), "nf_conntrack_gre_timeout_stream");
-	assert_string_equal(ct_policy_knob(IPPROTO_ICMPV6, 0, NULL), "nf_conntrack_icmpv6_timeout");
-	assert_string_equal(ct_policy_knob(CTK_TIMEOUT_GENERIC, 0, NULL), "nf_conntrack_generic_timeout");
-	assert_string_equal(ct_policy_knob(IPPROTO_SCTP, 6, NULL),
+	assert_string_equal(ctk_engine_policy_knob(IPPROTO_TCP, 2, NULL), "nf_conntrack_tcp_timeout_established");
+	assert_string_equal(ctk_engine_policy_knob(IPPROTO_TCP, 9, NULL), "nf_conntrack_tcp_timeout_max_retrans");
+	assert_string_equal(ctk_engine_policy_knob(IPPROTO_UDP, 0, NULL), "nf_conntrack_udp_timeout");
+	assert_string_equal(ctk_engine_policy_knob(IPPROTO_UDPLITE, 1, NULL), "nf_conntrack_udp_timeout_stream");
+	assert_string_equal(ctk_engine_policy_knob(IPPROTO_GRE, 1, NULL), "nf_conntrack_gre_timeout_stream");
+	assert_string_equal(ctk_engine_policy_knob(IPPROTO_ICMPV6, 0, NULL), "nf_conntrack_icmpv6_timeout");
+	assert_string_equal(ctk_engine_policy_knob(CTK_TIMEOUT_GENERIC, 0, NULL), "nf_conntrack_generic_timeout");
+	assert_string_equal(ctk_engine_policy_knob(IPPROTO_SCTP, 6, NULL),
 			    "nf_conntrack_sctp_timeout_shutdown_ack_sent");
-	assert_null(ct_policy_knob(IPPROTO_UDP, 2, NULL));
-	assert_null(ct_policy_knob(IPPROTO_DCCP, 0, NULL));
+	assert_null(ctk_engine_policy_knob(IPPROTO_UDP, 2, NULL));
+	assert_null(ctk_engine_policy_knob(IPPROTO_DCCP, 0, NULL));
 }
 
 static int line(const char *text, struct ctk_timeout *t, char *msg)
@@ -75,12 +79,12 @@ static int line(const char *text, struct ctk_timeout *t, char *msg)
 
 	snprintf(buf, sizeof(buf), "%s", text);
 	msg[0] = '\0';
-	return ct_policy_line(buf, t, msg);
+	return ctk_engine_policy_parse(buf, t, msg);
 }
 
 static void test_lines(void **state)
 {
-	char msg[CT_POLICY_MSG_MAX];
+	char msg[CTK_ENGINE_POLICY_MSG_MAX];
 	struct ctk_timeout t;
 	uint32_t secs;
 
@@ -95,40 +99,41 @@ static void test_lines(void **state)
 	assert_int_equal(line("default-set inet icmp timeout 9 # trailing", &t, msg), 1);
 	assert_int_equal(line("   # a comment", &t, msg), 0);
 	assert_int_equal(line("\r\n", &t, msg), 0);
-	assert_int_equal(line("add x inet udp bogus 3", &t, msg), -1);
+	assert_int_equal(line("add x inet udp bogus 3", &t, msg), -EINVAL);
 	assert_non_null(strstr(msg, "unknown state `bogus'"));
-	assert_int_equal(line("add x inet udp replied", &t, msg), -1);
+	assert_int_equal(line("add x inet udp replied", &t, msg), -EINVAL);
 	assert_non_null(strstr(msg, "without a timeout"));
-	assert_int_equal(line("add x inet udp replied -1", &t, msg), -1);
-	assert_int_equal(line("add x inet nosuchproto", &t, msg), -1);
-	assert_int_equal(line("delete x", &t, msg), -1);
-	assert_int_equal(line("nfct helper add x", &t, msg), -1);
-	assert_int_equal(line("add", &t, msg), -1);
+	assert_int_equal(line("add x inet udp replied -1", &t, msg), -EINVAL);
+	assert_int_equal(line("add x inet nosuchproto", &t, msg), -EINVAL);
+	assert_int_equal(line("delete x", &t, msg), -EINVAL);
+	assert_int_equal(line("nfct helper add x", &t, msg), -EINVAL);
+	assert_int_equal(line("add", &t, msg), -EINVAL);
 }
 
 static void test_apply(void **state)
 {
-	char msg[CT_POLICY_MSG_MAX], warn[CT_POLICY_MSG_MAX];
+	char msg[CTK_ENGINE_POLICY_MSG_MAX], warn[CTK_ENGINE_POLICY_MSG_MAX];
 	struct ctk_engine_config cfg;
 	struct ctk_timeout t;
 
 	(void)state;
 	ctk_engine_config_init(&cfg);
 	assert_int_equal(line("add a inet tcp established 100 syn_sent2 5 close 3", &t, msg), 1);
-	assert_int_equal(ct_policy_apply(&cfg, &t, msg, warn), 0);
+	assert_int_equal(ctk_engine_policy_apply(&cfg, &t, msg, warn), 0);
 	assert_non_null(strstr(warn, "SYN_SENT2"));
 	assert_int_equal(knob(&cfg, "nf_conntrack_tcp_timeout_established"), 100);
 	assert_int_equal(knob(&cfg, "nf_conntrack_tcp_timeout_close"), 3);
 	assert_int_equal(knob(&cfg, "nf_conntrack_tcp_timeout_syn_sent"), 120);
 	assert_int_equal(line("add b inet6 sctp established 11", &t, msg), 1);
-	assert_int_equal(ct_policy_apply(&cfg, &t, msg, warn), 0);
+	assert_int_equal(ctk_engine_policy_apply(&cfg, &t, msg, warn), 0);
 	assert_string_equal(warn, "");
 	assert_int_equal(knob(&cfg, "nf_conntrack_sctp_timeout_established"), 11);
 	assert_int_equal(line("add c inet dccp open 5", &t, msg), 1);
-	assert_int_equal(ct_policy_apply(&cfg, &t, msg, warn), -1);
+	assert_int_equal(ctk_engine_policy_apply(&cfg, &t, msg, warn), -EPROTONOSUPPORT);
 	assert_non_null(strstr(msg, "not supported by the engine"));
 	assert_int_equal(line("add d inet udp replied 3000000000", &t, msg), 1);
-	assert_int_equal(ct_policy_apply(&cfg, &t, msg, warn), -1);
+	assert_int_equal(ctk_engine_policy_apply(&cfg, &t, msg, warn), -ERANGE);
+	assert_non_null(strstr(msg, "out of range"));
 }
 
 static void test_load_later_wins(void **state)

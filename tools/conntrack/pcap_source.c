@@ -43,7 +43,8 @@
 
 /* A classic pcap file read in blocks; buf == NULL: libpcap reads. */
 struct pcap_blocks {
-	uint8_t *buf;		/* BLOCK_BYTES */
+	uint8_t *buf;
+	size_t cap;		/* bytes at buf: BLOCK_BYTES, or the whole file if smaller */
 	int fd;
 	off_t base;		/* file offset of buf[0] */
 	size_t have;		/* bytes in buf */
@@ -59,6 +60,7 @@ struct ct_pcap {
 	struct pcap_blocks m;
 	uint32_t linktype;
 	uint64_t count;
+	bool ended;		/* the blocks reached the file's end between records */
 	const char *name;
 	struct ct_progress progress;
 };
@@ -100,7 +102,7 @@ static bool blocks_have(struct pcap_blocks *m, size_t need)
 			m->have -= m->pos;
 			m->pos = 0;
 		}
-		n = pread(m->fd, m->buf + m->have, BLOCK_BYTES - m->have, m->base + (off_t)m->have);
+		n = pread(m->fd, m->buf + m->have, m->cap - m->have, m->base + (off_t)m->have);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -124,9 +126,18 @@ static void blocks_open(struct pcap_blocks *m, pcap_t *pc)
 	struct stat st;
 	uint32_t magic;
 
+	size_t cap = BLOCK_BYTES;
+
 	if (!f || fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
 		return;
-	*m = (struct pcap_blocks){ .buf = malloc(BLOCK_BYTES), .fd = fileno(f) };
+	/*
+	 * A smaller file fits whole in a buffer of its size, every record
+	 * with it; should the file grow meanwhile, a record that no longer
+	 * fits goes to libpcap (blocks_next()), as a cut one does.
+	 */
+	if (st.st_size < (off_t)cap)
+		cap = st.st_size > PCAP_FILE_HEADER ? (size_t)st.st_size : PCAP_FILE_HEADER;
+	*m = (struct pcap_blocks){ .buf = malloc(cap), .cap = cap, .fd = fileno(f) };
 	if (!m->buf || !blocks_have(m, PCAP_FILE_HEADER)) {
 		blocks_free(m);
 		return;
@@ -223,7 +234,12 @@ static void draw_progress(struct ct_pcap *p)
 static int next_block(struct ct_pcap *p, struct ct_pcap_frame *f)
 {
 	if (!blocks_next(&p->m, f)) {
-		blocks_close(&p->m, p->pc);
+		/* Nothing left after the last record: libpcap would only read the end again. */
+		p->ended = p->m.eof && p->m.pos == p->m.have;
+		if (p->ended)
+			blocks_free(&p->m);
+		else
+			blocks_close(&p->m, p->pc);
 		return 0;
 	}
 	p->count++;
@@ -241,6 +257,8 @@ int ct_pcap_next(struct ct_pcap *p, struct ct_pcap_frame *f, char err[CT_PCAP_ER
 
 	if (p->m.buf && next_block(p, f))
 		return 1;
+	if (p->ended)
+		return 0;
 	ret = pcap_next_ex(p->pc, &hdr, &data);
 	if (ret == PCAP_ERROR_BREAK)
 		return 0;

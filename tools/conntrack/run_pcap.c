@@ -142,11 +142,13 @@ static void open_xml(struct replay *r)
 }
 
 /* An entry holding only the tuple of a packet the engine kept no entry for. */
-static const struct ctk_entry *packet_entry(struct replay *r, const uint8_t *l3, size_t len)
+static const struct ctk_entry *packet_entry(struct replay *r, const struct ctk_verdict *v)
 {
 	ctk_entry_clear(&r->scratch);
-	if (ct_packet_tuple(l3, len, &r->scratch.orig))
+	if (v->tuple.l3num) {
+		r->scratch.orig = v->tuple;
 		ctk_entry_set(&r->scratch, CTK_ATTR_ORIG);
+	}
 	return &r->scratch;
 }
 
@@ -190,10 +192,9 @@ static int on_event(const struct ctk_entry *e, enum ctk_event ev, void *data)
  * the event tag column; text and JSON only (XML and save describe
  * entries, and an invalid packet has none). Shown unless -e was given.
  */
-static void print_invalid(struct replay *r, const struct ctk_verdict *v, const uint8_t *l3,
-			  size_t len)
+static void print_invalid(struct replay *r, const struct ctk_verdict *v)
 {
-	const struct ctk_entry *e = packet_entry(r, l3, len);
+	const struct ctk_entry *e = packet_entry(r, v);
 	size_t n;
 
 	if (!selected(r, e))
@@ -228,11 +229,10 @@ static const char *dir_name(const struct ctk_verdict *v)
 	return v->dir == CTK_DIR_REPLY ? "reply" : "original";
 }
 
-static const struct ctk_entry *verdict_entry(struct replay *r, const struct ctk_verdict *v,
-					     const uint8_t *l3, size_t len)
+static const struct ctk_entry *verdict_entry(struct replay *r, const struct ctk_verdict *v)
 {
 	if (!v->conn)
-		return packet_entry(r, l3, len);
+		return packet_entry(r, v);
 	/* Only the orig tuple is shown: the entry's identity, not its state. */
 	ctk_engine_conn_entry(r->eng, v->conn, r->now, &r->scratch);
 	r->scratch.present = 0;
@@ -286,10 +286,9 @@ static void packets_text(struct replay *r, const struct ctk_verdict *v, const st
 		ctk_out_puts(r->out, " [DROPPED]");
 }
 
-static void print_verdict(struct replay *r, const struct ctk_verdict *v, const uint8_t *l3,
-			  size_t len)
+static void print_verdict(struct replay *r, const struct ctk_verdict *v)
 {
-	const struct ctk_entry *e = verdict_entry(r, v, l3, len);
+	const struct ctk_entry *e = verdict_entry(r, v);
 
 	if (!selected(r, e))
 		return;
@@ -352,20 +351,6 @@ struct replay_batch {
 	uint64_t min_timeout;	/* ns: the shortest timeout a packet can give an entry */
 	uint8_t arena[BATCH_ARENA_BYTES];
 };
-
-/* Every *_timeout knob (the policy file and --sysctl included) is a timeout an entry can get. */
-static uint64_t shortest_timeout_ns(const struct ctk_engine *eng)
-{
-	const struct ctk_engine_config *cfg = ctk_engine_config(eng);
-	uint64_t best = UINT64_MAX / 1000000000ull, secs;
-	const char *name;
-
-	for (unsigned int i = 0; (name = ctk_engine_config_name(i)); i++)
-		if (strstr(name, "timeout") && ctk_engine_config_get(cfg, name, &secs) == 0 &&
-		    secs < best)
-			best = secs;
-	return best * 1000000000ull;
-}
 
 static void batch_run(struct replay *r)
 {
@@ -448,10 +433,10 @@ static void track_frame(struct replay *r, const struct ct_pcap_frame *f)
 	ctk_engine_packet(r->eng, f->data + off, len, r->now, &v);
 	count_verdict(r, &v);
 	if (cli->pcap_packets)
-		print_verdict(r, &v, f->data + off, len);
+		print_verdict(r, &v);
 	else if (cli->cmd == CT_CMD_EVENT && v.state == CTK_CT_INVALID && !v.held &&
 		 !(cli->opts & (1u << CT_OPT_EVENT_MASK)))
-		print_invalid(r, &v, f->data + off, len);
+		print_invalid(r, &v);
 	if (r->live)
 		ctk_out_flush(r->out);
 }
@@ -654,7 +639,7 @@ static int setup(struct replay *r)
 		r->batch->n = 0;
 		r->batch->used = 0;
 		r->batch->horizon = 0;
-		r->batch->min_timeout = shortest_timeout_ns(r->eng);
+		r->batch->min_timeout = ctk_engine_min_timeout(r->eng);
 	}
 	return CT_EXIT_OK;
 }

@@ -18,11 +18,4 @@
 /* ct_run_pcap - replay cli->pcap_file and run the command; returns the exit code. */
 int ct_run_pcap(const struct ct_cli *cli, struct ctk_out *out);
 
-/*
- * ct_packet_tuple - the orig-direction tuple of a raw IPv4/IPv6 packet as
- * far as it can be read (pcap_tuple.c), for packets without an entry.
- * False when the IP header itself is unreadable.
- */
-bool ct_packet_tuple(const uint8_t *l3, size_t len, struct ctk_tuple *t);
-
 #endif

@@ -1,20 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * conntrack --pcap: the tuple of a packet the engine found invalid or did
- * not track, for display only. The engine has no entry to show for such
- * a packet, but a firewall debugger still wants to see which flow it
- * belonged to. Best effort: what cannot be read stays zero.
+ * The verdict's tuple for a packet the tracker never keyed: one that
+ * failed the IP checks, a fragment, an ICMP error, an untracked or
+ * invalid packet. A firewall debugger still wants to see which flow it
+ * belonged to, so the tuple is read from the raw header as far as the
+ * captured bytes go, without the checks that rejected the packet (what
+ * cannot be read stays zero). Packets with an entry get the tuple the
+ * tracker keyed instead (core.c), at no extra cost.
  */
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
-
-#include "run_pcap.h"
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
+#include <netinet/in.h>
+#include "engine/eng.h"
 
 /* Ports, or ICMP type/code/id, from the layer-4 header at @l4 (@len bytes). */
 static void l4_fields(struct ctk_tuple *t, const uint8_t *l4, size_t len)
@@ -23,13 +19,13 @@ static void l4_fields(struct ctk_tuple *t, const uint8_t *l4, size_t len)
 		if (len >= 8) {
 			t->icmp_type = l4[0];
 			t->icmp_code = l4[1];
-			t->icmp_id = be16(l4 + 4);
+			t->icmp_id = get16(l4 + 4);
 		}
 		return;
 	}
 	if (ctk_l4proto_has_ports(t->l4num) && len >= 4) {
-		t->sport = be16(l4);
-		t->dport = be16(l4 + 2);
+		t->sport = get16(l4);
+		t->dport = get16(l4 + 2);
 	}
 }
 
@@ -44,11 +40,15 @@ static bool ipv4_tuple(const uint8_t *p, size_t len, struct ctk_tuple *t)
 	memcpy(&t->src.v4, p + 12, 4);
 	memcpy(&t->dst.v4, p + 16, 4);
 	/* A later fragment has no layer-4 header. */
-	if ((be16(p + 6) & 0x1fff) == 0 && len > ihl)
+	if ((get16(p + 6) & 0x1fff) == 0 && len > ihl)
 		l4_fields(t, p + ihl, len - ihl);
 	return true;
 }
 
+/*
+ * Extension headers are walked as far as they are captured, not as
+ * pkt_ip.c checks them: a walk cut short still names the last header.
+ */
 static bool ipv6_tuple(const uint8_t *p, size_t len, struct ctk_tuple *t)
 {
 	uint8_t next;
@@ -60,7 +60,6 @@ static bool ipv6_tuple(const uint8_t *p, size_t len, struct ctk_tuple *t)
 	memcpy(&t->src.v6, p + 8, 16);
 	memcpy(&t->dst.v6, p + 24, 16);
 	next = p[6];
-	/* Extension headers, as ipv6_skip_exthdr walks them. */
 	while (off + 8 <= len) {
 		if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS) {
 			next = p[off];
@@ -69,7 +68,7 @@ static bool ipv6_tuple(const uint8_t *p, size_t len, struct ctk_tuple *t)
 			next = p[off];
 			off += ((size_t)p[off + 1] + 2) * 4;
 		} else if (next == IPPROTO_FRAGMENT) {
-			if (be16(p + off + 2) & 0xfff8) {
+			if (get16(p + off + 2) & 0xfff8) {
 				t->l4num = p[off];
 				return true;
 			}
@@ -85,7 +84,7 @@ static bool ipv6_tuple(const uint8_t *p, size_t len, struct ctk_tuple *t)
 	return true;
 }
 
-bool ct_packet_tuple(const uint8_t *l3, size_t len, struct ctk_tuple *t)
+bool eng_raw_tuple(const uint8_t *l3, size_t len, struct ctk_tuple *t)
 {
 	memset(t, 0, sizeof(*t));
 	if (len < 1)
