@@ -418,8 +418,9 @@ uint64_t ctk_engine_invalid_count(const struct ctk_engine *eng, enum ctk_invalid
 
 /*
  * ctk_engine_reset - back to what ctk_engine_new() returned with the same
- * configuration: no entries, no fragments held, every counter zero, ids
- * from 1 again, the clock free to restart at any time. No events. The
+ * configuration: no entries, no fragments held, every counter zero, the
+ * clock free to restart at any time; only entry ids go on from where
+ * they were, so that handles taken before stay stale. No events. The
  * event callback and the memory already allocated are kept, so a reset
  * costs a pass over what was in use, not a new table (fuzzers and test
  * harnesses replay many short traces on one engine).

@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter/nf_conntrack_common.h>

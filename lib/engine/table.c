@@ -489,7 +489,10 @@ void eng_table_reset(struct ctk_engine *eng)
 	eng->deferred = ENG_NIL;
 	eng->wheel_next = 0;
 	eng->count = 0;
-	eng->next_id = 0;
+	/*
+	 * Ids go on: they are the handles' generations, and slots restart at
+	 * 0, so a handle taken before the reset must not match a newcomer.
+	 */
 }
 
 void eng_table_fini(struct ctk_engine *eng)
