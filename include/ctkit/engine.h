@@ -75,6 +75,8 @@ struct ctk_engine_config {
 	uint32_t max;				/* 262144; 0 = unlimited */
 	uint32_t buckets;			/* 262144 */
 	uint64_t hash_seed;			/* 0: a fixed seed (reproducible) */
+	/* Knobs later kernels add; ctk_engine_config_init() zeroes them. */
+	uint32_t reserved[8];
 };
 
 /* ctk_engine_config_init - the kernel's defaults (6.18, >4 GiB of RAM). */
