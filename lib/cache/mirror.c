@@ -314,20 +314,23 @@ static bool tracked(const struct ctk_mirror *m, const struct ctk_entry *e)
 	return !m->o.track || m->o.track(e, m->o.data);
 }
 
-static int baseline_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
+/* A dumped entry into the cache: 1 when it was not there, 0 when it was or is not tracked. */
+static int cache_dumped(struct ctk_mirror *m, const struct ctk_entry *e)
 {
-	struct ctk_mirror *m = data;
 	int ret;
 
-	(void)ev;
 	if (!tracked(m, e))
-		return CTK_CB_OK;
+		return 0;
 	ret = ctk_cache_add(m->cache, e);
-	if (ret < 0) {
+	if (ret < 0)
 		keep_error(m, ret);
-		return CTK_CB_ERROR;
-	}
-	return CTK_CB_OK;
+	return ret;
+}
+
+static int baseline_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
+{
+	(void)ev;
+	return cache_dumped(data, e) < 0 ? CTK_CB_ERROR : CTK_CB_OK;
 }
 
 static int resync_dump_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
@@ -337,13 +340,9 @@ static int resync_dump_cb(const struct ctk_entry *e, enum ctk_event ev, void *da
 	int ret;
 
 	(void)ev;
-	if (!tracked(m, e))
-		return CTK_CB_OK;
-	ret = ctk_cache_add(m->cache, e);
-	if (ret < 0) {
-		keep_error(m, ret);
+	ret = cache_dumped(m, e);
+	if (ret < 0)
 		return CTK_CB_ERROR;
-	}
 	if (ret == 1) {
 		m->st.repaired_new++;
 		deliver(m, e, &info);

@@ -25,6 +25,8 @@
 #include <ctkit/commit.h>
 #include <ctkit/netlink.h>
 
+#include "netns_helper.h"
+
 #define N 3000
 
 static bool have_netns;
@@ -295,17 +297,12 @@ static void test_netns_of(void **state)
 	struct ctk_commit *c;
 	struct ctk_nl *other;
 	uint32_t n = 0;
-	int home, there;
+	int there;
 
 	(void)state;
 	NEED_NETNS();
-	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	assert_true(home >= 0);
-	assert_int_equal(unshare(CLONE_NEWNET), 0);
-	there = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	there = other_netns();
 	assert_true(there >= 0);
-	assert_int_equal(setns(home, CLONE_NEWNET), 0);
-	close(home);
 	other = ctk_nl_open_netns(there);
 	assert_non_null(other);
 	close(there);

@@ -24,6 +24,8 @@
 #include <ctkit/filter.h>
 #include <ctkit/netlink.h>
 
+#include "netns_helper.h"
+
 static bool have_netns;
 static struct ctk_nl *nl, *nl2;
 
@@ -489,18 +491,12 @@ static void test_open_netns(void **state)
 	struct ctk_nl *other;
 	struct seen s = {.stop_after = 1};
 	uint32_t n = 0;
-	int home, there;
+	int there;
 
 	(void)state;
 	NEED_NETNS();
-	/* A second namespace: enter a new one, keep a descriptor, come back. */
-	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	assert_true(home >= 0);
-	assert_int_equal(unshare(CLONE_NEWNET), 0);
-	there = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	there = other_netns();
 	assert_true(there >= 0);
-	assert_int_equal(setns(home, CLONE_NEWNET), 0);
-	close(home);
 
 	other = ctk_nl_open_netns(there);
 	assert_non_null(other);
