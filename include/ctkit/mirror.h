@@ -157,7 +157,10 @@ int ctk_mirror_dispatch(struct ctk_mirror *m, unsigned int budget);
  */
 int ctk_mirror_run(struct ctk_mirror *m);
 
-/* ctk_mirror_stop - make ctk_mirror_run() return; async-signal-safe. */
+/*
+ * ctk_mirror_stop - make ctk_mirror_run() return 0, or the next run when
+ * none is running (a stop is never lost); async-signal-safe.
+ */
 void ctk_mirror_stop(struct ctk_mirror *m);
 
 /*

@@ -467,7 +467,7 @@ int ctk_mirror_run(struct ctk_mirror *m)
 	struct pollfd p = {.fd = ctk_mirror_fd(m), .events = POLLIN};
 	int ret;
 
-	m->stop = 0;
+	/* A stop asked before this run (a signal during start-up) ends it at once. */
 	while (!m->stop) {
 		ret = ctk_mirror_dispatch(m, RUN_BUDGET);
 		if (ret < 0)
@@ -477,5 +477,6 @@ int ctk_mirror_run(struct ctk_mirror *m)
 		if (ret == 0 && poll(&p, 1, -1) < 0 && errno != EINTR)
 			return -errno;
 	}
+	m->stop = 0; /* consumed: a later run runs */
 	return 0;
 }
