@@ -47,19 +47,7 @@ struct log {
 
 static void make(struct ctk_entry *e, uint32_t n, uint32_t mark)
 {
-	struct ctk_tuple *o = &e->orig, *r = &e->reply;
-
-	memset(e, 0, sizeof(*e));
-	o->l3num = r->l3num = AF_INET;
-	o->l4num = r->l4num = IPPROTO_UDP;
-	o->src.v4.s_addr = r->dst.v4.s_addr = htonl(0x0a000000 + n);
-	o->dst.v4.s_addr = r->src.v4.s_addr = htonl(0xc0a80001);
-	o->sport = r->dport = 1000;
-	o->dport = r->sport = 53;
-	ctk_entry_set(e, CTK_ATTR_ORIG);
-	ctk_entry_set(e, CTK_ATTR_REPLY);
-	e->timeout = 500;
-	ctk_entry_set(e, CTK_ATTR_TIMEOUT);
+	udp_entry(e, n);
 	e->mark = mark;
 	ctk_entry_set(e, CTK_ATTR_MARK);
 }

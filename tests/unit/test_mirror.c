@@ -26,6 +26,8 @@
 #include <ctkit/mirror.h>
 #include <ctkit/netlink.h>
 
+#include "netns_helper.h"
+
 static bool have_netns;
 static struct ctk_nl *nl;
 
@@ -48,28 +50,11 @@ static int on_event(const struct ctk_entry *e, const struct ctk_event_info *info
 	return CTK_CB_OK;
 }
 
-static void make(struct ctk_entry *e, uint32_t n)
-{
-	struct ctk_tuple *o = &e->orig, *r = &e->reply;
-
-	memset(e, 0, sizeof(*e));
-	o->l3num = r->l3num = AF_INET;
-	o->l4num = r->l4num = IPPROTO_UDP;
-	o->src.v4.s_addr = r->dst.v4.s_addr = htonl(0x0a000000 + n);
-	o->dst.v4.s_addr = r->src.v4.s_addr = htonl(0xc0a80001);
-	o->sport = r->dport = 1000;
-	o->dport = r->sport = 53;
-	ctk_entry_set(e, CTK_ATTR_ORIG);
-	ctk_entry_set(e, CTK_ATTR_REPLY);
-	e->timeout = 500;
-	ctk_entry_set(e, CTK_ATTR_TIMEOUT);
-}
-
 static void create(uint32_t n)
 {
 	struct ctk_entry e;
 
-	make(&e, n);
+	udp_entry(&e, n);
 	assert_int_equal(ctk_nl_create(nl, AF_INET, &e, NLM_F_CREATE | NLM_F_EXCL), 0);
 }
 
@@ -77,7 +62,7 @@ static void destroy(uint32_t n)
 {
 	struct ctk_entry e;
 
-	make(&e, n);
+	udp_entry(&e, n);
 	assert_int_equal(ctk_nl_delete(nl, AF_INET, &e), 0);
 }
 
