@@ -32,10 +32,13 @@ SAN_LDFLAGS := $(SAN_FLAGS)
 endif
 CFLAGS_ALL  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(CFLAGS)
 LDLIBS_ALL  := -lmnl -lpcap -pthread $(LDLIBS)
+# conntrackd only: systemd notification/watchdog, HMAC of sync messages.
+CTD_LDLIBS  := -lsystemd -lsodium
 
 LIB_SRC     := $(sort $(wildcard lib/*/*.c))
 CLI_SRC     := $(sort $(filter-out tools/conntrack/main.c,$(wildcard tools/conntrack/*.c)))
 NFCT_SRC    := $(sort $(filter-out tools/nfct/main.c,$(wildcard tools/nfct/*.c)))
+CTD_SRC     := $(sort $(filter-out tools/conntrackd/main.c,$(wildcard tools/conntrackd/*.c)))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRC   := $(sort $(wildcard bench/*.c))
@@ -43,6 +46,7 @@ BENCH_SRC   := $(sort $(wildcard bench/*.c))
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 NFCT_OBJ    := $(NFCT_SRC:%.c=$(BUILD)/obj/%.o)
+CTD_OBJ     := $(CTD_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
@@ -51,10 +55,11 @@ LIBA        := $(BUILD)/libctkit.a
 LIBSO       := $(BUILD)/libctkit.so.0
 CONNTRACK   := $(BUILD)/conntrack
 NFCT        := $(if $(wildcard tools/nfct/main.c),$(BUILD)/nfct)
+CONNTRACKD  := $(if $(wildcard tools/conntrackd/main.c),$(BUILD)/conntrackd)
 
 .PHONY: all deps check unit headers abi abi-baseline examples fuzz-smoke fuzz integration demo bench bench-engine install clean format sample
 
-all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(BENCH_BIN)
+all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(CONNTRACKD) $(BENCH_BIN)
 
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
@@ -89,12 +94,15 @@ $(CONNTRACK): $(BUILD)/obj/tools/conntrack/main.o $(CLI_OBJ) $(LIBA)
 $(BUILD)/nfct: $(BUILD)/obj/tools/nfct/main.o $(NFCT_OBJ) $(LIBA)
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+$(BUILD)/conntrackd: $(BUILD)/obj/tools/conntrackd/main.o $(CTD_OBJ) $(LIBA)
+	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(CTD_LDLIBS)
+
 # Unit tests link the library's objects (internal functions included) and
 # the tools' objects (not their main()).
-$(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(NFCT_OBJ) $(LIB_OBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(NFCT_OBJ) $(CTD_OBJ) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -Itools/conntrack -Itools/nfct $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+	$(Q)$(CC) $(CFLAGS_ALL) -Itools/conntrack -Itools/nfct -Itools/conntrackd $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(CTD_LDLIBS) -lcmocka
 
 $(BUILD)/bench/%: bench/%.c $(LIBA)
 	@mkdir -p $(dir $@)
@@ -110,9 +118,9 @@ $(BUILD)/bench/engine_bench: bench/engine_bench.c $(ENGINE_BENCH_DEPS) $(LIBA)
 
 # Fuzz targets: clang + libFuzzer; the library and tools are compiled once
 # with coverage instrumentation and linked into every target.
-FUZZ_CFLAGS := $(BASE_CFLAGS) -Itools/conntrack -Itools/nfct -O1 -g \
+FUZZ_CFLAGS := $(BASE_CFLAGS) -Itools/conntrack -Itools/nfct -Itools/conntrackd -O1 -g \
                -fsanitize=fuzzer-no-link,address,undefined
-FUZZ_OBJ    := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) $(CLI_SRC) $(NFCT_SRC))
+FUZZ_OBJ    := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) $(CLI_SRC) $(NFCT_SRC) $(CTD_SRC))
 
 # Only pattern rules name these objects, so make would take them for
 # intermediates and delete them after each link: every fuzz-smoke would
@@ -127,7 +135,7 @@ build/fuzz/obj/%.o: %.c
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZER  $@")
-	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL) $(CTD_LDLIBS)
 
 deps:
 	@scripts/deps.sh
@@ -198,6 +206,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/include/ctkit $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(CONNTRACK) $(DESTDIR)$(PREFIX)/sbin/conntrack
 	$(if $(NFCT),install -m 0755 $(NFCT) $(DESTDIR)$(PREFIX)/sbin/nfct)
+	$(if $(CONNTRACKD),install -m 0755 $(CONNTRACKD) $(DESTDIR)$(PREFIX)/sbin/conntrackd)
 	install -m 0644 $(LIBA) $(DESTDIR)$(LIBDIR)/libctkit.a
 	install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libctkit.so.0
 	ln -sf libctkit.so.0 $(DESTDIR)$(LIBDIR)/libctkit.so
