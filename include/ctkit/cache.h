@@ -27,8 +27,13 @@
  * Threading: none inside; a cache is used by one thread at a time.
  * Ownership: the cache copies what it is given; pointers it hands out
  * (ctk_cache_find, callbacks) point into the cache and are valid until
- * the next call that adds, deletes or sweeps (with CTK_CACHE_IDENTITY:
- * until the next call on the cache of any kind).
+ * the next call that adds, deletes or sweeps (with CTK_CACHE_IDENTITY or
+ * CTK_CACHE_STATE: until the next call on the cache of any kind).
+ *
+ * Handles: ctk_cache_add_ref() and ctk_cache_find_ref() name an entry by
+ * a 32-bit handle (its slot, never 0) that stays valid until the entry is
+ * deleted, whatever else changes; a caller links its own structures
+ * (queues, timers) through handles and the extra bytes kept per entry.
  *
  * Errors: functions return 0 (or a count) or a negative errno;
  * ctk_cache_new() returns NULL with errno set.
@@ -54,6 +59,14 @@ enum ctk_cache_keep {
 	 * are absent when the entry is read back.
 	 */
 	CTK_CACHE_IDENTITY = 1,
+	/*
+	 * What a peer needs to re-create the connection (about 280 bytes a
+	 * slot): tuples, zones, status, timeout, mark, id, labels, protocol
+	 * state, sequence adjustments, synproxy and helper. Counters,
+	 * timestamps, secmark, secctx, use and request-only fields are
+	 * absent when the entry is read back. conntrackd's caches.
+	 */
+	CTK_CACHE_STATE = 2,
 };
 
 struct ctk_cache_opts {
@@ -62,6 +75,12 @@ struct ctk_cache_opts {
 	size_t limit;
 	/* Buckets to start with (rounded up to a power of two); 0: 1024. */
 	size_t buckets;
+	/*
+	 * Bytes the caller keeps beside each entry (ctk_cache_extra): zeroed
+	 * when a key is added, kept when its entry is replaced. 0: none.
+	 */
+	size_t extra;
+	uint8_t reserved[32];	/* later options: zero the struct first */
 };
 
 struct ctk_cache;
@@ -123,6 +142,42 @@ uint32_t ctk_cache_next_generation(struct ctk_cache *c);
  * number removed or -ECANCELED.
  */
 long ctk_cache_sweep(struct ctk_cache *c, ctk_cache_cb cb, void *data);
+
+/*
+ * ctk_cache_add_ref - ctk_cache_add() that also sets *@ref to the entry's
+ * handle (on success). Same return values.
+ */
+int ctk_cache_add_ref(struct ctk_cache *c, const struct ctk_entry *e, uint32_t *ref);
+
+/* ctk_cache_find_ref - the handle of the entry with @key's key, or 0. */
+uint32_t ctk_cache_find_ref(struct ctk_cache *c, const struct ctk_entry *key);
+
+/*
+ * ctk_cache_get - the entry of handle @ref, or NULL if @ref names no
+ * entry (deleted, or never handed out). Valid as ctk_cache_find()'s.
+ */
+const struct ctk_entry *ctk_cache_get(struct ctk_cache *c, uint32_t ref);
+
+/*
+ * ctk_cache_extra - the caller's extra bytes of handle @ref (opts.extra of
+ * them, 8-byte aligned; stable until the entry is deleted), or NULL if @ref
+ * names no entry or the cache keeps no extra bytes.
+ */
+void *ctk_cache_extra(struct ctk_cache *c, uint32_t ref);
+
+/* ctk_cache_del_ref - delete the entry of handle @ref. Returns 0 or -ENOENT. */
+int ctk_cache_del_ref(struct ctk_cache *c, uint32_t ref);
+
+/* A walk by handle; the rules of ctk_cache_cb apply. */
+typedef int (*ctk_cache_ref_cb)(struct ctk_cache *c, uint32_t ref, void *data);
+
+/*
+ * ctk_cache_foreach_ref - @cb on the handle of every entry, in increasing
+ * handle order from handle @from on (1: all), so a long walk can be done in
+ * steps: stop with CTK_CB_STOP and resume from the last handle + 1.
+ * Returns 0 or -ECANCELED.
+ */
+int ctk_cache_foreach_ref(struct ctk_cache *c, uint32_t from, ctk_cache_ref_cb cb, void *data);
 
 #ifdef __cplusplus
 }

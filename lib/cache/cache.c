@@ -65,6 +65,8 @@ struct ctk_cache {
 	enum ctk_cache_keep keep;
 	size_t limit;
 	size_t slot_size;
+	size_t body_size;  /* rounded to 8: the extra bytes follow */
+	size_t extra;
 	uint64_t seed;
 	uint32_t gen;
 	size_t count;
@@ -74,7 +76,7 @@ struct ctk_cache {
 	size_t nslabs, slabs_cap;
 	uint32_t top;		  /* slots handed out so far: 1..top exist */
 	uint32_t free_list;	  /* freed slots */
-	struct ctk_entry scratch; /* CTK_CACHE_IDENTITY read-back */
+	struct ctk_entry scratch; /* CTK_CACHE_IDENTITY and _STATE read-back */
 };
 
 static void key_of(struct key *k, const struct ctk_tuple *t, uint16_t zone)
@@ -147,14 +149,29 @@ static void *body_of(struct slot *s)
 	return s + 1;
 }
 
+static void *extra_of(const struct ctk_cache *c, struct slot *s)
+{
+	return (char *)body_of(s) + c->body_size;
+}
+
 static void slot_key(const struct ctk_cache *c, struct slot *s, struct key *k)
 {
-	if (c->keep == CTK_CACHE_IDENTITY) {
-		const struct ident *id = body_of(s);
+	const struct ident *id;
+	const struct ctk_tuple *orig;
+	uint16_t zone;
 
+	switch (c->keep) {
+	case CTK_CACHE_IDENTITY:
+		id = body_of(s);
 		key_of(k, &id->orig, id->has & IDENT_ZONE ? id->zone : 0);
-	} else {
+		break;
+	case CTK_CACHE_STATE:
+		orig = ctkc_state_orig(body_of(s), &zone);
+		key_of(k, orig, zone);
+		break;
+	default:
 		key_of_entry(k, body_of(s));
+		break;
 	}
 }
 
@@ -164,6 +181,10 @@ static void store(struct ctk_cache *c, struct slot *s, const struct ctk_entry *e
 
 	if (c->keep == CTK_CACHE_WHOLE) {
 		memcpy(body_of(s), e, sizeof(*e));
+		return;
+	}
+	if (c->keep == CTK_CACHE_STATE) {
+		ctkc_state_store(body_of(s), e);
 		return;
 	}
 	id = body_of(s);
@@ -190,6 +211,10 @@ static const struct ctk_entry *load(struct ctk_cache *c, struct slot *s)
 
 	if (c->keep == CTK_CACHE_WHOLE)
 		return body_of(s);
+	if (c->keep == CTK_CACHE_STATE) {
+		ctkc_state_load(e, body_of(s));
+		return e;
+	}
 	id = body_of(s);
 	ctk_entry_clear(e);
 	e->orig = id->orig;
@@ -226,17 +251,32 @@ struct ctk_cache *ctk_cache_new(const struct ctk_cache_opts *o)
 
 	if (!o)
 		o = &defaults;
-	if (o->keep != CTK_CACHE_WHOLE && o->keep != CTK_CACHE_IDENTITY) {
+	switch (o->keep) {
+	case CTK_CACHE_WHOLE:
+		body = sizeof(struct ctk_entry);
+		break;
+	case CTK_CACHE_IDENTITY:
+		body = sizeof(struct ident);
+		break;
+	case CTK_CACHE_STATE:
+		body = ctkc_state_size();
+		break;
+	default:
+		errno = EINVAL;
+		return NULL;
+	}
+	if (o->extra > (1u << 20)) {
 		errno = EINVAL;
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	body = o->keep == CTK_CACHE_WHOLE ? sizeof(struct ctk_entry) : sizeof(struct ident);
 	c->keep = o->keep;
 	c->limit = o->limit;
-	c->slot_size = (sizeof(struct slot) + body + 7) & ~(size_t)7;
+	c->body_size = (body + 7) & ~(size_t)7;
+	c->extra = (o->extra + 7) & ~(size_t)7;
+	c->slot_size = sizeof(struct slot) + c->body_size + c->extra;
 	c->gen = 1;
 	c->seed = new_seed(c);
 	nb = round_pow2(o->buckets ? o->buckets : DEFAULT_BUCKETS);
@@ -359,6 +399,13 @@ static void grow_buckets(struct ctk_cache *c)
 
 int ctk_cache_add(struct ctk_cache *c, const struct ctk_entry *e)
 {
+	uint32_t ref;
+
+	return ctk_cache_add_ref(c, e, &ref);
+}
+
+int ctk_cache_add_ref(struct ctk_cache *c, const struct ctk_entry *e, uint32_t *ref)
+{
 	struct key k;
 	struct slot *s;
 	uint32_t hash, n;
@@ -373,6 +420,7 @@ int ctk_cache_add(struct ctk_cache *c, const struct ctk_entry *e)
 		s = slot_at(c, n);
 		store(c, s, e);
 		s->gen = c->gen;
+		*ref = n;
 		return 0;
 	}
 	if (c->limit && c->count >= c->limit)
@@ -382,6 +430,8 @@ int ctk_cache_add(struct ctk_cache *c, const struct ctk_entry *e)
 		return ret;
 	s = slot_at(c, n);
 	store(c, s, e);
+	if (c->extra)
+		memset(extra_of(c, s), 0, c->extra);
 	s->hash = hash;
 	s->gen = c->gen;
 	s->used = 1;
@@ -390,6 +440,7 @@ int ctk_cache_add(struct ctk_cache *c, const struct ctk_entry *e)
 	c->count++;
 	if (c->count > c->mask + 1)
 		grow_buckets(c);
+	*ref = n;
 	return 1;
 }
 
@@ -403,6 +454,41 @@ const struct ctk_entry *ctk_cache_find(struct ctk_cache *c, const struct ctk_ent
 	key_of_entry(&k, key);
 	n = lookup(c, &k, key_hash(c, &k), NULL);
 	return n ? load(c, slot_at(c, n)) : NULL;
+}
+
+uint32_t ctk_cache_find_ref(struct ctk_cache *c, const struct ctk_entry *key)
+{
+	struct key k;
+
+	if (!ctk_entry_has(key, CTK_ATTR_ORIG))
+		return 0;
+	key_of_entry(&k, key);
+	return lookup(c, &k, key_hash(c, &k), NULL);
+}
+
+/* The slot of handle @ref if it holds an entry, else NULL. */
+static struct slot *used_slot(const struct ctk_cache *c, uint32_t ref)
+{
+	struct slot *s;
+
+	if (!ref || ref > c->top)
+		return NULL;
+	s = slot_at(c, ref);
+	return s->used ? s : NULL;
+}
+
+const struct ctk_entry *ctk_cache_get(struct ctk_cache *c, uint32_t ref)
+{
+	struct slot *s = used_slot(c, ref);
+
+	return s ? load(c, s) : NULL;
+}
+
+void *ctk_cache_extra(struct ctk_cache *c, uint32_t ref)
+{
+	struct slot *s = used_slot(c, ref);
+
+	return s && c->extra ? extra_of(c, s) : NULL;
 }
 
 static void unlink_slot(struct ctk_cache *c, uint32_t n, uint32_t prev)
@@ -431,6 +517,32 @@ int ctk_cache_del(struct ctk_cache *c, const struct ctk_entry *key)
 	if (!n)
 		return -ENOENT;
 	unlink_slot(c, n, prev);
+	return 0;
+}
+
+static uint32_t prev_in_chain(const struct ctk_cache *c, uint32_t n);
+
+int ctk_cache_del_ref(struct ctk_cache *c, uint32_t ref)
+{
+	if (!used_slot(c, ref))
+		return -ENOENT;
+	unlink_slot(c, ref, prev_in_chain(c, ref));
+	return 0;
+}
+
+int ctk_cache_foreach_ref(struct ctk_cache *c, uint32_t from, ctk_cache_ref_cb cb, void *data)
+{
+	for (uint32_t n = from ? from : 1; n <= c->top; n++) {
+		int verdict;
+
+		if (!slot_at(c, n)->used)
+			continue;
+		verdict = cb(c, n, data);
+		if (verdict == CTK_CB_ERROR)
+			return -ECANCELED;
+		if (verdict == CTK_CB_STOP)
+			break;
+	}
 	return 0;
 }
 

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The kernel side: libctkit's event mirror keeps the internal cache in
+ * step with the kernel. Its reader thread drains the event socket into a
+ * large queue, so bursts do not overrun the socket; when the kernel still
+ * drops events, the mirror dumps the table and repairs what was missed,
+ * zones included (the reference's resync looked entries up without their
+ * zone and lost every zoned one). Every dumped entry also refreshes the
+ * internal cache here, so state changes lost in an overrun are sent too.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ctkit/commit.h>
+#include <ctkit/expect_nl.h>
+#include <ctkit/events.h>
+#include <ctkit/mirror.h>
+#include <ctkit/netlink.h>
+
+#include "ctd.h"
+#include "filter.h"
+#include "log.h"
+
+#define DISPATCH_BUDGET 1024
+
+struct ctd_kernel {
+	struct ctk_nl *nl;
+	struct ctk_mirror *mirror;
+	bool started;	/* the baseline dump is done: changes are announced */
+	/* a resync compares what the dump says with what the cache holds */
+	struct ctk_entry scratch;
+};
+
+bool ctd_kernel_filter_pass(const struct ctd *d, const struct ctk_entry *e)
+{
+	return ctd_filter_pass(&d->cfg->filter, e);
+}
+
+/* Dumped entries (baseline and resyncs): the mirror takes those we track. */
+static bool track(const struct ctk_entry *e, void *data)
+{
+	struct ctd *d = data;
+
+	if (!ctd_kernel_filter_pass(d, e))
+		return false;
+	ctd_internal_ct_event(d, e, CTK_EV_UPDATE, d->kernel->started);
+	return true;
+}
+
+static int on_event(const struct ctk_entry *e, const struct ctk_event_info *info, void *data)
+{
+	struct ctd *d = data;
+
+	/* a repaired NEW went through track() already */
+	if (info->repaired && info->type == CTK_EV_NEW)
+		return CTK_CB_OK;
+	d->st.events_received++;
+	if (!ctd_kernel_filter_pass(d, e)) {
+		d->st.events_filtered++;
+		return CTK_CB_OK;
+	}
+	if (info->type == CTK_EV_DESTROY) {
+		ctd_stats_count(d, e);
+		if (d->cfg->mode == CTD_MODE_STATS)
+			ctd_stats_flow(d, e);
+	}
+	ctd_internal_ct_event(d, e, info->type, true);
+	return CTK_CB_OK;
+}
+
+static void on_note(enum ctk_mirror_note note, int err, void *data)
+{
+	struct ctd *d = data;
+
+	if (note == CTK_MIRROR_OVERRUN) {
+		d->st.overruns++;
+		ctd_log(LOG_WARNING, "netlink event socket overrun: resync with the kernel table");
+	} else {
+		ctd_log(LOG_ERR, "resync with the kernel table failed: %s", strerror(-err));
+	}
+}
+
+static void on_mirror(int fd, uint32_t events, void *data)
+{
+	struct ctd *d = data;
+	int ret;
+
+	(void)fd;
+	(void)events;
+	ret = ctk_mirror_dispatch(d->kernel->mirror, DISPATCH_BUDGET);
+	if (ret < 0 && ret != -EAGAIN)
+		ctd_log(LOG_ERR, "event dispatch: %s", strerror(-ret));
+	if (ret > 0)
+		ctd_loop_busy(d->loop);
+}
+
+int ctd_kernel_open(struct ctd *d)
+{
+	struct ctd_kernel *k = calloc(1, sizeof(*k));
+	struct ctk_mirror_opts o = {0};
+	int ret;
+
+	if (!k)
+		return -ENOMEM;
+	d->kernel = k;
+	k->nl = ctk_nl_open();
+	if (!k->nl) {
+		ctd_log(LOG_ERR, "can't open netlink handler: %s", strerror(errno));
+		return -errno;
+	}
+	o.groups = CTK_EVENTS_ALL;
+	o.resync = true;
+	o.nl = k->nl;
+	o.cache.keep = CTK_CACHE_IDENTITY;
+	o.track = track;
+	o.cb = on_event;
+	o.notify = on_note;
+	o.data = d;
+	k->mirror = ctk_mirror_new(&o);
+	if (!k->mirror) {
+		ctd_log(LOG_ERR, "can't open the event socket: %s", strerror(errno));
+		return -errno;
+	}
+	ret = ctk_mirror_start(k->mirror);
+	if (ret < 0) {
+		ctd_log(LOG_ERR, "can't dump the kernel table: %s", strerror(-ret));
+		return ret;
+	}
+	k->started = true;
+	return ctd_loop_add(d->loop, ctk_mirror_fd(k->mirror), 0, on_mirror, d);
+}
+
+void ctd_kernel_close(struct ctd *d)
+{
+	struct ctd_kernel *k = d->kernel;
+
+	if (!k)
+		return;
+	if (k->mirror) {
+		ctd_loop_del(d->loop, ctk_mirror_fd(k->mirror));
+		ctk_mirror_free(k->mirror);
+	}
+	if (k->nl)
+		ctk_nl_close(k->nl);
+	free(k);
+	d->kernel = NULL;
+}
+
+int ctd_kernel_resync(struct ctd *d, bool expect)
+{
+	if (expect)
+		return 0;
+	d->st.resyncs++;
+	return ctk_mirror_resync(d->kernel->mirror);
+}
+
+struct dump_ctx {
+	int (*cb)(const struct ctk_entry *e, void *data);
+	void *data;
+};
+
+static int dump_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
+{
+	struct dump_ctx *x = data;
+
+	(void)ev;
+	return x->cb(e, x->data) < 0 ? CTK_CB_ERROR : CTK_CB_OK;
+}
+
+int ctd_kernel_dump(struct ctd *d, int (*cb)(const struct ctk_entry *e, void *data), void *data)
+{
+	struct ctk_dump_opts o = {.family = AF_UNSPEC};
+	struct dump_ctx x = {.cb = cb, .data = data};
+
+	return ctk_nl_dump(d->kernel->nl, &o, dump_cb, &x);
+}
+
+static int flush_result(const struct ctk_commit_result *r, void *data)
+{
+	(void)r;
+	(void)data;
+	return 0;
+}
+
+static int delete_passing(const struct ctk_entry *e, void *data)
+{
+	struct ctd *d = ((void **)data)[0];
+	struct ctk_commit *c = ((void **)data)[1];
+	long ret;
+
+	if (!ctd_kernel_filter_pass(d, e))
+		return 0;
+	ret = ctk_commit_delete(c, e->orig.l3num, e, NULL);
+	return ret < 0 ? (int)ret : 0;
+}
+
+/* -F: only what the filter lets through, so ignored flows (the sync link's own) survive. */
+int ctd_kernel_flush(struct ctd *d, bool ct, bool expect)
+{
+	struct ctk_commit *c;
+	void *ctx[2];
+	int ret = 0;
+
+	if (expect)
+		ret = ctk_nl_expect_flush(d->kernel->nl, AF_UNSPEC);
+	if (!ct)
+		return ret;
+	if (!d->cfg->filter.present)
+		return ctk_nl_flush(d->kernel->nl, AF_UNSPEC);
+	c = ctk_commit_new(NULL, flush_result, NULL);
+	if (!c)
+		return -errno;
+	ctx[0] = d;
+	ctx[1] = c;
+	ret = ctd_kernel_dump(d, delete_passing, ctx);
+	if (ctk_commit_close(c) < 0 && ret == 0)
+		ret = -EIO;
+	return ret;
+}
