@@ -42,6 +42,7 @@
 #ifndef CTKIT_COMMIT_H
 #define CTKIT_COMMIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <ctkit/entry.h>
 
@@ -140,6 +141,14 @@ long ctk_commit_get(struct ctk_commit *c, uint8_t family, const struct ctk_entry
  * stopped the pipeline (it stays stopped).
  */
 int ctk_commit_flush(struct ctk_commit *c);
+
+/*
+ * ctk_commit_portids - the netlink port ids of the pipeline's sessions, so
+ * a program that also listens to events can tell the changes it made
+ * itself (struct ctk_event_info.portid). Writes at most @max ids into @ids
+ * and returns how many sessions the pipeline has. Never fails.
+ */
+size_t ctk_commit_portids(const struct ctk_commit *c, uint32_t *ids, size_t max);
 
 /*
  * ctk_commit_close - flush, end the worker, close the sessions and free

@@ -61,6 +61,13 @@ struct ctk_commit {
 	int error; /* the first failure the producer has seen */
 };
 
+size_t ctk_commit_portids(const struct ctk_commit *c, uint32_t *ids, size_t max)
+{
+	for (unsigned int i = 0; i < c->nslots && i < max; i++)
+		ids[i] = ctk_nl_portid(c->slot[i].nl);
+	return c->nslots;
+}
+
 /* ---- results (on the worker, or inline) ---------------------------------- */
 
 static void deliver(struct commit_slot *s, int err, const struct ctk_entry *e, int reread_err)

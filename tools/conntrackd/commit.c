@@ -274,6 +274,16 @@ void ctd_commit_step(struct ctd *d)
 	finish(d, ret);
 }
 
+/* Events of the entries we create are ours: the peers must not get them back. */
+static void claim_sessions(struct ctd *d, const struct ctk_commit *pipe)
+{
+	uint32_t ids[64];
+	size_t n = ctk_commit_portids(pipe, ids, 64);
+
+	for (size_t i = 0; i < n && i < 64; i++)
+		ctd_kernel_own_portid(d, ids[i]);
+}
+
 int ctd_commit_start(struct ctd *d, int client_fd)
 {
 	struct ctd_commit *c = d->commit;
@@ -301,6 +311,7 @@ int ctd_commit_start(struct ctd *d, int client_fd)
 			return 0;
 		}
 	}
+	claim_sessions(d, c->pipe);
 	c->running = true;
 	c->cursor = 1;
 	c->ok = c->failed = 0;

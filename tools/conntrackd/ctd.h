@@ -107,6 +107,8 @@ int ctd_kernel_resync(struct ctd *d, bool expect);	/* -R: dump into the internal
 int ctd_kernel_flush(struct ctd *d, bool ct, bool expect);	/* -F: selective flush */
 int ctd_kernel_dump(struct ctd *d, int (*cb)(const struct ctk_entry *e, void *data), void *data);
 bool ctd_kernel_filter_pass(const struct ctd *d, const struct ctk_entry *e);
+/* ctd_kernel_own_portid - events from this netlink socket are our own doing (commit, inject). */
+void ctd_kernel_own_portid(struct ctd *d, uint32_t portid);
 
 /* internal.c: what the kernel told us; sends through d->sync when there is one */
 int ctd_internal_open(struct ctd *d);

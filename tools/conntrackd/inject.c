@@ -19,17 +19,20 @@
 
 static struct ctk_nl *inject_nl;
 
-static struct ctk_nl *session(void)
+static struct ctk_nl *session(struct ctd *d)
 {
-	if (!inject_nl)
+	if (!inject_nl) {
 		inject_nl = ctk_nl_open();
+		if (inject_nl)
+			ctd_kernel_own_portid(d, ctk_nl_portid(inject_nl));
+	}
 	return inject_nl;
 }
 
 void ctd_inject_ct(struct ctd *d, int type, const struct ctk_entry *e)
 {
 	struct ctd_cache *c = &d->external_ct;
-	struct ctk_nl *nl = session();
+	struct ctk_nl *nl = session(d);
 	struct ctk_entry req;
 	int ret;
 

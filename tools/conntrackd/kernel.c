@@ -28,9 +28,31 @@ struct ctd_kernel {
 	struct ctk_nl *nl;
 	struct ctk_mirror *mirror;
 	bool started;	/* the baseline dump is done: changes are announced */
-	/* a resync compares what the dump says with what the cache holds */
-	struct ctk_entry scratch;
+	/* the sockets of our own commits: their events are not sent back to the peers */
+	uint32_t own[16];
+	size_t n_own;
 };
+
+void ctd_kernel_own_portid(struct ctd *d, uint32_t portid)
+{
+	struct ctd_kernel *k = d->kernel;
+
+	if (!k || !portid)
+		return;
+	for (size_t i = 0; i < k->n_own; i++)
+		if (k->own[i] == portid)
+			return;
+	if (k->n_own < sizeof(k->own) / sizeof(k->own[0]))
+		k->own[k->n_own++] = portid;
+}
+
+static bool caused_by_us(const struct ctd_kernel *k, uint32_t portid)
+{
+	for (size_t i = 0; portid && i < k->n_own; i++)
+		if (k->own[i] == portid)
+			return true;
+	return false;
+}
 
 bool ctd_kernel_filter_pass(const struct ctd *d, const struct ctk_entry *e)
 {
@@ -65,7 +87,8 @@ static int on_event(const struct ctk_entry *e, const struct ctk_event_info *info
 		if (d->cfg->mode == CTD_MODE_STATS)
 			ctd_stats_flow(d, e);
 	}
-	ctd_internal_ct_event(d, e, info->type, true);
+	/* a committed entry is ours to know (for a failover back) but not to echo */
+	ctd_internal_ct_event(d, e, info->type, !caused_by_us(d->kernel, info->portid));
 	return CTK_CB_OK;
 }
 

@@ -263,7 +263,7 @@ void ctd_links_stats_text(struct ctd *d, struct ctk_out *o, int extended)
 		n = snprintf(buf, sizeof(buf),
 			     "%s traffic (active device=%s):\n"
 			     "%20llu Bytes sent %20llu Bytes recv\n"
-			     "%20llu Pckt sent %20llu Pckt recv\n"
+			     "%20llu Pckts sent %20llu Pckts recv\n"
 			     "%20llu Error send %20llu Error recv\n\n",
 			     kind_name(l->conf->kind), l->conf->ifname[0] ? l->conf->ifname : "none",
 			     (unsigned long long)l->st.bytes_sent, (unsigned long long)l->st.bytes_recv,
