@@ -23,6 +23,7 @@
 #include "commit.h"
 #include "ctd.h"
 #include "ctl.h"
+#include "expect.h"
 #include "log.h"
 
 #define COMMIT_STEP 8192	/* entries queued per loop round (the reference's commit_steps) */
@@ -32,6 +33,7 @@
 struct ctd_commit {
 	struct ctk_commit *pipe;
 	bool running;
+	bool ct, exp;		/* what this commit covers */
 	uint32_t cursor;		/* next handle of the external cache to commit */
 	/* results, written by the pipeline's worker, read after ctk_commit_flush() */
 	unsigned long ok, failed;
@@ -232,6 +234,14 @@ static void finish(struct ctd *d, int err)
 	struct ctd_commit *c = d->commit;
 	int status = err ? err : c->first_error;
 
+	/* expectations after their master connections */
+	if (c->exp && !err) {
+		int ret = ctd_expect_commit(d);
+
+		if (!status)
+			status = ret;
+	}
+
 	c->running = false;
 	d->st.commits++;
 	d->st.last_commit_seconds = seconds_since(&c->begun);
@@ -256,6 +266,10 @@ void ctd_commit_step(struct ctd *d)
 
 	if (!c || !c->running)
 		return;
+	if (!c->ct) {
+		finish(d, 0);
+		return;
+	}
 	if (d->external_ct.c)
 		ctk_cache_foreach_ref(d->external_ct.c, c->cursor, commit_one, &x);
 	if (x.err) {
@@ -284,7 +298,7 @@ static void claim_sessions(struct ctd *d, const struct ctk_commit *pipe)
 		ctd_kernel_own_portid(d, ids[i]);
 }
 
-int ctd_commit_start(struct ctd *d, int client_fd)
+int ctd_commit_start(struct ctd *d, int client_fd, bool ct, bool exp)
 {
 	struct ctd_commit *c = d->commit;
 
@@ -313,6 +327,8 @@ int ctd_commit_start(struct ctd *d, int client_fd)
 	}
 	claim_sessions(d, c->pipe);
 	c->running = true;
+	c->ct = ct;
+	c->exp = exp;
 	c->cursor = 1;
 	c->ok = c->failed = 0;
 	c->n_exists = 0;

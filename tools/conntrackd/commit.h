@@ -14,8 +14,12 @@
 
 struct ctd;
 
-/* ctd_commit_start - begin a commit, or join the running one; @client_fd is answered at the end (-1: none). */
-int ctd_commit_start(struct ctd *d, int client_fd);
+/*
+ * ctd_commit_start - begin a commit of the connections (@ct) and then the
+ * expectations (@exp), or join the running one; @client_fd is answered at
+ * the end (-1: none). Returns 0 or -errno.
+ */
+int ctd_commit_start(struct ctd *d, int client_fd, bool ct, bool exp);
 bool ctd_commit_running(const struct ctd *d);
 /* ctd_commit_step - the next batch of a running commit (the loop's idle work). */
 void ctd_commit_step(struct ctd *d);

@@ -36,6 +36,7 @@ struct ctd_kernel;
 struct ctd_sync;
 struct ctd_commit;
 struct ctd_ctl;
+struct ctk_nl;
 struct ctk_out;
 
 /* An internal-cache object's sync state, kept in its cache slot. */
@@ -77,7 +78,7 @@ struct ctd {
 	time_t started;		/* realtime */
 
 	struct ctd_kernel *kernel;
-	struct ctd_cache internal_ct, internal_exp;	/* internal_exp.c NULL without ExpectationSync */
+	struct ctd_cache internal_ct, internal_exp;	/* *_exp: only the counters (expect.c keeps the table) */
 	struct ctd_cache external_ct, external_exp;
 	struct ctd_sync *sync;		/* Sync mode */
 	struct ctd_commit *commit;	/* Sync mode, external caches */
@@ -109,6 +110,7 @@ int ctd_kernel_dump(struct ctd *d, int (*cb)(const struct ctk_entry *e, void *da
 bool ctd_kernel_filter_pass(const struct ctd *d, const struct ctk_entry *e);
 /* ctd_kernel_own_portid - events from this netlink socket are our own doing (commit, inject). */
 void ctd_kernel_own_portid(struct ctd *d, uint32_t portid);
+struct ctk_nl *ctd_kernel_nl(struct ctd *d);
 
 /* internal.c: what the kernel told us; sends through d->sync when there is one */
 int ctd_internal_open(struct ctd *d);
@@ -128,7 +130,6 @@ void ctd_stats_count(struct ctd *d, const struct ctk_entry *e);
 int ctd_external_open(struct ctd *d);
 void ctd_external_close(struct ctd *d);
 void ctd_external_ct(struct ctd *d, int type, const struct ctk_entry *e);
-void ctd_external_exp(struct ctd *d, int type, const struct ctk_expect *x);
 void ctd_external_flush(struct ctd *d);
 void ctd_external_dump(struct ctd *d, struct ctk_out *o, bool expect, bool xml);
 

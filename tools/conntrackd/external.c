@@ -16,10 +16,12 @@
 
 #include "commit.h"
 #include "ctd.h"
+#include "expect.h"
 #include "log.h"
 
 static int open_cache(struct ctd *d, struct ctd_cache *c)
 {
+	struct ctd_cache_stats st = c->st;
 	struct ctk_cache_opts o = {
 		.keep = CTK_CACHE_STATE,
 		.limit = d->cfg->hash_limit,
@@ -27,7 +29,7 @@ static int open_cache(struct ctd *d, struct ctd_cache *c)
 		.extra = sizeof(struct ctd_ext),
 	};
 
-	memset(&c->st, 0, sizeof(c->st));
+	c->st = st;
 	c->name = "external";
 	c->c = ctk_cache_new(&o);
 	if (!c->c) {
@@ -44,8 +46,6 @@ int ctd_external_open(struct ctd *d)
 	if (d->cfg->disable_external_cache)
 		return 0;
 	ret = open_cache(d, &d->external_ct);
-	if (ret == 0 && d->cfg->expectation_sync)
-		ret = open_cache(d, &d->external_exp);
 	return ret;
 }
 
@@ -110,35 +110,18 @@ void ctd_external_ct(struct ctd *d, int type, const struct ctk_entry *e)
 	}
 }
 
-void ctd_external_exp(struct ctd *d, int type, const struct ctk_expect *x)
-{
-	(void)d;
-	(void)type;
-	(void)x;
-}
-
 void ctd_external_flush(struct ctd *d)
 {
-	struct ctd_cache *caches[] = {&d->external_ct, &d->external_exp};
-	struct ctk_cache_opts o;
+	struct ctd_cache *c = &d->external_ct;
 
-	for (size_t i = 0; i < 2; i++) {
-		struct ctd_cache *c = caches[i];
-
-		if (!c->c)
-			continue;
-		/* a new cache frees the slabs a big burst left behind */
-		memset(&o, 0, sizeof(o));
-		o.keep = CTK_CACHE_STATE;
-		o.limit = d->cfg->hash_limit;
-		o.buckets = d->cfg->hash_size;
-		o.extra = sizeof(struct ctd_ext);
-		ctk_cache_free(c->c);
-		c->c = ctk_cache_new(&o);
-		c->st.flush++;
-		if (!c->c)
-			ctd_log(LOG_ERR, "can't allocate memory for the external cache");
-	}
+	ctd_expect_flush(d, false, true);
+	if (!c->c)
+		return;
+	/* a new cache frees the slabs a big burst left behind */
+	ctk_cache_free(c->c);
+	c->c = NULL;
+	c->st.flush++;
+	open_cache(d, c);
 }
 
 /* ALARM: what no peer refreshed for CacheTimeout seconds is gone. */
@@ -199,7 +182,11 @@ void ctd_external_dump(struct ctd *d, struct ctk_out *o, bool expect, bool xml)
 
 	x.fmt.kind = xml ? CTK_FMT_XML : CTK_FMT_DEFAULT;
 	x.fmt.now = time(NULL);
-	if (expect || !d->external_ct.c)
+	if (expect) {
+		ctd_expect_dump(d, o, true, xml);
+		return;
+	}
+	if (!d->external_ct.c)
 		return;
 	ctk_cache_foreach_ref(d->external_ct.c, 1, dump_one, &x);
 }

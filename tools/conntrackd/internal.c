@@ -16,6 +16,7 @@
 #include <ctkit/output.h>
 
 #include "ctd.h"
+#include "expect.h"
 #include "log.h"
 #include "sync.h"
 
@@ -40,11 +41,7 @@ static int open_cache(struct ctd *d, struct ctd_cache *c, const char *name)
 
 int ctd_internal_open(struct ctd *d)
 {
-	int ret = open_cache(d, &d->internal_ct, "internal");
-
-	if (ret == 0 && d->cfg->expectation_sync)
-		ret = open_cache(d, &d->internal_exp, "internal");
-	return ret;
+	return open_cache(d, &d->internal_ct, "internal");
 }
 
 void ctd_internal_close(struct ctd *d)
@@ -126,8 +123,14 @@ void ctd_internal_ct_event(struct ctd *d, const struct ctk_entry *e, int type, b
 
 void ctd_internal_release(struct ctd *d, enum ctd_qkind kind, uint32_t ref)
 {
-	struct ctd_cache *c = kind == CTD_QN_EXP ? &d->internal_exp : &d->internal_ct;
-	struct ctd_obj *obj = c->c ? ctd_obj_of(c, ref) : NULL;
+	struct ctd_cache *c = &d->internal_ct;
+	struct ctd_obj *obj;
+
+	if (kind == CTD_QN_EXP) {
+		ctd_expect_release(d, ref);
+		return;
+	}
+	obj = ctd_obj_of(c, ref);
 
 	if (obj && obj->status == CTD_OBJ_DEAD && !obj->node.in)
 		ctk_cache_del_ref(c->c, ref);
@@ -146,14 +149,11 @@ static int flush_one(struct ctk_cache *cache, uint32_t ref, void *data)
 
 void ctd_internal_flush(struct ctd *d)
 {
-	struct ctd_cache *caches[] = {&d->internal_ct, &d->internal_exp};
-
-	for (size_t i = 0; i < 2; i++) {
-		if (!caches[i]->c)
-			continue;
-		ctk_cache_foreach_ref(caches[i]->c, 1, flush_one, d);
-		caches[i]->st.flush++;
+	if (d->internal_ct.c) {
+		ctk_cache_foreach_ref(d->internal_ct.c, 1, flush_one, d);
+		d->internal_ct.st.flush++;
 	}
+	ctd_expect_flush(d, true, false);
 }
 
 struct dump_ctx {
@@ -200,7 +200,11 @@ void ctd_internal_dump(struct ctd *d, struct ctk_out *o, bool expect, bool xml)
 
 	x.fmt.kind = xml ? CTK_FMT_XML : CTK_FMT_DEFAULT;
 	x.fmt.now = time(NULL);
-	if (!x.c->c || expect) /* expectation dumps: internal_exp.c */
+	if (expect) {
+		ctd_expect_dump(d, o, false, xml);
+		return;
+	}
+	if (!x.c->c)
 		return;
 	ctk_cache_foreach_ref(x.c->c, 1, dump_one, &x);
 }

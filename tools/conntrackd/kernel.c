@@ -19,6 +19,7 @@
 #include <ctkit/netlink.h>
 
 #include "ctd.h"
+#include "expect.h"
 #include "filter.h"
 #include "log.h"
 
@@ -170,10 +171,15 @@ void ctd_kernel_close(struct ctd *d)
 	d->kernel = NULL;
 }
 
+struct ctk_nl *ctd_kernel_nl(struct ctd *d)
+{
+	return d->kernel->nl;
+}
+
 int ctd_kernel_resync(struct ctd *d, bool expect)
 {
 	if (expect)
-		return 0;
+		return ctd_expect_resync(d);
 	d->st.resyncs++;
 	return ctk_mirror_resync(d->kernel->mirror);
 }

@@ -21,6 +21,7 @@
 #include "ctd.h"
 #include "ctl.h"
 #include "daemon.h"
+#include "expect.h"
 #include "log.h"
 #include "options.h"
 #include "sync.h"
@@ -90,6 +91,8 @@ static int start(struct ctd *d)
 	if (ret == 0)
 		ret = ctd_kernel_open(d);
 	if (ret == 0)
+		ret = ctd_expect_open(d);
+	if (ret == 0)
 		ret = ctd_ctl_open(d);
 	return ret;
 }
@@ -100,6 +103,7 @@ static void stop(struct ctd *d)
 	ctd_ctl_close(d);
 	ctd_commit_close(d);
 	ctd_inject_close(d);
+	ctd_expect_close(d);
 	ctd_kernel_close(d);
 	ctd_sync_close(d);
 	ctd_external_close(d);

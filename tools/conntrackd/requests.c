@@ -50,7 +50,7 @@ static int flush_caches(struct ctd *d, bool internal, bool external)
 	return 0;
 }
 
-static int commit(struct ctd *d, int fd, const char *what)
+static int commit(struct ctd *d, int fd, const char *what, bool ct, bool exp)
 {
 	int ret;
 
@@ -61,7 +61,7 @@ static int commit(struct ctd *d, int fd, const char *what)
 		ctd_log(LOG_NOTICE, "commit already in progress, skipping");
 	else
 		ctd_log(LOG_NOTICE, "committing %s", what);
-	ret = ctd_commit_start(d, fd);
+	ret = ctd_commit_start(d, fd, ct, exp);
 	return ret < 0 ? ret : 1; /* answered when it finishes */
 }
 
@@ -172,11 +172,13 @@ static int act(struct ctd *d, int fd, int request)
 			return -ENOTSUP;
 		return flush_caches(d, false, true);
 	case CTD_REQ_CT_COMMIT:
-		return commit(d, fd, "conntrack cache");
+		return commit(d, fd, "conntrack cache", true, false);
 	case CTD_REQ_EXP_COMMIT:
-		return commit(d, fd, "expectation cache");
+		if (!d->cfg->expectation_sync)
+			return 0;
+		return commit(d, fd, "expectation cache", false, true);
 	case CTD_REQ_ALL_COMMIT:
-		return commit(d, fd, "all external caches");
+		return commit(d, fd, "all external caches", true, d->cfg->expectation_sync);
 	case CTD_REQ_RESET_TIMERS:
 		if (!d->sync)
 			return -ENOTSUP;

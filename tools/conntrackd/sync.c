@@ -20,6 +20,7 @@
 
 #include "auth.h"
 #include "commit.h"
+#include "expect.h"
 #include "ctd.h"
 #include "link.h"
 #include "log.h"
@@ -54,10 +55,14 @@ struct ctd_queue *ctd_sync_txq(struct ctd *d)
 
 /* ---- out ------------------------------------------------------------------ */
 
+static struct ctd_obj *obj_of(struct ctd *d, enum ctd_qkind kind, uint32_t ref)
+{
+	return kind == CTD_QN_EXP ? ctd_expect_obj(d, ref) : ctd_obj_of(&d->internal_ct, ref);
+}
+
 void ctd_sync_enqueue(struct ctd *d, enum ctd_qkind kind, uint32_t ref)
 {
-	struct ctd_cache *c = kind == CTD_QN_EXP ? &d->internal_exp : &d->internal_ct;
-	struct ctd_obj *obj = ctd_obj_of(c, ref);
+	struct ctd_obj *obj = obj_of(d, kind, ref);
 
 	if (!obj)
 		return;
@@ -100,8 +105,7 @@ void ctd_sync_bulk(struct ctd *d)
 {
 	if (d->internal_ct.c)
 		ctk_cache_foreach_ref(d->internal_ct.c, 1, bulk_one, d);
-	if (d->internal_exp.c)
-		ctk_cache_foreach_ref(d->internal_exp.c, 1, bulk_one, d);
+	ctd_expect_bulk(d);
 	ctd_loop_busy(d->loop);
 }
 
@@ -120,32 +124,37 @@ static void set_flags(uint8_t *msg, uint8_t flags)
 	msg[1] = flags; /* the header's flags byte (ctkit/sync.h) */
 }
 
-static int build_obj(struct ctd *d, struct ctd_qnode *n, uint8_t *buf, size_t cap)
+/* The message type of an object: NEW until it changed, DEL once dead. */
+static enum ctk_sync_type type_of(const struct ctd_obj *obj, bool exp)
 {
-	struct ctd_cache *c = n->kind == CTD_QN_EXP ? &d->internal_exp : &d->internal_ct;
-	struct ctd_obj *obj = ctd_obj_of(c, n->ref);
-	const struct ctk_entry *e = ctk_cache_get(c->c, n->ref);
-	unsigned int flags = 0;
-	enum ctk_sync_type type;
+	enum ctk_sync_type base = exp ? CTK_SYNC_EXP_NEW : CTK_SYNC_CT_NEW;
 
-	if (!e || !obj)
-		return -ENOENT;
 	switch (obj->status) {
 	case CTD_OBJ_NEW:
-		type = CTK_SYNC_CT_NEW;
-		break;
+		return base;
 	case CTD_OBJ_DEAD:
-		type = CTK_SYNC_CT_DEL;
-		break;
+		return base + 2;
 	default:
-		type = CTK_SYNC_CT_UPD;
-		break;
+		return base + 1;
 	}
+}
+
+static int build_obj(struct ctd *d, struct ctd_qnode *n, uint8_t *buf, size_t cap)
+{
+	struct ctd_obj *obj = obj_of(d, n->kind, n->ref);
+	unsigned int flags = 0;
+
+	if (!obj)
+		return -ENOENT;
 	if (d->cfg->commit_timeout)
 		flags |= CTK_SYNC_NO_TIMEOUT;
 	if (d->cfg->tcp_window_tracking)
 		flags |= CTK_SYNC_TCP_WSCALE;
-	return ctk_sync_ct_build(buf, cap, type, e, flags);
+	if (n->kind == CTD_QN_EXP)
+		return ctk_sync_expect_build(buf, cap, type_of(obj, true), ctd_expect_get(d, n->ref),
+					     flags);
+	return ctk_sync_ct_build(buf, cap, type_of(obj, false),
+				 ctk_cache_get(d->internal_ct.c, n->ref), flags);
 }
 
 static int build_ctl(struct ctd_qnode *n, uint8_t *buf, size_t cap)
@@ -263,7 +272,7 @@ static void apply_data(struct ctd *d, const struct ctk_sync_hdr *h, const uint8_
 			return;
 		if (ctk_sync_expect_parse(msg, h->len, &x) < 0)
 			break;
-		ctd_external_exp(d, h->type, &x);
+		ctd_expect_external(d, h->type, &x);
 		return;
 	default:
 		s->err.malformed++;
