@@ -332,6 +332,132 @@ static void test_identity(void **state)
 	assert_int_equal(errno, EINVAL);
 }
 
+
+/* STATE keeps what a peer needs and drops what it does not. */
+static void test_state_keep(void **state)
+{
+	struct ctk_cache_opts o = {.keep = CTK_CACHE_STATE};
+	struct ctk_cache *c = ctk_cache_new(&o);
+	const struct ctk_entry *got;
+	struct ctk_entry e;
+
+	(void)state;
+	assert_non_null(c);
+	make(&e, 3, 7);
+	e.counters[0].packets = 5;
+	ctk_entry_set(&e, CTK_ATTR_COUNTERS_ORIG);
+	strcpy(e.secctx, "system_u");
+	ctk_entry_set(&e, CTK_ATTR_SECCTX);
+	e.tcp.state = 3;
+	ctk_entry_set(&e, CTK_ATTR_TCP_STATE);
+	strcpy(e.helper_name, "ftp");
+	ctk_entry_set(&e, CTK_ATTR_HELPER_NAME);
+	e.labels[1] = 0x10;
+	ctk_entry_set(&e, CTK_ATTR_LABELS);
+	assert_int_equal(ctk_cache_add(c, &e), 1);
+	got = ctk_cache_find(c, &e);
+	assert_non_null(got);
+	assert_true(ctk_entry_has(got, CTK_ATTR_REPLY));
+	assert_int_equal(got->zone, 7);
+	assert_int_equal(got->mark, 3);
+	assert_int_equal(got->tcp.state, 3);
+	assert_string_equal(got->helper_name, "ftp");
+	assert_int_equal(got->labels[1], 0x10);
+	assert_memory_equal(&got->reply, &e.reply, sizeof(e.reply));
+	assert_false(ctk_entry_has(got, CTK_ATTR_COUNTERS_ORIG));
+	assert_false(ctk_entry_has(got, CTK_ATTR_SECCTX));
+	ctk_cache_free(c);
+}
+
+/* Handles stay valid while others come and go; extra bytes start zeroed and survive replacement. */
+static void test_handles_and_extra(void **state)
+{
+	struct ctk_cache_opts o = {.keep = CTK_CACHE_STATE, .extra = 12};
+	struct ctk_cache *c = ctk_cache_new(&o);
+	struct ctk_entry e;
+	uint32_t ref, ref2, other;
+	uint32_t *extra;
+
+	(void)state;
+	make(&e, 1, 0);
+	assert_int_equal(ctk_cache_add_ref(c, &e, &ref), 1);
+	assert_true(ref != 0);
+	extra = ctk_cache_extra(c, ref);
+	assert_non_null(extra);
+	assert_int_equal(extra[0] | extra[1] | extra[2], 0);
+	extra[2] = 0xdeadbeef;
+	for (uint32_t i = 2; i < 3000; i++) { /* slabs and buckets grow meanwhile */
+		make(&e, i, 0);
+		assert_int_equal(ctk_cache_add_ref(c, &e, &other), 1);
+	}
+	make(&e, 1, 0);
+	e.mark = 99;
+	assert_int_equal(ctk_cache_add_ref(c, &e, &ref2), 0);
+	assert_int_equal(ref2, ref);
+	assert_int_equal(((uint32_t *)ctk_cache_extra(c, ref))[2], 0xdeadbeef);
+	assert_int_equal(ctk_cache_find_ref(c, &e), ref);
+	assert_int_equal(ctk_cache_get(c, ref)->mark, 99);
+	assert_int_equal(ctk_cache_del_ref(c, ref), 0);
+	assert_null(ctk_cache_get(c, ref));
+	assert_null(ctk_cache_extra(c, ref));
+	assert_int_equal(ctk_cache_del_ref(c, ref), -ENOENT);
+	assert_int_equal(ctk_cache_find_ref(c, &e), 0);
+	/* the freed slot is reused with its extra bytes zeroed again */
+	assert_int_equal(ctk_cache_add_ref(c, &e, &ref2), 1);
+	assert_int_equal(((uint32_t *)ctk_cache_extra(c, ref2))[2], 0);
+	assert_null(ctk_cache_get(c, 0));
+	assert_null(ctk_cache_get(c, 1u << 30));
+	ctk_cache_free(c);
+}
+
+struct step_walk {
+	uint32_t last;
+	unsigned int seen, budget;
+};
+
+static int step_cb(struct ctk_cache *c, uint32_t ref, void *data)
+{
+	struct step_walk *w = data;
+
+	(void)c;
+	assert_true(ref > w->last);
+	w->last = ref;
+	w->seen++;
+	return --w->budget ? CTK_CB_OK : CTK_CB_STOP;
+}
+
+/* A walk by handle resumes where it stopped and visits each entry once. */
+static void test_foreach_ref_steps(void **state)
+{
+	struct ctk_cache *c = ctk_cache_new(NULL);
+	struct step_walk w = {0};
+	struct ctk_entry e;
+
+	(void)state;
+	for (uint32_t i = 0; i < 1000; i++) {
+		make(&e, i, 0);
+		ctk_cache_add(c, &e);
+	}
+	do {
+		w.budget = 64;
+		ctk_cache_foreach_ref(c, w.last + 1, step_cb, &w);
+	} while (w.budget == 0);
+	assert_int_equal(w.seen, 1000);
+	ctk_cache_free(c);
+}
+
+static void test_bad_opts(void **state)
+{
+	struct ctk_cache_opts o = {.keep = (enum ctk_cache_keep)9};
+
+	(void)state;
+	assert_null(ctk_cache_new(&o));
+	assert_int_equal(errno, EINVAL);
+	o.keep = CTK_CACHE_WHOLE;
+	o.extra = (size_t)1 << 30;
+	assert_null(ctk_cache_new(&o));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +469,10 @@ int main(void)
 		cmocka_unit_test(test_foreach_with_deletion),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_identity),
+		cmocka_unit_test(test_state_keep),
+		cmocka_unit_test(test_handles_and_extra),
+		cmocka_unit_test(test_foreach_ref_steps),
+		cmocka_unit_test(test_bad_opts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
