@@ -51,13 +51,17 @@ void ctd_internal_close(struct ctd *d)
 	d->internal_ct.c = d->internal_exp.c = NULL;
 }
 
+/* ALARM's refresh second: spread, not secret (xorshift, seeded once). */
 static uint16_t random_phase(const struct ctd *d)
 {
-	uint16_t r = 0;
+	static uint32_t x;
 
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
-		r = (uint16_t)rand();
-	return d->cfg->refresh_time ? r % d->cfg->refresh_time : 0;
+	if (!x && (getrandom(&x, sizeof(x), GRND_NONBLOCK) != sizeof(x) || !x))
+		x = 2463534242u;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return d->cfg->refresh_time ? (uint16_t)(x % d->cfg->refresh_time) : 0;
 }
 
 /* A NEW or UPDATE: the object takes the entry's state and goes out again. */

@@ -24,6 +24,12 @@
 #include "log.h"
 
 #define DISPATCH_BUDGET 1024
+/*
+ * The event socket's queue when NetlinkBufferSize is not set: large, as
+ * the mirror's reader thread empties it into memory anyway; the
+ * reference's small default is why it loses bursts.
+ */
+#define EVENT_RCVBUF_DEFAULT (64u << 20)
 
 struct ctd_kernel {
 	struct ctk_nl *nl;
@@ -119,6 +125,20 @@ static void on_mirror(int fd, uint32_t events, void *data)
 		ctd_loop_busy(d->loop);
 }
 
+static void set_event_buffer(struct ctd *d, struct ctd_kernel *k)
+{
+	size_t want = d->cfg->netlink_buffer_size ? d->cfg->netlink_buffer_size : EVENT_RCVBUF_DEFAULT;
+	struct ctk_events *ev = ctk_mirror_events(k->mirror);
+	int granted;
+
+	if (d->cfg->netlink_buffer_size_max > want)
+		want = d->cfg->netlink_buffer_size_max;
+	granted = ctk_events_set_rcvbuf(ev, want, true);
+	if (granted < 0)
+		ctd_log(LOG_WARNING, "can't set the event socket's buffer: %s", strerror(-granted));
+	d->st.event_buffer = (unsigned int)ctk_events_rcvbuf(ev);
+}
+
 int ctd_kernel_open(struct ctd *d)
 {
 	struct ctd_kernel *k = calloc(1, sizeof(*k));
@@ -146,6 +166,7 @@ int ctd_kernel_open(struct ctd *d)
 		ctd_log(LOG_ERR, "can't open the event socket: %s", strerror(errno));
 		return -errno;
 	}
+	set_event_buffer(d, k);
 	ret = ctk_mirror_start(k->mirror);
 	if (ret < 0) {
 		ctd_log(LOG_ERR, "can't dump the kernel table: %s", strerror(-ret));
