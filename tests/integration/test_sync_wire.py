@@ -27,6 +27,7 @@ CONF = """Sync {{
 	Mode FTFW {{
 		ResendQueueSize 1024
 		ACKWindowSize 20
+		{mode_extra}
 	}}
 	UDP Default {{
 		IPv4_address {local}
@@ -37,6 +38,7 @@ CONF = """Sync {{
 	}}
 	Options {{
 		ExpectationSync on
+		{options_extra}
 	}}
 }}
 General {{
@@ -81,6 +83,16 @@ INSERTS = [
     ("-p 200 -s 10.1.1.1 -d 10.2.2.9 -t 100", "dst=10.2.2.9"),
 ]
 
+BEFORE = [
+    "-p tcp -s 10.3.3.1 -d 10.3.3.2 --sport 1111 --dport 443 --state ESTABLISHED -u SEEN_REPLY,ASSURED "
+    "-t 3000 -m 7",
+    "-p udp -s 10.3.3.1 -d 10.3.3.2 --sport 1112 --dport 53 -t 300 -w 9",
+]
+ON_B = [
+    "-p tcp -s 10.4.4.1 -d 10.4.4.2 --sport 2222 --dport 22 --state ESTABLISHED -u SEEN_REPLY -t 300 -m 5",
+    "-p icmp -s 10.4.4.1 -d 10.4.4.3 --icmp-type 8 --icmp-code 0 --icmp-id 77 -t 30",
+]
+
 TUPLE_KEYS = ("src", "dst", "sport", "dport", "type", "code", "id", "srckey", "dstkey")
 
 
@@ -108,11 +120,12 @@ def tool_path():
 
 
 class Node:
-    def __init__(self, lab, name, ns, local, peer, dev):
+    def __init__(self, lab, name, ns, local, peer, dev, mode_extra="", options_extra=""):
         self.lab, self.name, self.ns = lab, name, ns
         self.conf = os.path.join(lab.tmp, name + ".conf")
         with open(self.conf, "w") as f:
-            f.write(CONF.format(local=local, peer=peer, port=PORT, dev=dev, tmp=lab.tmp, name=name))
+            f.write(CONF.format(local=local, peer=peer, port=PORT, dev=dev, tmp=lab.tmp, name=name,
+                                mode_extra=mode_extra, options_extra=options_extra))
         self.sock = os.path.join(lab.tmp, name + ".ctl")
         self.proc = None
 
@@ -171,11 +184,19 @@ def capture():
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if "listening on" not in dump.stderr.readline():
             raise RuntimeError("tcpdump did not start")
-        b = Node(lab, "nodeB", lab.cli, LINK_B, LINK_A, "vethB")
-        a = Node(lab, "nodeA", lab.ns, LINK_A, LINK_B, "vethA")
+        # B sends without timeouts, A with the TCP window scales
+        b = Node(lab, "nodeB", lab.cli, LINK_B, LINK_A, "vethB", mode_extra="CommitTimeout 180")
+        a = Node(lab, "nodeA", lab.ns, LINK_A, LINK_B, "vethA", options_extra="TCPWindowTracking on")
         nodes = [b, a]
+        # entries A's daemon finds in its initial dump: they carry what only dumps report (synproxy)
+        for args in BEFORE:
+            r = lab.ref(["-I"] + args.split())
+            assert r.rc == 0, (args, r.err)
         b.start()
         a.start()
+        for args in ON_B:
+            r = lab.run(ctharness.REF + ["-I"] + args.split(), ns=lab.cli)
+            assert r.rc == 0, (args, r.err)
         for args, _ in INSERTS:
             r = lab.ref(["-I"] + args.split())
             assert r.rc == 0, (args, r.err)
@@ -189,11 +210,12 @@ def capture():
         r = lab.ref(["-D", "-s", "10.1.1.1", "-p", "udp", "--sport", "5000"])
         assert r.rc == 0, r.err
         b.ctl("-n")     # B asks for a resync: A sends its whole cache
-        markers = [m for _, m in INSERTS if m != "sport=5000"] + ["helper=ftp"]
+        markers = [m for _, m in INSERTS if m != "sport=5000"] + ["helper=ftp", "sport=1111", "sport=1112"]
         missing = lambda: [m for m in markers if m not in b.ctl("-e").out]
         wait_for(lambda: not missing(), "B's external cache", lambda: "missing %s; B has:\n%s; A has:\n%s" % (
             missing(), b.ctl("-e").out, a.ctl("-i").out))
         wait_for(lambda: "10000" in b.ctl("-e", "expect").out, "B's expectation")
+        wait_for(lambda: all(m in a.ctl("-e").out for m in ("sport=2222", "id=77")), "A's external cache")
         kernel = lab.ref(["-L"]).out
         expect = lab.ref(["-L", "expect"]).out
         for n in nodes:
@@ -228,7 +250,7 @@ def test_message_kinds_covered(capture):
     for kind in ("CT_NEW ok", "CT_UPD ok", "CT_DEL ok", "EXP_NEW ok"):
         assert kind in out, kind
     for what in ("helper=ftp", " master ", "zone=7", "labels=", "l3=10", "l4=132", "l4=47",
-                 "l4=136", "l4=200", "l4=58"):
+                 "l4=136", "l4=200", "l4=58", "synproxy", "wscale", "no-timeout", "sport=2222", "id=77"):
         assert what in out, what
 
 

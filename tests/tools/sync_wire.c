@@ -75,6 +75,12 @@ static void print_entry(const struct ctk_entry *e)
 		       e->labels[0]);
 	if (ctk_entry_has(e, CTK_ATTR_HELPER_NAME))
 		printf(" helper=%s", e->helper_name);
+	if (ctk_entry_has(e, CTK_ATTR_TCP_WSCALE_ORIG))
+		printf(" wscale=%u,%u", e->tcp.wscale[0], e->tcp.wscale[1]);
+	if (ctk_entry_has(e, CTK_ATTR_SYNPROXY))
+		printf(" synproxy");
+	if (!ctk_entry_has(e, CTK_ATTR_TIMEOUT))
+		printf(" no-timeout");
 	if (ctk_entry_has(e, CTK_ATTR_MASTER)) {
 		printf(" master");
 		print_tuple(&e->master);
@@ -101,6 +107,17 @@ static void print_hex(const uint8_t *p, size_t n)
 		printf("%02x", p[i]);
 }
 
+static unsigned int options(const struct ctk_entry *e)
+{
+	unsigned int flags = 0;
+
+	if (!ctk_entry_has(e, CTK_ATTR_TIMEOUT))
+		flags |= CTK_SYNC_NO_TIMEOUT;
+	if (ctk_entry_has(e, CTK_ATTR_TCP_WSCALE_ORIG))
+		flags |= CTK_SYNC_TCP_WSCALE;
+	return flags;
+}
+
 /* Parse one data message and build it again; 0 when the bytes are the same. */
 static int roundtrip(const uint8_t *msg, const struct ctk_sync_hdr *h)
 {
@@ -117,10 +134,11 @@ static int roundtrip(const uint8_t *msg, const struct ctk_sync_hdr *h)
 		count.errors++;
 		return -1;
 	}
-	/* the sender left TIMEOUT out when CommitTimeout was set */
-	n = is_ct ? ctk_sync_ct_build(out, sizeof(out), h->type, &e,
-				      ctk_entry_has(&e, CTK_ATTR_TIMEOUT) ? 0 : CTK_SYNC_NO_TIMEOUT)
-		  : ctk_sync_expect_build(out, sizeof(out), h->type, &x, 0);
+	/* the sender's options show in what it sent: CommitTimeout, TCPWindowTracking */
+	n = is_ct ? ctk_sync_ct_build(out, sizeof(out), h->type, &e, options(&e))
+		  : ctk_sync_expect_build(
+			    out, sizeof(out), h->type, &x,
+			    ctk_expect_has(&x, CTK_EXPECT_ATTR_TIMEOUT) ? 0 : CTK_SYNC_NO_TIMEOUT);
 	if (n > 0) {
 		ctk_sync_hdr_set_seq(out, h->seq);
 		out[1] = h->flags;
