@@ -42,6 +42,7 @@ CTD_SRC     := $(sort $(filter-out tools/conntrackd/main.c,$(wildcard tools/conn
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRC   := $(sort $(wildcard bench/*.c))
+TOOL_SRC    := $(sort $(wildcard tests/tools/*.c))
 
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -50,6 +51,7 @@ CTD_OBJ     := $(CTD_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
 LIBA        := $(BUILD)/libctkit.a
 LIBSO       := $(BUILD)/libctkit.so.0
@@ -59,7 +61,7 @@ CONNTRACKD  := $(if $(wildcard tools/conntrackd/main.c),$(BUILD)/conntrackd)
 
 .PHONY: all deps check unit headers abi abi-baseline examples fuzz-smoke fuzz integration demo bench bench-engine install clean format sample
 
-all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(CONNTRACKD) $(BENCH_BIN)
+all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(CONNTRACKD) $(BENCH_BIN) $(TOOL_BIN)
 
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
@@ -105,6 +107,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(NFCT_OBJ) $(CTD_OBJ) $(LIB_OBJ)
 	$(Q)$(CC) $(CFLAGS_ALL) -Itools/conntrack -Itools/nfct -Itools/conntrackd $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(CTD_LDLIBS) -lcmocka
 
 $(BUILD)/bench/%: bench/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+# Helper programs of the integration tests, on the public API only.
+$(BUILD)/tests/tools/%: tests/tools/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)

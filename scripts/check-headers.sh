@@ -18,9 +18,11 @@ for h in "$dir"/ctkit/*.h; do
 		{ echo "headers: $name does not compile alone as C++"; fail=1; }
 done
 # Layering: a model header includes only model headers; an engine header
-# only model and engine headers (no netlink, format or cache header).
+# only model and engine headers (no netlink, format or cache header); the
+# sync wire codec only model headers and its own.
 model="types.h version.h entry.h expect.h timeout.h helper.h l4proto.h names.h labels.h"
 engine="engine.h engine_policy.h"
+sync="sync.h"
 check_layer() { # header, allowed includes
 	for inc in $(sed -n 's|^#include <ctkit/\(.*\)>|\1|p' "$dir/ctkit/$1"); do
 		case " $2 " in
@@ -34,6 +36,9 @@ for name in $model; do
 done
 for name in $engine; do
 	check_layer "$name" "$model $engine"
+done
+for name in $sync; do
+	check_layer "$name" "$model $sync"
 done
 [ $fail = 0 ] && echo "headers: $(ls "$dir"/ctkit/*.h | wc -l) public headers compile alone (C99, C++) and keep their layers"
 exit $fail

@@ -69,14 +69,20 @@ struct ctk_sync_hdr {
 	uint32_t to;
 };
 
-/* Why a message was refused: the reference's receive error counters. */
+/*
+ * Why a message was refused: the reference's receive error counters
+ * (conntrackd -s network). The codec never returns BAD_HEADER: it is the
+ * protocol's verdict (a flag combination the sync mode does not take, an
+ * ACK range that runs backwards), listed so one array can count them all.
+ */
 enum ctk_sync_error {
 	CTK_SYNC_OK = 0,
-	CTK_SYNC_ERR_TRUNCATED,		/* shorter than a header, or than its len */
+	CTK_SYNC_ERR_TRUNCATED,		/* shorter than its header */
 	CTK_SYNC_ERR_VERSION,		/* version is not CTK_SYNC_PROTO_VERSION */
-	CTK_SYNC_ERR_BAD_SIZE,		/* len < header size, or not 4-aligned */
+	CTK_SYNC_ERR_BAD_SIZE,		/* len 0, shorter than its header, or past the payload */
 	CTK_SYNC_ERR_BAD_TYPE,		/* unknown type */
 	CTK_SYNC_ERR_MALFORMED,		/* bad attribute: unknown, wrong size, overrun */
+	CTK_SYNC_ERR_BAD_HEADER,	/* protocol-level: see above */
 	CTK_SYNC_ERR_MAX
 };
 
@@ -89,8 +95,13 @@ static inline int ctk_sync_hdr_has_range(uint8_t flags)
 /*
  * ctk_sync_hdr_parse - decode the header of the message at @buf (@len bytes
  * left in the payload). Returns the message's length (> 0; the next message
- * starts there), or the negative enum ctk_sync_error why it cannot be read;
- * after an error the rest of the payload cannot be framed either.
+ * starts there), or the negative enum ctk_sync_error why it cannot be used:
+ *  -CTK_SYNC_ERR_VERSION, -CTK_SYNC_ERR_BAD_TYPE: @h is filled and framing
+ *	goes on at @h->len (the reference skips such a message the same way);
+ *  -CTK_SYNC_ERR_TRUNCATED, -CTK_SYNC_ERR_BAD_SIZE: the rest of a datagram
+ *	cannot be framed. A stream transport waits for more bytes after
+ *	TRUNCATED, and after BAD_SIZE when @h->len > @len (a partial message).
+ * As in the reference, the length need not be a multiple of 4.
  */
 int ctk_sync_hdr_parse(const void *buf, size_t len, struct ctk_sync_hdr *h);
 
@@ -136,7 +147,11 @@ int ctk_sync_expect_build(void *buf, size_t cap, enum ctk_sync_type type,
 			  const struct ctk_expect *x, unsigned int flags);
 int ctk_sync_expect_parse(const void *msg, size_t len, struct ctk_expect *x);
 
-/* ctk_sync_error_name - the reference's counter name, e.g. "Malformed msgs". */
+/*
+ * ctk_sync_error_name - the reference's counter name in conntrackd -s
+ * network, e.g. "Malformed payload" for CTK_SYNC_ERR_MALFORMED; NULL for
+ * CTK_SYNC_OK and values out of range.
+ */
 const char *ctk_sync_error_name(enum ctk_sync_error err);
 
 #ifdef __cplusplus
