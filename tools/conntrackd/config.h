@@ -15,11 +15,13 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define CTD_PATH_MAX 256
+#define CTD_PATH_MAX 257		/* the reference's FILENAME_MAXLEN (256) + NUL */
 #define CTD_LINKS_MAX 4		/* MULTICHANNEL_MAX */
 #define CTD_FILTER_ADDR_MAX 1024
 #define CTD_EXPECT_HELPERS_MAX 16
 #define CTD_HELPERS_MAX 16
+#define CTD_WARNINGS_MAX 32
+#define CTD_UNIX_PATH_MAX 108	/* sun_path: Path may hold 107 characters */
 
 #define CTD_DEFAULT_CONFIG "/etc/conntrackd/conntrackd.conf"
 #define CTD_DEFAULT_LOCKFILE "/var/lock/conntrackd.lock"
@@ -38,6 +40,9 @@ enum ctd_sync_proto {
 	CTD_SYNC_ALARM,
 };
 
+/* bits of struct ctd_config.sync_modes: one per Mode section seen */
+#define CTD_SYNC_MODE_BIT(p) (1u << (p))
+
 enum ctd_link_kind {
 	CTD_LINK_NONE,
 	CTD_LINK_MCAST,
@@ -50,12 +55,15 @@ struct ctd_link_conf {
 	enum ctd_link_kind kind;
 	bool is_default;		/* "Default" after the kind */
 	int family;			/* AF_INET or AF_INET6 (from the address keyword used) */
+	/* AF_INET addresses sit in the first 4 bytes (a struct in_addr), as in
+	 * the reference's union; the family is the last address keyword's. */
 	struct in6_addr addr;		/* IPv4_address / IPv6_address: local (UDP, TCP) or group (Multicast) */
 	struct in6_addr dest;		/* IPv{4,6}_Destination_Address (UDP, TCP) */
 	struct in6_addr mcast_if;	/* IPv4_interface (Multicast): source address */
 	bool has_dest;
 	unsigned int port;		/* Port (UDP, TCP) or Group (Multicast) */
-	char ifname[IFNAMSIZ];		/* Interface */
+	char ifname[IFNAMSIZ];		/* Interface (truncated to IFNAMSIZ-1) */
+	unsigned int ifindex;		/* if_nametoindex(Interface) at parse time, 0 = unknown */
 	unsigned int sndbuf;		/* SndSocketBuffer, 0 = system default */
 	unsigned int rcvbuf;		/* RcvSocketBuffer */
 	bool checksum;			/* Checksum on|off (default on) */
@@ -84,6 +92,7 @@ struct ctd_filter_conf {
 	unsigned int n_addrs;
 	enum ctd_filter_policy state_policy;
 	uint16_t tcp_states;		/* bit n = TCP state n listed ("for TCP") */
+	bool has_netmask;		/* some address was given as a /cidr network */
 };
 
 /* Helper { Type NAME inet|inet6 tcp|udp { QueueNum .. Policy NAME { .. } } }. */
@@ -93,9 +102,17 @@ struct ctd_helper_conf {
 	uint8_t l4proto;
 	unsigned int queue_num;
 	unsigned int queue_len;
-	char policy[32];
+	char policy[32];		/* "" = no Policy block */
 	unsigned int expect_max;
 	unsigned int expect_timeout;
+};
+
+/* Where and why parsing stopped (or what it warned about), in the reference's words. */
+struct ctd_config_error {
+	unsigned int line;		/* input line (1-based) of the token being read */
+	int exit_code;			/* the reference's exit status for this error (1; 2 for a read error) */
+	bool plain;			/* printed without the "[time] (pid=N) [ERROR] " prefix */
+	char msg[256];			/* the whole message the daemon prints (may end in "\n") */
 };
 
 struct ctd_config {
@@ -113,15 +130,16 @@ struct ctd_config {
 	bool netlink_events_reliable;
 	unsigned int poll_secs;		/* PollSecs, 0 = events */
 	unsigned int event_iteration_limit;	/* 100 */
-	int sched_type;			/* Scheduler { Type RR|FIFO|OTHER }: SCHED_*, -1 = default */
-	int sched_prio;
-	int nice;
+	int sched_type;			/* Scheduler { Type RR|FIFO }: SCHED_*, -1 = default */
+	int sched_prio;			/* Scheduler { Priority 0..99 }, -1 = not given */
+	int nice;			/* Nice: deprecated and ignored (a warning), always 0 */
 	int systemd;			/* Systemd yes|no, -1 = unset (on when started by systemd) */
 	struct ctd_filter_conf filter;
 
 	/* Sync */
 	enum ctd_mode mode;
-	enum ctd_sync_proto sync_proto;
+	enum ctd_sync_proto sync_proto;	/* FTFW > ALARM > NOTRACK among sync_modes; FTFW if none */
+	unsigned int sync_modes;	/* CTD_SYNC_MODE_BIT(proto) per Mode section, 0 = none given */
 	unsigned int resend_queue_size;	/* 131072 */
 	unsigned int ack_window_size;	/* 300 */
 	bool disable_internal_cache;
@@ -133,7 +151,8 @@ struct ctd_config {
 	unsigned int purge_timeout;	/* PurgeTimeout, 60 */
 	bool tcp_window_tracking;	/* Options { TCPWindowTracking } */
 	bool expectation_sync;		/* Options { ExpectationSync on|{ list } } */
-	char expect_helpers[CTD_EXPECT_HELPERS_MAX][32];	/* the list; empty = all */
+	bool expect_filter;		/* the { list } form was used: only those helpers */
+	char expect_helpers[CTD_EXPECT_HELPERS_MAX][32];	/* the list; see expect_filter */
 	unsigned int n_expect_helpers;
 	unsigned int error_queue_length;	/* 128 */
 	struct ctd_link_conf links[CTD_LINKS_MAX];
@@ -149,17 +168,17 @@ struct ctd_config {
 	char auth_keyfile[CTD_PATH_MAX];
 
 	/* Helper */
+	bool helper_mode;		/* a Helper section was given */
+	bool helper_setup;		/* Helper { Setup on }: configure the kernel helpers */
 	struct ctd_helper_conf helpers[CTD_HELPERS_MAX];
 	unsigned int n_helpers;
+
+	/* Non-fatal diagnostics, in order ("[warning]" level in the reference). */
+	struct ctd_config_error warnings[CTD_WARNINGS_MAX];
+	unsigned int n_warnings;	/* stored; later ones are dropped */
 };
 
-/* Where and why parsing stopped, in the reference's words. */
-struct ctd_config_error {
-	unsigned int line;
-	char msg[256];			/* the whole message the daemon prints */
-};
-
-/* ctd_config_defaults - the reference's defaults (init_config). */
+/* ctd_config_defaults - the reference's defaults (init_config), no warnings. */
 void ctd_config_defaults(struct ctd_config *c);
 
 /*
