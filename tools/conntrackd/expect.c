@@ -34,7 +34,7 @@ static struct ctd_expect_state es;
 
 static bool helper_listed(const struct ctd *d, const struct ctk_expect *x)
 {
-	if (!d->cfg->n_expect_helpers)
+	if (!d->cfg->expect_filter)
 		return true;
 	if (!ctk_expect_has(x, CTK_EXPECT_ATTR_HELPER_NAME))
 		return false;

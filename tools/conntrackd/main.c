@@ -6,7 +6,6 @@
  * 1.4.7's; see conntrackd(8) and conntrackd.conf(5).
  */
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,11 +56,19 @@ static int bad_options(const struct ctd_opt_result *res)
 	return EXIT_FAILURE;
 }
 
-static void warn_interfaces(const struct ctd_config *c)
+static void config_warnings(const struct ctd_config *c)
 {
-	for (unsigned int i = 0; i < c->n_links; i++)
-		if (c->links[i].ifname[0] && !if_nametoindex(c->links[i].ifname))
-			ctd_log(LOG_WARNING, "%s is an invalid interface", c->links[i].ifname);
+	for (unsigned int i = 0; i < c->n_warnings; i++)
+		ctd_log(LOG_WARNING, "%s", c->warnings[i].msg);
+}
+
+static int config_error(const struct ctd_config_error *err)
+{
+	if (err->plain)
+		fputs(err->msg, stderr);
+	else
+		ctd_log(LOG_ERR, "%s", err->msg);
+	return err->exit_code ? err->exit_code : EXIT_FAILURE;
 }
 
 static void on_idle(void *data)
@@ -113,7 +120,7 @@ static void stop(struct ctd *d)
 
 static int refuse_mode(const struct ctd_config *c)
 {
-	if (c->n_helpers) {
+	if (c->helper_mode) {
 		ctd_log(LOG_ERR, "Helper mode needs userspace conntrack helpers (the kernel's "
 				 "nfnetlink_cthelper), which ctkit's conntrackd does not provide: "
 				 "remove the Helper section");
@@ -189,11 +196,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", opts.warning);
 	umask(0177);
 	ctd_config_defaults(&cfg);
-	if (ctd_config_load(&cfg, opts.config, &err) < 0) {
-		ctd_log(LOG_ERR, "%s", err.msg);
-		return EXIT_FAILURE;
-	}
-	warn_interfaces(&cfg);
+	if (ctd_config_load(&cfg, opts.config, &err) < 0)
+		return config_error(&err);
+	config_warnings(&cfg);
 	if (opts.run == CTD_RUN_REQUEST)
 		return ctd_client_request(cfg.unix_path, opts.request);
 	d.console = opts.run == CTD_RUN_CONSOLE;
