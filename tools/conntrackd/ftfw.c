@@ -33,6 +33,7 @@ struct ftfw {
 	bool ack_from_set;
 	enum hello_state hello;
 	bool say_hello_back;
+	bool peer_says_hello;	/* the peer's last message carried HELLO */
 	uint64_t rs_dropped;	/* sent but pushed out of a full resend queue before any ACK */
 };
 
@@ -63,6 +64,7 @@ static int ftfw_init(struct ctd *d)
 	f->ack_from_set = false;
 	f->hello = HELLO_INIT;
 	f->say_hello_back = false;
+	f->peer_says_hello = false;
 	return 0;
 }
 
@@ -215,18 +217,28 @@ static enum ctd_msg_verdict after_gap(struct ctd *d, const struct ctk_sync_hdr *
 static enum ctd_msg_verdict ftfw_recv(struct ctd *d, const struct ctk_sync_hdr *h)
 {
 	struct ftfw *f = &ftfw_state;
+	bool hello = digest_hello(h);
 	enum ctd_msg_verdict v;
 	uint32_t expected;
 
-	if (digest_hello(h)) {
-		/* the peer (re)started and knows nothing of what we kept for it */
+	if (hello && !f->peer_says_hello) {
+		/*
+		 * The peer (re)started and knows nothing of what we kept for
+		 * it; its numbering starts anew. It says HELLO until our
+		 * HELLO_BACK reaches it, so only the first HELLO of a run means
+		 * that: the reference took every one for a restart (emptying
+		 * its resend queue and skipping gap detection), and with a
+		 * HELLO_BACK lost, what was sent meanwhile was lost for good.
+		 */
 		if (f->ack_from_set && ctd_seq_before(h->seq, f->ack_from)) {
 			f->window = (int)d->cfg->ack_window_size - 1;
 			f->ack_from = h->seq;
 		}
 		empty_rsq(d);
+		f->peer_says_hello = true;
 		v = in_order(d, h);
 	} else {
+		f->peer_says_hello = hello;
 		switch (ctd_sync_track_seq(d, h->seq, &expected)) {
 		case CTD_SEQ_AFTER:
 			v = after_gap(d, h, expected);
