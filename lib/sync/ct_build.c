@@ -183,7 +183,7 @@ int ctk_sync_ct_build(void *buf, size_t cap, enum ctk_sync_type type, const stru
 {
 	struct sync_writer w;
 
-	if (type > CTK_SYNC_CT_DEL || !ctk_entry_has(e, CTK_ATTR_ORIG))
+	if ((unsigned int)type > CTK_SYNC_CT_DEL || !ctk_entry_has(e, CTK_ATTR_ORIG))
 		return -EINVAL;
 	sync_writer_init(&w, buf, cap, (uint8_t)type);
 	sync_put_addrs(&w, &e->orig, NTA_IPV4, NTA_IPV6);

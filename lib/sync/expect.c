@@ -89,7 +89,8 @@ int ctk_sync_expect_build(void *buf, size_t cap, enum ctk_sync_type type,
 	bool ports = master_has_ports(x->master.l4num);
 	struct sync_writer w;
 
-	if (type < CTK_SYNC_EXP_NEW || type > CTK_SYNC_EXP_DEL || !has_tuples(x))
+	if ((unsigned int)type < CTK_SYNC_EXP_NEW || (unsigned int)type > CTK_SYNC_EXP_DEL ||
+	    !has_tuples(x))
 		return -EINVAL;
 	sync_writer_init(&w, buf, cap, (uint8_t)type);
 	put_tuple(&w, &x->master, &master_attrs, ports);
