@@ -9,6 +9,7 @@
  *   filter    filter.h filter_bpf.h
  *   formats   format.h output.h
  *   engine    engine.h engine_policy.h
+ *   sync      sync.h (conntrackd's wire format)
  *
  * docs/API.md says who owns what and which calls may run on which thread.
  */
@@ -38,5 +39,6 @@
 #include <ctkit/output.h>
 #include <ctkit/engine.h>
 #include <ctkit/engine_policy.h>
+#include <ctkit/sync.h>
 
 #endif

@@ -10,10 +10,10 @@
  * Every multi-byte header field is big-endian on the wire; the quirks of
  * the reference are kept on purpose so mixed clusters work: the NAT ports
  * and the ICMP id are sent as the host-order value of an already
- * network-order number (byte-swapped on little-endian hosts), every entry
- * carries the synproxy attribute the kernel reported, and the reply tuple
- * is not sent (the receiver rebuilds it from the original tuple and the
- * NAT attributes).
+ * network-order number (byte-swapped on little-endian hosts), an entry
+ * carries the synproxy attribute whenever the kernel reported one (all
+ * zero), and the reply tuple is not sent (the receiver rebuilds it from
+ * the original tuple and the NAT attributes).
  *
  * All functions are pure: they read and write caller buffers only, never
  * allocate, and may be called from any thread.
@@ -122,8 +122,14 @@ void ctk_sync_hdr_set_seq(void *msg, uint32_t seq);
 /*
  * ctk_sync_ct_build - write a CT_NEW/CT_UPD/CT_DEL message for @e with
  * sequence 0 and no flags (ctk_sync_hdr_set_seq later), in the reference's
- * attribute order. @e needs its original tuple; NAT attributes are derived
- * from its reply tuple when present. Returns the bytes written, -ENOSPC if
+ * attribute order. @e needs its original tuple. STATUS and L4PROTO are
+ * always sent; MARK, TIMEOUT, HELPER_NAME, SYNPROXY, ZONE, the master
+ * tuple and the sequence adjustments when @e has them; LABELS when a bit
+ * is set. NAT attributes are derived from the reply tuple (when present)
+ * and the NAT_DONE status bits, as libnetfilter_conntrack 1.0.9 decides;
+ * an ICMP entry with NAT done gets the reference's SPAT/DPAT of 0. As in
+ * the reference, udplite, gre and unknown protocols carry no ports, nor
+ * tcp/sctp/dccp without their state. Returns the bytes written, -ENOSPC if
  * @cap is too small, or -EINVAL for a bad @type or an entry without its
  * original tuple.
  */
@@ -134,14 +140,21 @@ int ctk_sync_ct_build(void *buf, size_t cap, enum ctk_sync_type type,
  * ctk_sync_ct_parse - decode a CT_* message (header included, @len bytes
  * as returned by ctk_sync_hdr_parse) into @e: the original tuple, the reply
  * tuple rebuilt from it and the NAT attributes (CTK_ATTR_REPLY set), and
- * every other attribute carried. Returns 0, or -CTK_SYNC_ERR_MALFORMED
- * (@e is then unspecified).
+ * every other attribute carried, each with its presence bit. Messages the
+ * reference's receiver refuses are refused, and so is one without an
+ * address attribute (no original tuple to key the entry on). Returns 0, or
+ * -CTK_SYNC_ERR_MALFORMED (@e is then unspecified).
  */
 int ctk_sync_ct_parse(const void *msg, size_t len, struct ctk_entry *e);
 
 /*
  * ctk_sync_expect_build / ctk_sync_expect_parse - the same for EXP_*
- * messages and expectations. Same return conventions.
+ * messages and expectations: the master, expected and mask tuples (ports
+ * only when the master is tcp, udp, sctp or dccp), TIMEOUT unless
+ * CTK_SYNC_NO_TIMEOUT, FLAGS always, CLASS, the NAT tuple and direction,
+ * HELPER_NAME and FN when present. The master, expected and mask tuples
+ * are required both ways (the kernel needs them): build gives -EINVAL,
+ * parse -CTK_SYNC_ERR_MALFORMED without them. Same return conventions.
  */
 int ctk_sync_expect_build(void *buf, size_t cap, enum ctk_sync_type type,
 			  const struct ctk_expect *x, unsigned int flags);

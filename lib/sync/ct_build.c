@@ -112,10 +112,17 @@ static void put_pat(struct sync_writer *w, const struct ctk_entry *e)
 		sync_put_host16(w, NTA_DPAT_PORT, rsrc);
 }
 
+/*
+ * An entry without a status goes out with STATUS 0, so it has no NAT:
+ * libnetfilter_conntrack would count the missing status as NAT done, but
+ * the message must agree with itself or the peer rebuilds another reply.
+ */
 static void put_nat(struct sync_writer *w, const struct ctk_entry *e)
 {
 	uint8_t family = e->orig.l3num;
 
+	if (!ctk_entry_has(e, CTK_ATTR_STATUS))
+		return;
 	if (ctk_entry_src_natted(e))
 		put_nat_addr(w, family, &e->reply.dst, NTA_SNAT_IPV4, NTA_SNAT_IPV6);
 	if (ctk_entry_dst_natted(e))
@@ -176,7 +183,7 @@ int ctk_sync_ct_build(void *buf, size_t cap, enum ctk_sync_type type, const stru
 {
 	struct sync_writer w;
 
-	if (type > CTK_SYNC_CT_DEL || !ctk_entry_has(e, CTK_ATTR_ORIG))
+	if ((unsigned int)type > CTK_SYNC_CT_DEL || !ctk_entry_has(e, CTK_ATTR_ORIG))
 		return -EINVAL;
 	sync_writer_init(&w, buf, cap, (uint8_t)type);
 	sync_put_addrs(&w, &e->orig, NTA_IPV4, NTA_IPV6);

@@ -259,7 +259,7 @@ static void get_attr(struct ctk_entry *e, struct nat_seen *n, const struct sync_
 		get_seqadj(e, a);
 		break;
 	case NTA_HELPER_NAME:
-		sync_get_str(e->helper_name, sizeof(e->helper_name), a);
+		sync_get_str(e->helper_name, SYNC_HELPER_MAX - SYNC_ATTR_HDR, a);
 		ctk_entry_set(e, CTK_ATTR_HELPER_NAME);
 		break;
 	case NTA_LABELS:

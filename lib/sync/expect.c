@@ -89,7 +89,8 @@ int ctk_sync_expect_build(void *buf, size_t cap, enum ctk_sync_type type,
 	bool ports = master_has_ports(x->master.l4num);
 	struct sync_writer w;
 
-	if (type < CTK_SYNC_EXP_NEW || type > CTK_SYNC_EXP_DEL || !has_tuples(x))
+	if ((unsigned int)type < CTK_SYNC_EXP_NEW || (unsigned int)type > CTK_SYNC_EXP_DEL ||
+	    !has_tuples(x))
 		return -EINVAL;
 	sync_writer_init(&w, buf, cap, (uint8_t)type);
 	put_tuple(&w, &x->master, &master_attrs, ports);
@@ -169,11 +170,11 @@ static void get_attr(struct ctk_expect *x, const struct sync_attr *a)
 		get_u32(&x->nat_dir, x, CTK_EXPECT_ATTR_NAT_DIR, a);
 		break;
 	case NTA_EXP_HELPER_NAME:
-		sync_get_str(x->helper_name, sizeof(x->helper_name), a);
+		sync_get_str(x->helper_name, SYNC_HELPER_MAX - SYNC_ATTR_HDR, a);
 		ctk_expect_set(x, CTK_EXPECT_ATTR_HELPER_NAME);
 		break;
 	case NTA_EXP_FN:
-		sync_get_str(x->fn, sizeof(x->fn), a);
+		sync_get_str(x->fn, SYNC_FN_MAX - SYNC_ATTR_HDR, a);
 		ctk_expect_set(x, CTK_EXPECT_ATTR_FN);
 		break;
 	default:

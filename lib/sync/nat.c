@@ -14,14 +14,13 @@
  * of ICMP are 0 when sending, and SPAT/DPAT say nothing about ICMP when
  * receiving.
  */
-#include <linux/netfilter/nf_conntrack_common.h>
 #include <ctkit/l4proto.h>
 #include "sync/nat.h"
 
-/* A missing status counts as NAT done, as in libnetfilter_conntrack. */
+/* The caller has checked that @e has a status (ct_build.c put_nat). */
 bool sync_nat_done(const struct ctk_entry *e, uint32_t done_bit)
 {
-	return !ctk_entry_has(e, CTK_ATTR_STATUS) || (e->status & done_bit);
+	return (e->status & done_bit) != 0;
 }
 
 static enum ctk_l4key key_of(const struct ctk_tuple *t)

@@ -206,7 +206,11 @@ void sync_get_ports(struct ctk_tuple *t, const struct sync_attr *a)
 	t->no_ports = 0;
 }
 
-/* The reference keeps at most its buffer's worth, NUL-terminated; so do we. */
+/*
+ * A string attribute into @dst, NUL-terminated and cut to @cap - 1 bytes:
+ * callers pass the receiver's limit, so what we read we can send again
+ * (the reference reads past an attribute without a NUL; we do not).
+ */
 void sync_get_str(char *dst, size_t cap, const struct sync_attr *a)
 {
 	size_t n = strnlen((const char *)a->data, a->len);
