@@ -203,6 +203,7 @@ demo: deps all
 bench: deps all
 	@bench/run.sh $(abspath $(BUILD))
 	@$(PYTHON) bench/events.py $(abspath $(BUILD))
+	@$(PYTHON) bench/conntrackd.py $(abspath $(BUILD))
 	@$(MAKE) --no-print-directory bench-engine
 
 # In-process engine benchmark (no root): bench/engine.py, docs/ENGINE.md "Benchmark".
@@ -220,6 +221,8 @@ install: all
 	ln -sf libctkit.so.0 $(DESTDIR)$(LIBDIR)/libctkit.so
 	install -m 0644 include/ctkit/*.h $(DESTDIR)$(PREFIX)/include/ctkit/
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(if $(wildcard man/*.5),install -d $(DESTDIR)$(PREFIX)/share/man/man5)
+	$(if $(wildcard man/*.5),install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/)
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(VERSION)|' \
 		lib/ctkit.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/ctkit.pc
 

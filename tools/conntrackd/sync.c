@@ -335,7 +335,15 @@ void ctd_sync_recv(struct ctd *d, int link, const uint8_t *buf, size_t len)
 
 		if (n < 0) {
 			count_frame_error(s, n);
-			return;
+			/* a wrong version or type is skipped; anything else ends the framing */
+			if ((n != -CTK_SYNC_ERR_VERSION && n != -CTK_SYNC_ERR_BAD_TYPE) || h.len > len)
+				return;
+			n = h.len + (ctd_auth_enabled(d) ? CTD_AUTH_TAG_MAX : 0);
+			if ((size_t)n > len)
+				return;
+			buf += n;
+			len -= (size_t)n;
+			continue;
 		}
 		body = ctd_auth_verify(d, buf, (size_t)n, len);
 		if (body < 0)
