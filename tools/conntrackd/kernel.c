@@ -137,6 +137,8 @@ static void set_event_buffer(struct ctd *d, struct ctd_kernel *k)
 	if (granted < 0)
 		ctd_log(LOG_WARNING, "can't set the event socket's buffer: %s", strerror(-granted));
 	d->st.event_buffer = (unsigned int)ctk_events_rcvbuf(ev);
+	ctd_log(LOG_NOTICE, "netlink event socket buffer size has been set to %u bytes",
+		d->st.event_buffer);
 }
 
 int ctd_kernel_open(struct ctd *d)

@@ -67,7 +67,9 @@ static int commit(struct ctd *d, int fd, const char *what, bool ct, bool exp)
 
 static void stats(struct ctd *d, struct ctk_out *o, bool expect)
 {
-	ctd_report_cache(d, o, "internal", expect ? &d->internal_exp : &d->internal_ct);
+	/* Stats mode has one cache, which the reference calls "stats" */
+	ctd_report_cache(d, o, d->sync ? "internal" : "stats",
+			 expect ? &d->internal_exp : &d->internal_ct);
 	if (d->sync)
 		ctd_report_cache(d, o, "external", expect ? &d->external_exp : &d->external_ct);
 	ctd_report_traffic(d, o);
