@@ -203,7 +203,7 @@ def make_config(node, peer, mode="FTFW", transport="UDP", family=4, options=None
     me, other = (node.v6, peer.v6) if family == 6 else (node.v4, peer.v4)
     if transport == "Multicast":
         if family == 6:
-            link = ["\t\tIPv6_address ff02::3780", "\t\tIPv6_interface %s" % node.dev]
+            link = ["\t\tIPv6_address ff02::3780"]     # the interface is "Interface"
         else:
             link = ["\t\tIPv4_address %s" % MCAST_GROUP4, "\t\tIPv4_interface %s" % me]
         link += ["\t\tGroup %d" % SYNC_PORT]

@@ -31,10 +31,23 @@ MODES = ("FTFW", "NOTRACK", "ALARM")
 TRANSPORTS = ("UDP", "Multicast", "TCP")
 GROUPS = [(p, m, t) for p in PAIRINGS for m in MODES for t in TRANSPORTS]
 
+# Extra configurations, in FTFW only: name -> (transport, family of the
+# sync link, options).
+VARIANTS = {
+    "CommitTimeout": ("UDP", 4, {"CommitTimeout": 1234}),
+    "DisableExternalCache": ("UDP", 4, {"DisableExternalCache": "on"}),
+    "IPv6": ("UDP", 6, {}),
+    "IPv6mcast": ("Multicast", 6, {}),
+}
+
+
+def variant(*names):
+    return [(p, "FTFW", VARIANTS[n][0], n) for n in names for p in PAIRINGS]
+
 
 def group_id(group):
-    pairing, mode, transport = group
-    return "%s-%s-%s-%s" % (pairing[0], pairing[1], mode, transport)
+    pairing, mode, transport = group[:3]
+    return "-".join((pairing[0], pairing[1], mode, transport) + tuple(group[3:]))
 
 
 # Options per mode: StartupResync makes a restarted node ask its peer for
@@ -117,7 +130,8 @@ class Cluster:
 
 @pytest.fixture(scope="module", params=GROUPS, ids=group_id)
 def cluster(request, lab):
-    pairing, mode, transport = request.param
+    pairing, mode, transport = request.param[:3]
+    extra = request.param[3] if len(request.param) > 3 else None
     for kind in set(pairing):
         why = ctd_lab.missing(kind)
         if why:
@@ -125,14 +139,19 @@ def cluster(request, lab):
     lab.stop_daemons()
     lab.flush()
     options = dict(COMMON_OPTIONS, **MODE_OPTIONS[mode])
-    lab.configure(pairing, mode, transport, options=options)
+    family = 4
+    if extra:
+        _, family, more = VARIANTS[extra]
+        options.update(more)
+    lab.configure(pairing, mode, transport, family=family, options=options)
     lab.start()
     c = Cluster(lab, pairing, mode, transport)
-    # ready when an entry made on A shows up in B's external cache (over
-    # TCP the nodes first have to connect to each other)
+    # ready when an entry made on A shows up on B (over TCP the nodes first
+    # have to connect to each other)
     probe = "-p udp -s 10.255.0.1 -d 10.255.0.2 --sport 1 --dport 1 -t 600"
     create_entries(c.A, [probe])
-    wait_until(lambda: c.external_keys(), 30, what="the first entry on B" + c.diag())
+    arrived = (lambda: c.B.kernel()) if extra == "DisableExternalCache" else c.external_keys
+    wait_until(arrived, 30, what="the first entry on B" + c.diag())
     yield c
     lab.stop_daemons()
 
@@ -307,3 +326,47 @@ def test_ftfw_converges_under_loss(cluster, request):
         assert "packets 0 " not in dropped, dropped   # the loss really happened
     finally:
         B.run(["nft", "delete", "table", "inet", "ctdloss"])
+
+
+# --- option variants (FTFW over UDP) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("cluster", variant("CommitTimeout"), ids=group_id, indirect=True)
+def test_commit_timeout(cluster):
+    """With CommitTimeout the committed entries get that timeout, not the
+    one A had (the timeout is then not even sent)."""
+    create_entries(cluster.A)
+    cluster.wait_replicated()
+    assert cluster.B.ctl("-c").rc == 0
+    want = len(ENTRIES)
+
+    def timeouts():
+        out = cluster.B.ct("-L").out.splitlines()
+        return len(out) == want and sorted({int(line.split()[2]) for line in out})
+    got = wait_until(timeouts, 10, what="the committed entries on B")
+    assert all(1200 <= t <= 1234 for t in got), got
+
+
+@pytest.mark.parametrize("cluster", variant("DisableExternalCache"), ids=group_id, indirect=True)
+def test_disable_external_cache(cluster):
+    """Without an external cache, entries go straight into B's kernel:
+    creates, updates and deletes."""
+    create_entries(cluster.A)
+    want = sorted(comparable(f) for f in cluster.A.kernel())
+    wait_until(lambda: sorted(comparable(f) for f in cluster.B.kernel()) == want, 15,
+               what="A's entries injected into B's kernel" + cluster.diag())
+    assert cluster.B.ctl("-e").out.strip() == ""
+    cluster.A.ct("-U", "-p", "tcp", "-s", "10.1.1.1", "-m", "4242", check=True)
+    wait_until(lambda: any(f.mark == "4242" for f in cluster.B.kernel()), 15, what="the update in B's kernel")
+    cluster.A.ct("-F", check=True)
+    wait_until(lambda: not cluster.B.kernel(), 15, what="an empty kernel table on B" + cluster.diag())
+
+
+@pytest.mark.parametrize("cluster", variant("IPv6", "IPv6mcast"), ids=group_id, indirect=True)
+def test_sync_link_over_ipv6(cluster):
+    create_entries(cluster.A)
+    cluster.wait_replicated()
+    assert cluster.B.ctl("-c").rc == 0
+    want = sorted(comparable(f) for f in cluster.A.kernel())
+    wait_until(lambda: sorted(comparable(f) for f in cluster.B.kernel()) == want, 10,
+               what="B's kernel table == A's" + cluster.diag())
