@@ -54,6 +54,29 @@ table inet fw {
 }
 """ % (TCP_PORT, UDP_PORT)
 
+# Counts the TCP resets a client or server sends or receives.
+RST_COUNTER = """
+table inet rst {
+	counter resets {
+	}
+	chain in {
+		type filter hook input priority 0;
+		tcp flags & rst == rst counter name "resets"
+	}
+	chain out {
+		type filter hook output priority 0;
+		tcp flags & rst == rst counter name "resets"
+	}
+}
+"""
+
+
+def resets(node):
+    out = node.run(["nft", "list", "counter", "inet", "rst", "resets"]).out
+    words = out.split()
+    return int(words[words.index("packets") + 1])
+
+
 # The server: a TCP echo (4 KiB chunks back as they come) and a UDP echo.
 SERVER_PROG = r"""
 import socket, threading
@@ -78,9 +101,10 @@ while True:
 
 # The client: one TCP connection streaming 4 KiB chunks and reading the echo
 # back, one UDP flow pinging every 20 ms; on every stdin line it prints
-# "<tcp round trips> <udp replies> <error or ->".
+# "<tcp round trips> <udp replies> <error or -> <tcp retransmissions>" (the
+# last from TCP_INFO's tcpi_total_retrans: a stalled connection retransmits).
 CLIENT_PROG = r"""
-import socket, sys, threading, time
+import socket, struct, sys, threading, time
 st = {"tcp": 0, "udp": 0, "err": "-"}
 t = socket.create_connection(("%s", %d), timeout=5, source_address=("%s", 0))
 t.settimeout(None)
@@ -115,7 +139,8 @@ threading.Thread(target=tcp, daemon=True).start()
 threading.Thread(target=udp, daemon=True).start()
 print("running", flush=True)
 for line in sys.stdin:
-    print(st["tcp"], st["udp"], st["err"], flush=True)
+    info = t.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    print(st["tcp"], st["udp"], st["err"], struct.unpack_from("I", info, 100)[0], flush=True)
 """ % (SERVER, TCP_PORT, CLIENT, CLIENT, SERVER, UDP_PORT)
 
 
@@ -132,6 +157,8 @@ class FailoverLab(ctd_lab.CtdLab):
         v("fwA", "sync0", "fwB", "sync0", ("192.168.77.1/24", "fd77::1/64"), ("192.168.77.2/24", "fd77::2/64"))
         self["cli"].run(["ip", "addr", "add", CLIENT + "/32", "dev", "lo"])
         self["srv"].run(["ip", "addr", "add", SERVER + "/32", "dev", "lo"])
+        for end in ("cli", "srv"):
+            self[end].nft(RST_COUNTER)
         for fw, net, v4, v6 in (("fwA", "1", "192.168.77.1", "fd77::1"), ("fwB", "2", "192.168.77.2", "fd77::2")):
             n = self[fw]
             n.dev, n.v4, n.v6 = "sync0", v4, v6
@@ -156,6 +183,8 @@ class FailoverLab(ctd_lab.CtdLab):
         self.stop_daemons()
         for fw in ("fwA", "fwB"):
             self[fw].ct("-F")
+        for end in ("cli", "srv"):
+            self[end].run(["nft", "reset", "counter", "inet", "rst", "resets"])
         self.route_via("fwA")
 
 
@@ -185,11 +214,11 @@ class Client:
             pytest.fail("client could not connect")
 
     def status(self):
-        """(tcp round trips, udp replies, error text or "-")"""
+        """(tcp round trips, udp replies, error text or "-", tcp retransmissions)"""
         self.proc.stdin.write("s\n")
         self.proc.stdin.flush()
-        tcp, udp, err = self.proc.stdout.readline().split()
-        return int(tcp), int(udp), err
+        tcp, udp, err, retrans = self.proc.stdout.readline().split()
+        return int(tcp), int(udp), err, int(retrans)
 
     def progressed(self, since, tcp=20, udp=10):
         """Both flows went on by tcp/udp more round trips than `since`,
@@ -242,8 +271,11 @@ def test_failover_keeps_connections(lab, pairing):
                    what="both flows going on through fwB (%r at the move)" % (before,))
         # and the traffic really crosses fwB now, in its committed entries
         moved = c.status()
-        wait_until(lambda: c.progressed(moved), 10, what="more traffic through fwB")
+        after = wait_until(lambda: c.progressed(moved), 10, what="more traffic through fwB")
         assert [p for p, _, _ in flows_on(fwB)] == ["tcp", "udp"]
+        # no reset on either end (retransmissions are not counted against
+        # it: tail loss probes count as retransmissions on a healthy path)
+        assert after[2] == "-" and resets(lab["cli"]) == resets(lab["srv"]) == 0, after
     finally:
         c.stop()
         lab.reset()
@@ -260,7 +292,8 @@ def test_failover_without_daemons_stalls(lab):
         before = c.status()
         with pytest.raises(AssertionError):
             wait_until(lambda: c.progressed(before, tcp=5, udp=0), 5, what="TCP going on through fwB")
-        assert c.status()[0] <= before[0] + 1       # at most one round trip already in flight
+        now = c.status()
+        assert now[0] <= before[0] + 1 and now[3] > before[3], (before, now)  # stalled, retransmitting
         dropped = lab["fwB"].run(["nft", "list", "chain", "inet", "fw", "forward"]).out
         assert "packets 0 " not in dropped, dropped
     finally:
