@@ -98,7 +98,8 @@ class Flow(tuple):
     conntrackd -i/-e line: (proto, state, orig, reply, mark, zone, labels,
     flags, helper). orig/reply are tuples of (key, value) pairs in line
     order; reply is None on -e lines (the external cache keeps only the
-    original tuple). Timeouts, use=, id= and [active since] are dropped."""
+    original tuple). Timeouts, use=, id=, [active since Ns] and [expires in
+    Ns] are dropped."""
     __slots__ = ()
     FIELDS = ("proto", "state", "orig", "reply", "mark", "zone", "labels", "flags", "helper")
 
@@ -110,6 +111,14 @@ class Flow(tuple):
             return self[Flow.FIELDS.index(name)]
         except ValueError:
             raise AttributeError(name) from None
+
+    def replace(self, **fields):
+        """The same flow with some fields changed, e.g. reply=None to
+        compare with an -e line."""
+        values = list(self)
+        for name, value in fields.items():
+            values[Flow.FIELDS.index(name)] = value
+        return Flow(*values)
 
     def key(self):
         """The identity of the entry: protocol, original tuple and zone."""
@@ -140,7 +149,7 @@ def parse_flow(line):
     while i < len(words):
         w = words[i]
         i += 1
-        if w == "[active":          # "[active since Ns]"
+        if w in ("[active", "[expires"):    # "[active since Ns]", ALARM's "[expires in Ns]"
             i += 2
             continue
         if w.startswith("["):
