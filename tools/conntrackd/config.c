@@ -1307,9 +1307,13 @@ static int top_section(struct parser *p, enum ctd_kw kw)
 	}
 }
 
-/* What init_config() does after parsing: zero means "the default". */
-static void fix_defaults(struct ctd_config *c)
+/*
+ * What the reference does once the file is read: zero means "the default"
+ * (init_config), and CommitTimeout yields to DisableExternalCache (evaluate).
+ */
+static void fix_defaults(struct parser *p)
 {
+	struct ctd_config *c = p->c;
 	struct ctd_config d;
 
 	ctd_config_defaults(&d);
@@ -1339,6 +1343,11 @@ static void fix_defaults(struct ctd_config *c)
 		c->sync_proto = CTD_SYNC_NOTRACK;
 	else
 		c->sync_proto = CTD_SYNC_FTFW;
+	if (c->disable_external_cache && c->commit_timeout) {
+		warn(p, "`CommitTimeout' can't be combined with `DisableExternalCache', ignoring "
+			"this option. Fix your configuration file.");
+		c->commit_timeout = 0;
+	}
 }
 
 void ctd_config_defaults(struct ctd_config *c)
@@ -1395,9 +1404,9 @@ int ctd_config_parse(struct ctd_config *c, const char *text, size_t len,
 		if (r)
 			break;
 	}
-	free(p);
 	if (!r)
-		fix_defaults(c);
+		fix_defaults(p);
+	free(p);
 	return r;
 }
 
