@@ -21,8 +21,8 @@
 #include "config.h"
 #include "config_lex.h"
 
-#define HELPER_NAME_LEN 16	/* the reference's CTD_HELPER_NAME_LEN */
-#define HSTACK_MAX 64
+#define HELPER_NAME_LEN 16 /* the reference's CTD_HELPER_NAME_LEN */
+#define HSTACK_MAX	64
 
 /* Pending Helper Type pieces, popped newest first when the Type closes. */
 enum hsym { HS_QUEUE_NUM, HS_QUEUE_LEN, HS_POLICY, HS_POLICY_LEAF };
@@ -38,12 +38,12 @@ struct parser {
 	struct ctd_config *c;
 	struct ctd_config_error *err;
 	struct ctd_lexer lx;
-	struct ctd_token tok;		/* lookahead */
+	struct ctd_token tok; /* lookahead */
 	bool have_tok;
-	struct ctd_token val;		/* the value token just taken */
-	enum ctd_link_kind link_kind;	/* kind of every link so far */
-	bool in_mcast;			/* reading a Multicast section */
-	bool idx6[CTD_LINKS_MAX];	/* Multicast: an interface index was kept for IPv6 */
+	struct ctd_token val;	      /* the value token just taken */
+	enum ctd_link_kind link_kind; /* kind of every link so far */
+	bool in_mcast;		      /* reading a Multicast section */
+	bool idx6[CTD_LINKS_MAX];     /* Multicast: an interface index was kept for IPv6 */
 	struct hsym_item hstack[HSTACK_MAX];
 	unsigned int hdepth;
 };
@@ -62,7 +62,7 @@ struct item {
 struct section {
 	const struct item *items;
 	size_t n;
-	int (*ext)(struct parser *p);	/* ctkit keywords (scanned as strings) */
+	int (*ext)(struct parser *p); /* ctkit keywords (scanned as strings) */
 };
 
 /* ---- diagnostics ---- */
@@ -219,7 +219,8 @@ static int set_value(struct parser *p, const struct item *it)
 {
 	char *base = (char *)p->c;
 
-	if (it->kind == V_UINT ? want(p, TOK(CTD_T_NUMBER)) : want(p, TOK(CTD_T_ON) | TOK(CTD_T_OFF)))
+	if (it->kind == V_UINT ? want(p, TOK(CTD_T_NUMBER))
+			       : want(p, TOK(CTD_T_ON) | TOK(CTD_T_OFF)))
 		return -1;
 	if (it->base == B_LINK) {
 		struct ctd_link_conf *l = cur_link(p);
@@ -267,11 +268,26 @@ static int block(struct parser *p, const struct section *s)
 }
 
 #define ITEMS(a) a, sizeof(a) / sizeof(a[0])
-#define NUM(k, f) { k, V_UINT, B_CONF, offsetof(struct ctd_config, f), NULL }
-#define BOOL(k, f) { k, V_BOOL, B_CONF, offsetof(struct ctd_config, f), NULL }
-#define LNUM(k, f) { k, V_UINT, B_LINK, offsetof(struct ctd_link_conf, f), NULL }
-#define LBOOL(k, f) { k, V_BOOL, B_LINK, offsetof(struct ctd_link_conf, f), NULL }
-#define FN(k, f) { k, V_FN, B_CONF, 0, f }
+#define NUM(k, f)                                                                                  \
+	{                                                                                          \
+		k, V_UINT, B_CONF, offsetof(struct ctd_config, f), NULL                            \
+	}
+#define BOOL(k, f)                                                                                 \
+	{                                                                                          \
+		k, V_BOOL, B_CONF, offsetof(struct ctd_config, f), NULL                            \
+	}
+#define LNUM(k, f)                                                                                 \
+	{                                                                                          \
+		k, V_UINT, B_LINK, offsetof(struct ctd_link_conf, f), NULL                         \
+	}
+#define LBOOL(k, f)                                                                                \
+	{                                                                                          \
+		k, V_BOOL, B_LINK, offsetof(struct ctd_link_conf, f), NULL                         \
+	}
+#define FN(k, f)                                                                                   \
+	{                                                                                          \
+		k, V_FN, B_CONF, 0, f                                                              \
+	}
 
 /* ---- General ---- */
 
@@ -309,9 +325,9 @@ static int facility(const struct parser *p)
 		const char *name;
 		int value;
 	} f[] = {
-		{ "daemon", LOG_DAEMON }, { "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
-		{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
-		{ "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+		{"daemon", LOG_DAEMON}, {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},
+		{"local2", LOG_LOCAL2}, {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},
+		{"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
 	};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
@@ -377,7 +393,7 @@ static const struct item unix_items[] = {
 
 static int g_unix(struct parser *p, enum ctd_kw kw)
 {
-	static const struct section s = { ITEMS(unix_items), NULL };
+	static const struct section s = {ITEMS(unix_items), NULL};
 
 	(void)kw;
 	return block(p, &s);
@@ -461,7 +477,7 @@ static const struct item sched_items[] = {
 
 static int g_scheduler(struct parser *p, enum ctd_kw kw)
 {
-	static const struct section s = { ITEMS(sched_items), NULL };
+	static const struct section s = {ITEMS(sched_items), NULL};
 
 	(void)kw;
 	return block(p, &s);
@@ -523,8 +539,8 @@ static bool same_addr(const struct ctd_filter_addr *a, int family, const struct 
 }
 
 /* A /cidr network (@net) or a host; duplicates are kept once. */
-static void add_addr(struct parser *p, int family, const struct in6_addr *addr,
-		     unsigned int prefix, bool net, const char *text)
+static void add_addr(struct parser *p, int family, const struct in6_addr *addr, unsigned int prefix,
+		     bool net, const char *text)
 {
 	struct ctd_filter_conf *f = &p->c->filter;
 	struct ctd_filter_addr *a;
@@ -607,16 +623,26 @@ static int f_address(struct parser *p, enum ctd_kw kw)
 static int tcp_state_of(enum ctd_kw kw)
 {
 	switch (kw) {
-	case CTD_KW_SYN_SENT: return 1;
-	case CTD_KW_SYN_RECV: return 2;
-	case CTD_KW_ESTABLISHED: return 3;
-	case CTD_KW_FIN_WAIT: return 4;
-	case CTD_KW_CLOSE_WAIT: return 5;
-	case CTD_KW_LAST_ACK: return 6;
-	case CTD_KW_TIME_WAIT: return 7;
-	case CTD_KW_CLOSE: return 8;
-	case CTD_KW_LISTEN: return 9;
-	default: return -1;
+	case CTD_KW_SYN_SENT:
+		return 1;
+	case CTD_KW_SYN_RECV:
+		return 2;
+	case CTD_KW_ESTABLISHED:
+		return 3;
+	case CTD_KW_FIN_WAIT:
+		return 4;
+	case CTD_KW_CLOSE_WAIT:
+		return 5;
+	case CTD_KW_LAST_ACK:
+		return 6;
+	case CTD_KW_TIME_WAIT:
+		return 7;
+	case CTD_KW_CLOSE:
+		return 8;
+	case CTD_KW_LISTEN:
+		return 9;
+	default:
+		return -1;
 	}
 }
 
@@ -659,7 +685,7 @@ static const struct item filter_items[] = {
 
 static int g_filter(struct parser *p, enum ctd_kw kw)
 {
-	static const struct section s = { ITEMS(filter_items), NULL };
+	static const struct section s = {ITEMS(filter_items), NULL};
 	bool kernel = false;
 
 	(void)kw;
@@ -728,8 +754,9 @@ static int mcast_v4(struct parser *p, enum ctd_kw kw)
 		return r < 0 ? -1 : 0;
 	memcpy(kw == CTD_KW_IPV4_ADDR ? &l->addr : &l->mcast_if, &tmp, 4);
 	if (l->family == AF_INET6) {
-		warn(p, "your multicast %s is IPv4 but is binded to an IPv6 interface? Surely, "
-			"this is not what you want",
+		warn(p,
+		     "your multicast %s is IPv4 but is binded to an IPv6 interface? Surely, "
+		     "this is not what you want",
 		     kw == CTD_KW_IPV4_ADDR ? "address" : "interface");
 		return 0;
 	}
@@ -831,14 +858,10 @@ static int tcp_errq(struct parser *p, enum ctd_kw kw)
 }
 
 static const struct item mcast_items[] = {
-	FN(CTD_KW_IPV4_ADDR, mcast_v4),
-	FN(CTD_KW_IPV6_ADDR, mcast_v6),
-	FN(CTD_KW_IPV4_IFACE, mcast_v4),
-	FN(CTD_KW_IPV6_IFACE, mcast_v6_iface),
-	FN(CTD_KW_IFACE, link_iface),
-	LNUM(CTD_KW_GROUP, port),
-	LNUM(CTD_KW_SNDBUF, sndbuf),
-	LNUM(CTD_KW_RCVBUF, rcvbuf),
+	FN(CTD_KW_IPV4_ADDR, mcast_v4),	  FN(CTD_KW_IPV6_ADDR, mcast_v6),
+	FN(CTD_KW_IPV4_IFACE, mcast_v4),  FN(CTD_KW_IPV6_IFACE, mcast_v6_iface),
+	FN(CTD_KW_IFACE, link_iface),	  LNUM(CTD_KW_GROUP, port),
+	LNUM(CTD_KW_SNDBUF, sndbuf),	  LNUM(CTD_KW_RCVBUF, rcvbuf),
 	LBOOL(CTD_KW_CHECKSUM, checksum),
 };
 
@@ -852,15 +875,15 @@ static const struct item udp_items[] = {
 	LNUM(CTD_KW_SNDBUF, sndbuf),
 	LNUM(CTD_KW_RCVBUF, rcvbuf),
 	LBOOL(CTD_KW_CHECKSUM, checksum),
-	FN(CTD_KW_ERROR_QUEUE_LENGTH, tcp_errq),	/* TCP only: see sync_link() */
+	FN(CTD_KW_ERROR_QUEUE_LENGTH, tcp_errq), /* TCP only: see sync_link() */
 };
 
 static int sync_link(struct parser *p, enum ctd_kw kw)
 {
-	static const struct section mcast = { ITEMS(mcast_items), NULL };
-	static const struct section udp = { udp_items, sizeof(udp_items) / sizeof(udp_items[0]) - 1,
-					    NULL };
-	static const struct section tcp = { ITEMS(udp_items), NULL };
+	static const struct section mcast = {ITEMS(mcast_items), NULL};
+	static const struct section udp = {udp_items, sizeof(udp_items) / sizeof(udp_items[0]) - 1,
+					   NULL};
+	static const struct section tcp = {ITEMS(udp_items), NULL};
 	enum ctd_link_kind kind = kw == CTD_KW_MULTICAST ? CTD_LINK_MCAST
 				  : kw == CTD_KW_UDP	 ? CTD_LINK_UDP
 							 : CTD_LINK_TCP;
@@ -920,9 +943,9 @@ static const struct item notrack_items[] = {
 
 static int sync_mode(struct parser *p, enum ctd_kw kw)
 {
-	static const struct section alarm = { ITEMS(alarm_items), NULL };
-	static const struct section ftfw = { ITEMS(ftfw_items), NULL };
-	static const struct section notrack = { ITEMS(notrack_items), NULL };
+	static const struct section alarm = {ITEMS(alarm_items), NULL};
+	static const struct section ftfw = {ITEMS(ftfw_items), NULL};
+	static const struct section notrack = {ITEMS(notrack_items), NULL};
 	enum ctd_sync_proto proto;
 	const struct section *s;
 
@@ -985,7 +1008,7 @@ static const struct item option_items[] = {
 
 static int sync_options(struct parser *p, enum ctd_kw kw)
 {
-	static const struct section s = { ITEMS(option_items), NULL };
+	static const struct section s = {ITEMS(option_items), NULL};
 
 	(void)kw;
 	return block(p, &s);
@@ -1077,10 +1100,10 @@ static const struct {
 	uint8_t l4proto;
 } known_helpers[] = {
 	/* the reference's plugins; each one's only policy has the helper's name */
-	{ "amanda", IPPROTO_UDP }, { "dhcpv6", IPPROTO_UDP }, { "ftp", IPPROTO_TCP },
-	{ "mdns", IPPROTO_UDP },   { "rpc", IPPROTO_TCP },    { "rpc", IPPROTO_UDP },
-	{ "sane", IPPROTO_TCP },   { "slp", IPPROTO_UDP },    { "ssdp", IPPROTO_UDP },
-	{ "ssdp", IPPROTO_TCP },   { "tftp", IPPROTO_UDP },   { "tns", IPPROTO_TCP },
+	{"amanda", IPPROTO_UDP}, {"dhcpv6", IPPROTO_UDP}, {"ftp", IPPROTO_TCP},
+	{"mdns", IPPROTO_UDP},	 {"rpc", IPPROTO_TCP},	  {"rpc", IPPROTO_UDP},
+	{"sane", IPPROTO_TCP},	 {"slp", IPPROTO_UDP},	  {"ssdp", IPPROTO_UDP},
+	{"ssdp", IPPROTO_TCP},	 {"tftp", IPPROTO_UDP},	  {"tns", IPPROTO_TCP},
 };
 
 static bool helper_known(const char *name, uint8_t l4proto)
@@ -1162,7 +1185,7 @@ static const struct item policy_items[] = {
 
 static int h_policy(struct parser *p, enum ctd_kw kw)
 {
-	static const struct section s = { ITEMS(policy_items), NULL };
+	static const struct section s = {ITEMS(policy_items), NULL};
 	char name[64];
 	struct hsym_item e;
 	struct hsym_item *top;
@@ -1244,7 +1267,7 @@ static int h_type_close(struct parser *p, const char *name, const char *l3, cons
 
 static int h_type(struct parser *p, enum ctd_kw kw)
 {
-	static const struct section s = { ITEMS(type_items), NULL };
+	static const struct section s = {ITEMS(type_items), NULL};
 	char name[64], l3[64], l4[64];
 
 	(void)kw;
@@ -1280,14 +1303,15 @@ static const struct item helper_items[] = {
 
 static int top_section(struct parser *p, enum ctd_kw kw)
 {
-	static const struct section general = { ITEMS(general_items), NULL };
-	static const struct section sync = { ITEMS(sync_items), sync_ext };
-	static const struct section stats = { ITEMS(stats_items), stats_ext };
-	static const struct section helper = { ITEMS(helper_items), NULL };
+	static const struct section general = {ITEMS(general_items), NULL};
+	static const struct section sync = {ITEMS(sync_items), sync_ext};
+	static const struct section stats = {ITEMS(stats_items), stats_ext};
+	static const struct section helper = {ITEMS(helper_items), NULL};
 	struct ctd_config *c = p->c;
 
 	switch (kw) {
-	case CTD_KW_GENERAL: return block(p, &general);
+	case CTD_KW_GENERAL:
+		return block(p, &general);
 	case CTD_KW_HELPER:
 		if (block(p, &helper))
 			return -1;
@@ -1297,28 +1321,33 @@ static int top_section(struct parser *p, enum ctd_kw kw)
 	case CTD_KW_STATS:
 		if (block(p, kw == CTD_KW_SYNC ? &sync : &stats))
 			return -1;
-		if (c->mode != CTD_MODE_NONE && c->mode != (kw == CTD_KW_SYNC ? CTD_MODE_SYNC
-									       : CTD_MODE_STATS))
+		if (c->mode != CTD_MODE_NONE &&
+		    c->mode != (kw == CTD_KW_SYNC ? CTD_MODE_SYNC : CTD_MODE_STATS))
 			return fail(p, "cannot use both `Stats' and `Sync' clauses in "
 				       "conntrackd.conf");
 		c->mode = kw == CTD_KW_SYNC ? CTD_MODE_SYNC : CTD_MODE_STATS;
 		return 0;
-	default: return syntax(p);
+	default:
+		return syntax(p);
 	}
 }
 
-/* What init_config() does after parsing: zero means "the default". */
-static void fix_defaults(struct ctd_config *c)
+/*
+ * What the reference does once the file is read: zero means "the default"
+ * (init_config), and CommitTimeout yields to DisableExternalCache (evaluate).
+ */
+static void fix_defaults(struct parser *p)
 {
+	struct ctd_config *c = p->c;
 	struct ctd_config d;
 
 	ctd_config_defaults(&d);
 	if (!c->lockfile[0])
 		memcpy(c->lockfile, d.lockfile, sizeof(c->lockfile));
-#define ZERO_DEFAULT(f)                                                                           \
-	do {                                                                                      \
-		if (!c->f)                                                                        \
-			c->f = d.f;                                                               \
+#define ZERO_DEFAULT(f)                                                                            \
+	do {                                                                                       \
+		if (!c->f)                                                                         \
+			c->f = d.f;                                                                \
 	} while (0)
 	ZERO_DEFAULT(cache_timeout);
 	ZERO_DEFAULT(purge_timeout);
@@ -1339,6 +1368,11 @@ static void fix_defaults(struct ctd_config *c)
 		c->sync_proto = CTD_SYNC_NOTRACK;
 	else
 		c->sync_proto = CTD_SYNC_FTFW;
+	if (c->disable_external_cache && c->commit_timeout) {
+		warn(p, "`CommitTimeout' can't be combined with `DisableExternalCache', ignoring "
+			"this option. Fix your configuration file.");
+		c->commit_timeout = 0;
+	}
 }
 
 void ctd_config_defaults(struct ctd_config *c)
@@ -1395,9 +1429,9 @@ int ctd_config_parse(struct ctd_config *c, const char *text, size_t len,
 		if (r)
 			break;
 	}
-	free(p);
 	if (!r)
-		fix_defaults(c);
+		fix_defaults(p);
+	free(p);
 	return r;
 }
 

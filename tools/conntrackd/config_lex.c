@@ -15,49 +15,124 @@
 
 /* In enum ctd_kw order; aliases are resolved in kw_alias[]. */
 static const char *const kw_names[] = {
-	"UNIX", "IPv4_address", "IPv6_address", "IPv4_Destination_Address",
-	"IPv6_Destination_Address", "IPv4_interface", "IPv6_interface", "Interface",
-	"Multicast", "UDP", "TCP", "HashSize", "RefreshTime",
-	"CacheTimeout", "CommitTimeout", "HashLimit", "Path",
-	"Backlog", "Group", "Port", "LogFile", "Syslog",
-	"LockFile", "General", "Sync", "Stats", "NetlinkBufferSize",
-	"NetlinkBufferSizeMaxGrowth", "Mode", "ResendQueueSize", "Checksum",
-	"ACKWindowSize", "for", "SYN_SENT", "SYN_RECV",
-	"ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK",
-	"TIME_WAIT", "CLOSED", "LISTEN", "SndSocketBuffer", "RcvSocketBuffer",
-	"Filter", "Protocol", "Address", "State", "Accept",
-	"Ignore", "PurgeTimeout", "From", "Userspace",
-	"Kernelspace", "EventIterationLimit", "Default", "PollSecs",
-	"NetlinkOverrunResync", "Nice", "Scheduler", "Type",
-	"Priority", "NetlinkEventsReliable", "DisableInternalCache",
-	"DisableExternalCache", "Options", "TCPWindowTracking",
-	"ExpectationSync", "ErrorQueueLength", "Helper", "QueueNum",
-	"QueueLen", "Policy", "ExpectMax", "ExpectTimeout",
-	"Systemd", "StartupResync", "Setup",
+	"UNIX",
+	"IPv4_address",
+	"IPv6_address",
+	"IPv4_Destination_Address",
+	"IPv6_Destination_Address",
+	"IPv4_interface",
+	"IPv6_interface",
+	"Interface",
+	"Multicast",
+	"UDP",
+	"TCP",
+	"HashSize",
+	"RefreshTime",
+	"CacheTimeout",
+	"CommitTimeout",
+	"HashLimit",
+	"Path",
+	"Backlog",
+	"Group",
+	"Port",
+	"LogFile",
+	"Syslog",
+	"LockFile",
+	"General",
+	"Sync",
+	"Stats",
+	"NetlinkBufferSize",
+	"NetlinkBufferSizeMaxGrowth",
+	"Mode",
+	"ResendQueueSize",
+	"Checksum",
+	"ACKWindowSize",
+	"for",
+	"SYN_SENT",
+	"SYN_RECV",
+	"ESTABLISHED",
+	"FIN_WAIT",
+	"CLOSE_WAIT",
+	"LAST_ACK",
+	"TIME_WAIT",
+	"CLOSED",
+	"LISTEN",
+	"SndSocketBuffer",
+	"RcvSocketBuffer",
+	"Filter",
+	"Protocol",
+	"Address",
+	"State",
+	"Accept",
+	"Ignore",
+	"PurgeTimeout",
+	"From",
+	"Userspace",
+	"Kernelspace",
+	"EventIterationLimit",
+	"Default",
+	"PollSecs",
+	"NetlinkOverrunResync",
+	"Nice",
+	"Scheduler",
+	"Type",
+	"Priority",
+	"NetlinkEventsReliable",
+	"DisableInternalCache",
+	"DisableExternalCache",
+	"Options",
+	"TCPWindowTracking",
+	"ExpectationSync",
+	"ErrorQueueLength",
+	"Helper",
+	"QueueNum",
+	"QueueLen",
+	"Policy",
+	"ExpectMax",
+	"ExpectTimeout",
+	"Systemd",
+	"StartupResync",
+	"Setup",
 };
 
 static const struct {
 	const char *name;
 	enum ctd_kw kw;
 } kw_alias[] = {
-	{ "SocketBufferSize", CTD_KW_BUFFER_SIZE },
-	{ "SocketBufferSizeMaxGrown", CTD_KW_BUFFER_SIZE_MAX },
-	{ "SocketBufferSizeMaxGrowth", CTD_KW_BUFFER_SIZE_MAX },
-	{ "CLOSE", CTD_KW_CLOSE },
+	{"SocketBufferSize", CTD_KW_BUFFER_SIZE},
+	{"SocketBufferSizeMaxGrown", CTD_KW_BUFFER_SIZE_MAX},
+	{"SocketBufferSizeMaxGrowth", CTD_KW_BUFFER_SIZE_MAX},
+	{"CLOSE", CTD_KW_CLOSE},
 };
 
 _Static_assert(sizeof(kw_names) / sizeof(kw_names[0]) == CTD_KW_NONE, "keyword table");
 
 /* Rules in the reference's order: it breaks ties between equal lengths. */
 enum rule {
-	R_KW, R_TRUE, R_FALSE, R_INT, R_SIGNED, R_IP4, R_IP6, R_PATH, R_ALARM,
-	R_PERSISTENT, R_FTFW, R_NACK, R_NOTRACK, R_STRING, R_COMMENT, R_WS, R_NL,
-	R_CHAR, R_MAX
+	R_KW,
+	R_TRUE,
+	R_FALSE,
+	R_INT,
+	R_SIGNED,
+	R_IP4,
+	R_IP6,
+	R_PATH,
+	R_ALARM,
+	R_PERSISTENT,
+	R_FTFW,
+	R_NACK,
+	R_NOTRACK,
+	R_STRING,
+	R_COMMENT,
+	R_WS,
+	R_NL,
+	R_CHAR,
+	R_MAX
 };
 
 struct scan {
 	const unsigned char *s;
-	size_t n;		/* bytes left from s */
+	size_t n; /* bytes left from s */
 };
 
 static bool is_digit(int c)
@@ -104,9 +179,9 @@ static size_t classes(const struct scan *sc, const char *const *cls, size_t ncls
 	return ncls;
 }
 
-#define CLASSES(sc, ...)                                                                          \
-	classes(sc, (const char *const[]){ __VA_ARGS__ },                                         \
-		sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
+#define CLASSES(sc, ...)                                                                           \
+	classes(sc, (const char *const[]){__VA_ARGS__},                                            \
+		sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 
 static size_t m_true(const struct scan *sc)
 {
@@ -198,7 +273,7 @@ static void groups_upto7(const struct scan *sc, bool *set)
 /* Form with "::": groups, "::", groups. */
 static void ip6_compressed(const struct scan *sc, bool *ends)
 {
-	bool a[IP6_SPAN] = { [0] = true }, b[IP6_SPAN] = { false };
+	bool a[IP6_SPAN] = {[0] = true}, b[IP6_SPAN] = {false};
 
 	groups_upto7(sc, a);
 	for (size_t q = 0; q + 2 < IP6_SPAN; q++)
@@ -212,7 +287,7 @@ static void ip6_compressed(const struct scan *sc, bool *ends)
 /* Form without "::": up to 7 "hex:" then one hex group. */
 static void ip6_full(const struct scan *sc, bool *ends)
 {
-	bool cur[IP6_SPAN] = { [0] = true }, grp[IP6_SPAN];
+	bool cur[IP6_SPAN] = {[0] = true}, grp[IP6_SPAN];
 
 	for (int i = 0; i < 8; i++) {
 		memset(grp, 0, sizeof(grp));
@@ -228,7 +303,7 @@ static void ip6_full(const struct scan *sc, bool *ends)
 
 static size_t m_ip6(const struct scan *sc)
 {
-	bool ends[IP6_SPAN] = { false };
+	bool ends[IP6_SPAN] = {false};
 	size_t best = 0;
 
 	if (!is_hex(at(sc, 0)) && at(sc, 0) != ':')
@@ -316,27 +391,45 @@ static size_t m_kw(const struct scan *sc, enum ctd_kw *kw)
 static size_t match(const struct scan *sc, enum rule r, enum ctd_kw *kw)
 {
 	switch (r) {
-	case R_KW: return m_kw(sc, kw);
-	case R_TRUE: return m_true(sc);
-	case R_FALSE: return m_false(sc);
-	case R_INT: return digits(sc, 0);
-	case R_SIGNED: return m_signed(sc);
-	case R_IP4: return m_ip4(sc);
-	case R_IP6: return m_ip6(sc);
-	case R_PATH: return m_path(sc);
-	case R_ALARM: return CLASSES(sc, "A|a", "L|l", "A|a", "R|r", "M|m");
+	case R_KW:
+		return m_kw(sc, kw);
+	case R_TRUE:
+		return m_true(sc);
+	case R_FALSE:
+		return m_false(sc);
+	case R_INT:
+		return digits(sc, 0);
+	case R_SIGNED:
+		return m_signed(sc);
+	case R_IP4:
+		return m_ip4(sc);
+	case R_IP6:
+		return m_ip6(sc);
+	case R_PATH:
+		return m_path(sc);
+	case R_ALARM:
+		return CLASSES(sc, "A|a", "L|l", "A|a", "R|r", "M|m");
 	case R_PERSISTENT:
 		return CLASSES(sc, "P|p", "E|e", "R|r", "S|s", "I|i", "S|s", "T|t", "E|e", "N|n",
 			       "T|T");
-	case R_FTFW: return CLASSES(sc, "F|f", "T|t", "F|f", "W|w");
-	case R_NACK: return CLASSES(sc, "N|n", "A|a", "C|c", "K|k");
-	case R_NOTRACK: return CLASSES(sc, "N|n", "O|o", "T|t", "R|r", "A|a", "C|c", "K|k");
-	case R_STRING: return m_string(sc);
-	case R_COMMENT: return m_comment(sc);
-	case R_WS: return m_ws(sc);
-	case R_NL: return at(sc, 0) == '\n' || at(sc, 0) == '\r';
-	case R_CHAR: return at(sc, 0) != '\n';
-	default: return 0;
+	case R_FTFW:
+		return CLASSES(sc, "F|f", "T|t", "F|f", "W|w");
+	case R_NACK:
+		return CLASSES(sc, "N|n", "A|a", "C|c", "K|k");
+	case R_NOTRACK:
+		return CLASSES(sc, "N|n", "O|o", "T|t", "R|r", "A|a", "C|c", "K|k");
+	case R_STRING:
+		return m_string(sc);
+	case R_COMMENT:
+		return m_comment(sc);
+	case R_WS:
+		return m_ws(sc);
+	case R_NL:
+		return at(sc, 0) == '\n' || at(sc, 0) == '\r';
+	case R_CHAR:
+		return at(sc, 0) != '\n';
+	default:
+		return 0;
 	}
 }
 
@@ -383,11 +476,14 @@ static void warn(struct ctd_lexer *lx, const char *msg)
 static void emit(struct ctd_lexer *lx, struct ctd_token *t, enum rule r, size_t len)
 {
 	static const enum ctd_tok_type type[R_MAX] = {
-		[R_KW] = CTD_T_KW, [R_TRUE] = CTD_T_ON, [R_FALSE] = CTD_T_OFF,
-		[R_INT] = CTD_T_NUMBER, [R_SIGNED] = CTD_T_SIGNED, [R_IP4] = CTD_T_IP,
-		[R_IP6] = CTD_T_IP, [R_PATH] = CTD_T_PATH, [R_ALARM] = CTD_T_ALARM,
-		[R_PERSISTENT] = CTD_T_ALARM, [R_FTFW] = CTD_T_FTFW, [R_NACK] = CTD_T_FTFW,
-		[R_NOTRACK] = CTD_T_NOTRACK, [R_STRING] = CTD_T_STRING, [R_CHAR] = CTD_T_CHAR,
+		[R_KW] = CTD_T_KW,	     [R_TRUE] = CTD_T_ON,
+		[R_FALSE] = CTD_T_OFF,	     [R_INT] = CTD_T_NUMBER,
+		[R_SIGNED] = CTD_T_SIGNED,   [R_IP4] = CTD_T_IP,
+		[R_IP6] = CTD_T_IP,	     [R_PATH] = CTD_T_PATH,
+		[R_ALARM] = CTD_T_ALARM,     [R_PERSISTENT] = CTD_T_ALARM,
+		[R_FTFW] = CTD_T_FTFW,	     [R_NACK] = CTD_T_FTFW,
+		[R_NOTRACK] = CTD_T_NOTRACK, [R_STRING] = CTD_T_STRING,
+		[R_CHAR] = CTD_T_CHAR,
 	};
 
 	t->type = type[r];
@@ -416,7 +512,7 @@ void ctd_lex_next(struct ctd_lexer *lx, struct ctd_token *t)
 	memset(t, 0, sizeof(*t));
 	t->kw = CTD_KW_NONE;
 	for (;;) {
-		struct scan sc = { (const unsigned char *)lx->p, (size_t)(lx->end - lx->p) };
+		struct scan sc = {(const unsigned char *)lx->p, (size_t)(lx->end - lx->p)};
 		enum rule best = R_MAX;
 		enum ctd_kw kw = CTD_KW_NONE;
 		size_t best_len = 0;
