@@ -97,7 +97,7 @@ static void ct_alive(struct ctd *d, const struct ctk_entry *e, bool announce)
 		ctd_sync_enqueue(d, CTD_QN_CT, ref);
 }
 
-static void ct_dead(struct ctd *d, const struct ctk_entry *e)
+static void ct_dead(struct ctd *d, const struct ctk_entry *e, bool announce)
 {
 	struct ctd_cache *c = &d->internal_ct;
 	uint32_t ref = ctk_cache_find_ref(c->c, e);
@@ -109,7 +109,10 @@ static void ct_dead(struct ctd *d, const struct ctk_entry *e)
 	}
 	c->st.del_ok++;
 	obj = ctd_obj_of(c, ref);
-	if (!d->sync) {
+	/* our own commit or injection replaced it: the peers must not hear of it */
+	if (!d->sync || !announce) {
+		if (d->sync)
+			ctd_sync_forget(d, &obj->node);
 		ctk_cache_del_ref(c->c, ref);
 		return;
 	}
@@ -120,7 +123,7 @@ static void ct_dead(struct ctd *d, const struct ctk_entry *e)
 void ctd_internal_ct_event(struct ctd *d, const struct ctk_entry *e, int type, bool announce)
 {
 	if (type == CTK_EV_DESTROY)
-		ct_dead(d, e);
+		ct_dead(d, e, announce);
 	else
 		ct_alive(d, e, announce);
 }
