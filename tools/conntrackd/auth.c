@@ -103,7 +103,8 @@ int ctd_auth_verify(struct ctd *d, const uint8_t *buf, size_t msglen, size_t rem
 	if (!auth.on)
 		return 0;
 	if (remain < msglen + CTD_AUTH_TAG_MAX) {
-		auth.st.truncated++;
+		/* no room for a tag: unauthenticated, as good as forged */
+		auth.st.forged++;
 		return -1;
 	}
 	crypto_auth_hmacsha512256(tag, buf, msglen, auth.key);

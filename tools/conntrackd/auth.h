@@ -19,7 +19,7 @@
 struct ctd;
 
 struct ctd_auth_stats {
-	uint64_t verified, forged, replayed, truncated;
+	uint64_t verified, forged, replayed;
 };
 
 int ctd_auth_open(struct ctd *d);

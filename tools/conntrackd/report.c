@@ -40,7 +40,8 @@ static unsigned int count_of(const struct ctd_cache *c)
 	return c->c ? (unsigned int)ctk_cache_count(c->c) : 0;
 }
 
-void ctd_report_cache(struct ctd *d, struct ctk_out *o, const char *label, const struct ctd_cache *c)
+void ctd_report_cache(struct ctd *d, struct ctk_out *o, const char *label, const struct ctd_cache *c,
+		      size_t count)
 {
 	(void)d;
 	out(o,
@@ -49,7 +50,7 @@ void ctd_report_cache(struct ctd *d, struct ctk_out *o, const char *label, const
 	    "connections created:\t\t%12u\tfailed:\t%12u\n"
 	    "connections updated:\t\t%12u\tfailed:\t%12u\n"
 	    "connections destroyed:\t\t%12u\tfailed:\t%12u\n\n",
-	    label, count_of(c), (unsigned int)c->st.add_ok, (unsigned int)c->st.add_fail,
+	    label, (unsigned int)count, (unsigned int)c->st.add_ok, (unsigned int)c->st.add_fail,
 	    (unsigned int)c->st.upd_ok, (unsigned int)c->st.upd_fail, (unsigned int)c->st.del_ok,
 	    (unsigned int)c->st.del_fail);
 }

@@ -3,11 +3,14 @@
 #ifndef CTD_REPORT_H
 #define CTD_REPORT_H
 
+#include <stddef.h>
+
 struct ctd;
 struct ctk_out;
 
+/* @count: the entries the cache holds now. */
 void ctd_report_cache(struct ctd *d, struct ctk_out *o, const char *label,
-		      const struct ctd_cache *c);
+		      const struct ctd_cache *c, size_t count);
 void ctd_report_cache_ext(struct ctd *d, struct ctk_out *o, const char *label,
 			  const struct ctd_cache *c);
 void ctd_report_traffic(struct ctd *d, struct ctk_out *o);

@@ -1,0 +1,212 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""ctkit's conntrackd beyond interoperability: bad sync messages are
+counted and dropped (never a crash), the authenticated channel refuses
+forged and replayed messages, the client's exit status says whether the
+daemon did what was asked, Stats mode logs finished flows (text and JSON),
+-s metrics is OpenMetrics. Two namespaces (ctd_lab.SyncLab) for the module;
+the daemons and namespaces are removed afterwards.
+"""
+import hashlib
+import hmac
+import json
+import os
+import re
+import struct
+import time
+
+import pytest
+
+import ctharness
+import ctd_lab
+from ctd_lab import wait_until
+
+KEY = bytes(range(48))
+TAG_LEN = 16
+
+
+@pytest.fixture(scope="module")
+def lab():
+    reason = ctharness.need_root()
+    if reason:
+        pytest.skip(reason)
+    if ctd_lab.missing("ctk"):
+        pytest.fail("ctkit's conntrackd not built: " + ctd_lab.missing("ctk"))
+    lab = ctd_lab.SyncLab().create()
+    try:
+        yield lab
+    finally:
+        lab.destroy()
+
+
+def with_auth(text, keyfile):
+    return text.replace("Sync {\n", "Sync {\n\tAuthenticate {\n\t\tKey %s\n\t}\n" % keyfile, 1)
+
+
+def start(lab, auth_a=False, auth_b=False, mode="FTFW"):
+    lab.stop_daemons()
+    keyfile = os.path.join(lab.tmp, "sync.key")
+    with open(keyfile, "wb") as f:
+        f.write(KEY)
+    a, b = lab["A"], lab["B"]
+    for node, peer, auth in ((a, b, auth_a), (b, a, auth_b)):
+        text = ctd_lab.make_config(node, peer, mode, "UDP")
+        node.configure("ctk", with_auth(text, keyfile) if auth else text)
+    lab.start()
+    lab.flush()
+    return a, b
+
+
+def send_to_b(lab, payloads):
+    """UDP datagrams from A's namespace to B's sync port (as a peer would send them)."""
+    script = ("import socket,sys,binascii\n"
+              "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+              "for h in sys.stdin.read().split():\n"
+              "    s.sendto(binascii.unhexlify(h),('192.168.77.2',%d))\n" % ctd_lab.SYNC_PORT)
+    r = lab["A"].run(["/usr/bin/python3", "-c", script], stdin="\n".join(p.hex() for p in payloads))
+    assert r.rc == 0, r
+
+
+def header(msg_type, flags, length, seq):
+    return struct.pack(">BBHI", 0x10 | msg_type, flags, length, seq)
+
+
+def ct_new(seq, src, dst=(10, 9, 9, 9), sport=1000, dport=53):
+    """A CT_NEW for a udp entry, attributes as conntrackd 1.4.7 sends them."""
+    attrs = struct.pack(">HH4s4s", 12, 0, bytes(src), bytes(dst))      # IPV4
+    attrs += struct.pack(">HHI", 8, 5, 0x8)                            # STATUS
+    attrs += struct.pack(">HHB3x", 5, 2, 17)                           # L4PROTO
+    attrs += struct.pack(">HHHH", 8, 3, sport, dport)                  # PORT
+    attrs += struct.pack(">HHI", 8, 6, 300)                            # TIMEOUT
+    return header(0, 0, 8 + len(attrs), seq) + attrs
+
+
+def sign(msg):
+    key = hashlib.blake2b(KEY, digest_size=32).digest()   # libsodium's crypto_generichash
+    return msg + hmac.new(key, msg, hashlib.sha512).digest()[:TAG_LEN]
+
+
+def network_stats(node):
+    out = node.ctl("-s", "network").out
+    return {k.strip(): int(v) for k, v in re.findall(r"\t\t([A-Za-z ]+):\t+\s*(\d+)", out)}
+
+
+def health(node, field):
+    m = re.search(r"\t%s:\t+\s*(\S+)" % re.escape(field), node.ctl("-s").out)
+    return m.group(1) if m else None
+
+
+def external_srcs(node):
+    return sorted(f.orig[0][1] for f in node.external())
+
+
+def test_malformed_messages_are_counted_and_dropped(lab):
+    a, b = start(lab)
+    bad = [
+        b"\x00",                                            # shorter than a header
+        header(0, 0, 200, 1) + b"\x00" * 8,                  # longer than the datagram
+        struct.pack(">BBHI", 0x20, 0, 8, 2),                 # protocol version 2
+        header(0, 0, 4, 3),                                  # length below a header
+        header(7, 0, 8, 4),                                  # unknown type
+        ct_new(5, (10, 7, 7, 1))[:-8] + struct.pack(">HHI", 8, 99, 0),   # unknown attribute
+        ct_new(6, (10, 7, 7, 2)).replace(struct.pack(">HH", 8, 3), struct.pack(">HH", 7, 3)),  # bad size
+        os.urandom(1400),
+    ]
+    send_to_b(lab, bad)
+    wait_until(lambda: network_stats(b).get("Malformed messages", 0) >= 6, 5,
+               what="malformed messages counted")
+    stats = network_stats(b)
+    assert stats["Wrong protocol version"] >= 1 and stats["Malformed payload"] >= 2, stats
+    assert b.running()
+    assert not [s for s in external_srcs(b) if s.startswith("10.7.7.")]
+    # and the daemon goes on replicating
+    a.ct("-I", "-p", "udp", "-s", "10.1.1.1", "-d", "10.2.2.2", "--sport", "1", "--dport", "2",
+         "-t", "100", check=True)
+    wait_until(lambda: external_srcs(b) == ["10.1.1.1"], 10, what="replication after garbage")
+
+
+def test_authenticated_channel(lab):
+    a, b = start(lab, auth_a=True, auth_b=True)
+    a.ct("-I", "-p", "udp", "-s", "10.1.1.2", "-d", "10.2.2.2", "--sport", "1", "--dport", "2",
+         "-t", "100", check=True)
+    wait_until(lambda: external_srcs(b) == ["10.1.1.2"], 10, what="authenticated replication")
+    # forged: no tag, and a wrong tag; replayed: a valid tag on an old number
+    old = int(time.time()) - 100000
+    send_to_b(lab, [ct_new(old, (10, 8, 8, 1)),
+                    ct_new(old + 1, (10, 8, 8, 2)) + b"\x00" * TAG_LEN,
+                    sign(ct_new(old + 2, (10, 8, 8, 3)))])
+    wait_until(lambda: health(b, "forged/replayed (auth)") not in (None, "0/0"), 5,
+               what="forged and replayed messages counted")
+    forged, replayed = map(int, health(b, "forged/replayed (auth)").split("/"))
+    assert forged >= 2 and replayed >= 1, (forged, replayed)
+    assert external_srcs(b) == ["10.1.1.2"]
+    metrics = b.ctl("-s", "metrics").out
+    assert re.search(r"^conntrackd_messages_forged_total [1-9]", metrics, re.M), metrics
+
+
+def test_authenticated_node_refuses_plain_peer(lab):
+    a, b = start(lab, auth_a=False, auth_b=True)
+    a.ct("-I", "-p", "udp", "-s", "10.1.1.3", "-d", "10.2.2.2", "--sport", "1", "--dport", "2",
+         "-t", "100", check=True)
+    wait_until(lambda: health(b, "forged/replayed (auth)") not in (None, "0/0"), 10,
+               what="the unauthenticated peer's messages refused")
+    assert external_srcs(b) == []
+
+
+def test_commit_status_and_metrics(lab):
+    a, b = start(lab)
+    a.ct("-I", "-p", "udp", "-s", "10.1.1.4", "-d", "10.2.2.2", "--sport", "1", "--dport", "2",
+         "-t", "100", check=True)
+    wait_until(lambda: external_srcs(b) == ["10.1.1.4"], 10, what="replication")
+    r = b.ctl("-c")
+    assert r.rc == 0, r
+    assert "10.1.1.4" in b.ct("-L").out             # -c returned after the commit
+    m = b.ctl("-s", "metrics").out
+    assert "# EOF" in m and re.search(r"^conntrackd_commits_total 1$", m, re.M), m
+    assert re.search(r"^conntrackd_external_cache_entries 1$", m, re.M), m
+    # the kernel refuses an entry it already has in another state? no: it is replaced;
+    # a refusal: labels without the label extension (B's label rule removed)
+    b.run(["nft", "delete", "table", "inet", "ctdlab"])
+    try:
+        b.ct("-F")
+        a.ct("-U", "-p", "udp", "-s", "10.1.1.4", "-d", "10.2.2.2", "--label-add", "two", check=True)
+        wait_until(lambda: "labels" in b.ctl("-e").out or b.ctl("-s", "cache").rc == 0, 5)
+        time.sleep(1.5)
+        r = b.ctl("-c")
+        assert r.rc == 1, r                      # the reference's client exits 0 here
+        assert "can't be committed" in b.log() or "entries can't be committed" in b.output()
+    finally:
+        b.nft(ctd_lab.NODE_RULESET)
+
+
+def test_unknown_option_and_unreachable_daemon(lab):
+    a, b = start(lab)
+    r = a.run(ctd_lab.binary("ctk") + ["-C", a.conf, "-Z"])
+    assert r.rc == 1 and "Unknown option: -Z" in r.err, r
+    b.stop()
+    r = b.ctl("-s")
+    assert r.rc == 1 and "can't connect: is conntrackd running? appropriate permissions?" in r.err, r
+
+
+def test_stats_mode_flow_log(lab):
+    lab.stop_daemons()
+    a = lab["A"]
+    for fmt, check in (("text", lambda line: "\tudp      17 src=10.1.1.5 dst=10.2.2.2" in line),
+                       ("json", lambda line: json.loads(line)["orig"]["src"] == "10.1.1.5")):
+        log = a.path("flows-" + fmt)
+        text = ("Stats {\n\tLogFile %s\n\tLogFormat %s\n}\nGeneral {\n\tSystemd no\n\tSyslog off\n"
+                "\tLogFile %s\n\tLockFile %s\n\tUNIX {\n\t\tPath %s\n\t}\n}\n"
+                % (log, fmt, a.path("log"), a.path("lock"), a.path("ctl")))
+        a.configure("ctk", text)
+        a.start()
+        try:
+            a.ct("-I", "-p", "udp", "-s", "10.1.1.5", "-d", "10.2.2.2", "--sport", "1", "--dport", "2",
+                 "-t", "100", check=True)
+            a.ct("-D", "-s", "10.1.1.5", check=True)
+            wait_until(lambda: os.path.exists(log) and open(log).read().strip(), 5, what="a flow line")
+            line = open(log).read().strip().splitlines()[-1]
+            assert check(line), line
+            assert "cache stats:" in a.ctl("-s").out
+            r = a.ctl("-e")                          # no external cache in Stats mode
+            assert r.rc == 1 and r.out == "", r
+        finally:
+            a.stop()
