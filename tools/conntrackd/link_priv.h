@@ -30,6 +30,10 @@ struct ctd_link {
 	struct ctd_timer reconnect;
 	uint8_t *rx;			/* stream reassembly */
 	size_t rx_len;
+	/* TCP: what the connection did not take yet (whole messages, but for head_left) */
+	uint8_t *pending;
+	size_t pending_len;
+	size_t head_left;		/* bytes of a message partly written, at pending's head */
 	uint8_t *tx;			/* messages waiting to be sent */
 	size_t tx_len;
 	struct ctd_link_stats st;

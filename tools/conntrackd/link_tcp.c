@@ -4,12 +4,13 @@
  * messages go out on the connection we made and come in on the one we
  * accepted, cut back into whole messages by their length field.
  *
- * A restarted peer connects to us again. Our connection to its old
- * incarnation is then dead but looks alive until a write fails, so the
- * bulk its restart asks for would go into the void (conntrackd 1.4.7
- * leaves a restarted backup empty this way). So a new incoming connection
- * makes us reconnect our side too before anything it says is handled, and
- * a connection the peer closes is reopened at once.
+ * Nothing is written into a dead connection and forgotten (conntrackd
+ * 1.4.7 left a restarted backup empty that way): what the connection does
+ * not take, or what is sent while it is being (re)established, waits in a
+ * bounded pending buffer and goes out once it can. A connection the peer
+ * closes (it stopped or restarted) is reopened at once, and a peer that
+ * connects to us is connected to without waiting for the retry timer.
+ * Writes never block the loop: a full socket waits for EPOLLOUT.
  */
 #include <errno.h>
 #include <netinet/tcp.h>
@@ -26,8 +27,25 @@
 #include "log.h"
 
 #define RECONNECT_MS 1000
+#define PENDING_MAX (16u << 20)	/* beyond it a burst is dropped (FTFW resends) */
 
 static void reconnect(struct ctd_link *l);
+static void flush_pending(struct ctd_link *l);
+
+static size_t unit_len(const struct ctd_link *l, const uint8_t *msg)
+{
+	size_t len = (size_t)msg[2] << 8 | msg[3];
+
+	return len + (ctd_auth_enabled(l->d) ? CTD_AUTH_TAG_MAX : 0);
+}
+
+/* A message written in part cannot go on another connection: drop its rest. */
+static void drop_partial(struct ctd_link *l)
+{
+	memmove(l->pending, l->pending + l->head_left, l->pending_len - l->head_left);
+	l->pending_len -= l->head_left;
+	l->head_left = 0;
+}
 
 static void drop_conn(struct ctd_link *l)
 {
@@ -37,6 +55,7 @@ static void drop_conn(struct ctd_link *l)
 	}
 	l->conn_fd = -1;
 	l->conn_ready = false;
+	drop_partial(l);
 }
 
 static void on_conn(int fd, uint32_t events, void *data)
@@ -46,15 +65,16 @@ static void on_conn(int fd, uint32_t events, void *data)
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	if (!l->conn_ready && (events & EPOLLOUT)) {
+	if (!l->conn_ready && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
 		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-		if (err) {
+		if (err || (events & EPOLLHUP)) {
 			drop_conn(l);
 			ctd_timer_arm(l->d->loop, &l->reconnect, RECONNECT_MS);
 			return;
 		}
 		l->conn_ready = true;
 		ctd_loop_mod(l->d->loop, fd, EPOLLRDHUP);
+		flush_pending(l);
 		return;
 	}
 	/* nothing comes back on our connection: readable means closed or reset */
@@ -62,7 +82,10 @@ static void on_conn(int fd, uint32_t events, void *data)
 		if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0)
 			return;
 		reconnect(l);
+		return;
 	}
+	if (events & EPOLLOUT)
+		flush_pending(l);
 }
 
 static void start_connect(struct ctd_link *l)
@@ -102,6 +125,57 @@ static void on_reconnect_timer(void *data)
 
 	if (l->conn_fd < 0)
 		start_connect(l);
+}
+
+/* @off bytes of pending went out: drop them, remembering a message they cut. */
+static void consumed(struct ctd_link *l, size_t off)
+{
+	size_t unit = l->head_left;
+
+	if (off < l->head_left) {
+		l->head_left -= off;
+	} else {
+		while (unit < off)
+			unit += unit_len(l, l->pending + unit);
+		l->head_left = unit - off;
+	}
+	memmove(l->pending, l->pending + off, l->pending_len - off);
+	l->pending_len -= off;
+}
+
+/* Write what the connection takes; the rest waits for EPOLLOUT. */
+static void flush_pending(struct ctd_link *l)
+{
+	size_t off = 0;
+
+	while (l->conn_ready && off < l->pending_len) {
+		ssize_t n = send(l->conn_fd, l->pending + off, l->pending_len - off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) {
+			l->st.send_errors++;
+			reconnect(l);
+			return;
+		}
+		off += (size_t)n;
+	}
+	consumed(l, off);
+	if (l->conn_ready)
+		ctd_loop_mod(l->d->loop, l->conn_fd, EPOLLRDHUP | (l->pending_len ? EPOLLOUT : 0));
+}
+
+int ctd_link_tcp_send(struct ctd_link *l, const void *buf, size_t len)
+{
+	if (l->pending_len + len > PENDING_MAX)
+		return -ENOBUFS;
+	memcpy(l->pending + l->pending_len, buf, len);
+	l->pending_len += len;
+	flush_pending(l);
+	return 0;
 }
 
 static void deliver(struct ctd_link *l)
@@ -175,8 +249,16 @@ static void on_accept(int fd, uint32_t events, void *data)
 		l->peer_fd = -1;
 		return;
 	}
-	/* a (re)started peer: our old connection to it is stale */
-	reconnect(l);
+	/*
+	 * The peer is (back) up: connect now rather than at the next retry.
+	 * A peer that restarted closed our old connection, which on_conn()
+	 * saw, so an established connection is a live one; reopening it here
+	 * would make two peers reopen each other's connections for ever.
+	 */
+	if (l->conn_fd < 0) {
+		ctd_timer_disarm(l->d->loop, &l->reconnect);
+		start_connect(l);
+	}
 }
 
 int ctd_link_tcp_open(struct ctd_link *l)
@@ -187,7 +269,8 @@ int ctd_link_tcp_open(struct ctd_link *l)
 	int one = 1;
 
 	l->rx = malloc(TCP_RX_BUF);
-	if (!l->rx)
+	l->pending = malloc(PENDING_MAX);
+	if (!l->rx || !l->pending)
 		return -ENOMEM;
 	ctd_timer_init(&l->reconnect, on_reconnect_timer, l);
 	l->listen_fd = socket(c->family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -214,31 +297,6 @@ void ctd_link_tcp_close(struct ctd_link *l)
 		close(l->listen_fd);
 	}
 	l->listen_fd = -1;
-}
-
-int ctd_link_tcp_send(struct ctd_link *l, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	struct timespec ts = {0, 200000};
-	int waits = 0;
-
-	if (l->conn_fd < 0 || !l->conn_ready)
-		return -ENOTCONN;
-	while (len) {
-		ssize_t n = send(l->conn_fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0 && (errno == EAGAIN || errno == EINTR) && waits++ < 5000) {
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		if (n < 0) {
-			int err = -errno;
-
-			reconnect(l);
-			return err;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	free(l->pending);
+	l->pending = NULL;
 }
