@@ -7,6 +7,7 @@
  * at commit (an expectation needs its master connection).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -173,6 +174,8 @@ int ctd_expect_open(struct ctd *d)
 		return -ENOMEM;
 	}
 	ctk_events_set_rcvbuf(es.ev, 8 << 20, true);
+	/* the loop reads until EAGAIN */
+	fcntl(ctk_events_fd(es.ev), F_SETFL, fcntl(ctk_events_fd(es.ev), F_GETFL) | O_NONBLOCK);
 	ctd_kernel_own_portid(d, ctk_nl_portid(es.commit_nl));
 	if (ctk_nl_expect_dump(ctd_kernel_nl(d), AF_UNSPEC, dumped, d) < 0)
 		ctd_log(LOG_WARNING, "can't dump the expectation table");
