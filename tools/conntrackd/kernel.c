@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
 
 #include <ctkit/commit.h>
 #include <ctkit/expect_nl.h>
@@ -125,6 +127,20 @@ static void on_mirror(int fd, uint32_t events, void *data)
 		ctd_loop_busy(d->loop);
 }
 
+/*
+ * NetlinkEventsReliable: the kernel keeps a destroyed entry until its event
+ * is delivered (it retries), instead of dropping events and reporting an
+ * overrun.
+ */
+static void reliable_events(struct ctk_events *ev)
+{
+	int one = 1, fd = ctk_events_fd(ev);
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one)) < 0)
+		ctd_log(LOG_WARNING, "can't make the event socket reliable: %s", strerror(errno));
+}
+
 static void set_event_buffer(struct ctd *d, struct ctd_kernel *k)
 {
 	size_t want = d->cfg->netlink_buffer_size ? d->cfg->netlink_buffer_size : EVENT_RCVBUF_DEFAULT;
@@ -136,6 +152,8 @@ static void set_event_buffer(struct ctd *d, struct ctd_kernel *k)
 	granted = ctk_events_set_rcvbuf(ev, want, true);
 	if (granted < 0)
 		ctd_log(LOG_WARNING, "can't set the event socket's buffer: %s", strerror(-granted));
+	if (d->cfg->netlink_events_reliable)
+		reliable_events(ev);
 	d->st.event_buffer = (unsigned int)ctk_events_rcvbuf(ev);
 	ctd_log(LOG_NOTICE, "netlink event socket buffer size has been set to %u bytes",
 		d->st.event_buffer);
