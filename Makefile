@@ -189,12 +189,13 @@ fuzz: $(FUZZ_BIN)
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 integration: all
-	CONNTRACK=$(abspath $(CONNTRACK)) $(PYTHON) -m pytest -q tests/integration
+	CONNTRACK=$(abspath $(CONNTRACK)) CONNTRACKD=$(abspath $(BUILD)/conntrackd) $(PYTHON) -m pytest -q tests/integration
 
 check: deps
 	$(MAKE) BUILD=build/check SAN=1 all headers abi examples unit
 	$(MAKE) fuzz-smoke
-	CONNTRACK=$(abspath build/check/conntrack) NFCT=$(abspath build/check/nfct) ASAN_OPTIONS=detect_leaks=1 \
+	CONNTRACK=$(abspath build/check/conntrack) NFCT=$(abspath build/check/nfct) \
+		CONNTRACKD=$(abspath build/check/conntrackd) ASAN_OPTIONS=detect_leaks=1 \
 		$(PYTHON) -m pytest -q -ra tests/integration
 
 demo: deps all

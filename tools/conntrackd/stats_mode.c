@@ -16,6 +16,7 @@
 void ctd_stats_flow(struct ctd *d, const struct ctk_entry *e)
 {
 	struct ctk_fmt fmt = {.kind = d->cfg->stats_json ? CTK_FMT_JSON : CTK_FMT_DEFAULT};
+	struct ctk_entry flow = *e;
 	char line[4096];
 	size_t n = 0, len;
 	time_t t = time(NULL);
@@ -27,7 +28,9 @@ void ctd_stats_flow(struct ctd *d, const struct ctk_entry *e)
 		if (n)
 			line[n - 1] = '\t';
 	}
-	len = ctk_format_entry(line + n, sizeof(line) - n - 1, e, CTK_EV_NONE, &fmt);
+	/* a finished flow has no timeout left (the reference's line shows none) */
+	ctk_entry_unset(&flow, CTK_ATTR_TIMEOUT);
+	len = ctk_format_entry(line + n, sizeof(line) - n - 1, &flow, CTK_EV_NONE, &fmt);
 	n += len < sizeof(line) - n - 1 ? len : sizeof(line) - n - 2;
 	line[n++] = '\n';
 	line[n] = '\0';
