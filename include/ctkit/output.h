@@ -34,6 +34,12 @@ void ctk_out_init(struct ctk_out *out, int fd);
 void ctk_out_write(struct ctk_out *out, const void *data, size_t len);
 /* ctk_out_puts - append the string @s (no newline added). */
 void ctk_out_puts(struct ctk_out *out, const char *s);
+/* ctk_out_printf - append printf-formatted text (no newline added). */
+void ctk_out_printf(struct ctk_out *out, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
 /* ctk_out_entry - format @e with @fmt and append it plus a newline. */
 void ctk_out_entry(struct ctk_out *out, const struct ctk_entry *e, enum ctk_event ev,
 		   const struct ctk_fmt *fmt);

@@ -12,19 +12,19 @@
 #include "cache/cache_priv.h"
 
 /* The presence bits a state slot keeps; the rest read back absent. */
-#define STATE_ATTRS                                                                              \
-	(UINT64_C(1) << CTK_ATTR_ORIG | UINT64_C(1) << CTK_ATTR_REPLY |                          \
-	 UINT64_C(1) << CTK_ATTR_MASTER | UINT64_C(1) << CTK_ATTR_ORIG_ZONE |                    \
-	 UINT64_C(1) << CTK_ATTR_REPLY_ZONE | UINT64_C(1) << CTK_ATTR_STATUS |                   \
-	 UINT64_C(1) << CTK_ATTR_TIMEOUT | UINT64_C(1) << CTK_ATTR_MARK |                        \
-	 UINT64_C(1) << CTK_ATTR_ZONE | UINT64_C(1) << CTK_ATTR_ID |                             \
-	 UINT64_C(1) << CTK_ATTR_LABELS | UINT64_C(1) << CTK_ATTR_TCP_STATE |                    \
-	 UINT64_C(1) << CTK_ATTR_TCP_WSCALE_ORIG | UINT64_C(1) << CTK_ATTR_TCP_WSCALE_REPLY |    \
-	 UINT64_C(1) << CTK_ATTR_TCP_FLAGS_ORIG | UINT64_C(1) << CTK_ATTR_TCP_FLAGS_REPLY |      \
-	 UINT64_C(1) << CTK_ATTR_SCTP_STATE | UINT64_C(1) << CTK_ATTR_SCTP_VTAG_ORIG |           \
-	 UINT64_C(1) << CTK_ATTR_SCTP_VTAG_REPLY | UINT64_C(1) << CTK_ATTR_DCCP_STATE |          \
-	 UINT64_C(1) << CTK_ATTR_DCCP_ROLE | UINT64_C(1) << CTK_ATTR_HELPER_NAME |               \
-	 UINT64_C(1) << CTK_ATTR_SEQADJ_ORIG | UINT64_C(1) << CTK_ATTR_SEQADJ_REPLY |            \
+#define STATE_ATTRS                                                                                \
+	(UINT64_C(1) << CTK_ATTR_ORIG | UINT64_C(1) << CTK_ATTR_REPLY |                            \
+	 UINT64_C(1) << CTK_ATTR_MASTER | UINT64_C(1) << CTK_ATTR_ORIG_ZONE |                      \
+	 UINT64_C(1) << CTK_ATTR_REPLY_ZONE | UINT64_C(1) << CTK_ATTR_STATUS |                     \
+	 UINT64_C(1) << CTK_ATTR_TIMEOUT | UINT64_C(1) << CTK_ATTR_MARK |                          \
+	 UINT64_C(1) << CTK_ATTR_ZONE | UINT64_C(1) << CTK_ATTR_ID |                               \
+	 UINT64_C(1) << CTK_ATTR_LABELS | UINT64_C(1) << CTK_ATTR_TCP_STATE |                      \
+	 UINT64_C(1) << CTK_ATTR_TCP_WSCALE_ORIG | UINT64_C(1) << CTK_ATTR_TCP_WSCALE_REPLY |      \
+	 UINT64_C(1) << CTK_ATTR_TCP_FLAGS_ORIG | UINT64_C(1) << CTK_ATTR_TCP_FLAGS_REPLY |        \
+	 UINT64_C(1) << CTK_ATTR_SCTP_STATE | UINT64_C(1) << CTK_ATTR_SCTP_VTAG_ORIG |             \
+	 UINT64_C(1) << CTK_ATTR_SCTP_VTAG_REPLY | UINT64_C(1) << CTK_ATTR_DCCP_STATE |            \
+	 UINT64_C(1) << CTK_ATTR_DCCP_ROLE | UINT64_C(1) << CTK_ATTR_HELPER_NAME |                 \
+	 UINT64_C(1) << CTK_ATTR_SEQADJ_ORIG | UINT64_C(1) << CTK_ATTR_SEQADJ_REPLY |              \
 	 UINT64_C(1) << CTK_ATTR_SYNPROXY)
 
 struct state {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Buffered output: see include/ctkit/output.h. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,6 +66,36 @@ void ctk_out_write(struct ctk_out *out, const void *data, size_t len)
 void ctk_out_puts(struct ctk_out *out, const char *s)
 {
 	ctk_out_write(out, s, strlen(s));
+}
+
+void ctk_out_printf(struct ctk_out *out, const char *fmt, ...)
+{
+	size_t room = sizeof(out->buf) - out->len;
+	va_list ap;
+	char *big;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out->buf + out->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < room) {
+		out->len += (size_t)n;
+		return;
+	}
+	/* it did not fit: format it apart and append it like any write */
+	big = malloc((size_t)n + 1);
+	if (!big) {
+		if (!out->error)
+			out->error = ENOMEM;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	ctk_out_write(out, big, (size_t)n);
+	free(big);
 }
 
 /* One formatter of format.h, behind a common signature. */

@@ -60,25 +60,10 @@ struct replay {
 
 /* ---- small output helpers ---------------------------------------------------------- */
 
-static void put_fmt(struct replay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put_fmt(struct replay *r, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		ctk_out_write(r->out, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
-
 /* Packet times as seconds with microseconds, as tcpdump and -o timestamp print them. */
 static void put_time(struct replay *r, const char *pre, uint64_t ns, const char *post)
 {
-	put_fmt(r, "%s%llu.%06llu%s", pre, (unsigned long long)(ns / 1000000000ull),
+	ctk_out_printf(r->out, "%s%llu.%06llu%s", pre, (unsigned long long)(ns / 1000000000ull),
 		(unsigned long long)(ns % 1000000000ull / 1000), post);
 }
 
@@ -90,7 +75,7 @@ static void put_json_string(struct replay *r, const char *s)
 		unsigned char c = (unsigned char)*s;
 
 		if (c < 0x20 || c == '"' || c == '\\')
-			put_fmt(r, "\\u%04x", c);
+			ctk_out_printf(r->out, "\\u%04x", c);
 		else
 			ctk_out_write(r->out, s, 1);
 	}
@@ -175,7 +160,7 @@ static int on_event(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	if (r->fmt.kind == CTK_FMT_JSON) {
 		ctk_out_puts(r->out, "{");
 		if (r->packet)
-			put_fmt(r, "\"packet\":%llu", (unsigned long long)r->packet);
+			ctk_out_printf(r->out, "\"packet\":%llu", (unsigned long long)r->packet);
 		else
 			ctk_out_puts(r->out, "\"expired\":true");
 		put_json_spliced(r, len, true);
@@ -201,7 +186,7 @@ static void print_invalid(struct replay *r, const struct ctk_verdict *v)
 		return;
 	if (r->fmt.kind == CTK_FMT_JSON) {
 		n = format_entry(r, e, CTK_EV_NONE);
-		put_fmt(r, "{\"event\":\"invalid\",\"packet\":%llu,\"reason\":",
+		ctk_out_printf(r->out, "{\"event\":\"invalid\",\"packet\":%llu,\"reason\":",
 			(unsigned long long)r->packet);
 		put_json_string(r, v->reason);
 		put_json_spliced(r, n, true);
@@ -209,11 +194,11 @@ static void print_invalid(struct replay *r, const struct ctk_verdict *v)
 		if (r->cli->output_timestamp)
 			put_time(r, "[", r->now, "]\t");
 		n = format_entry(r, e, CTK_EV_NONE);
-		put_fmt(r, "[INVALID] packet=%llu ", (unsigned long long)r->packet);
+		ctk_out_printf(r->out, "[INVALID] packet=%llu ", (unsigned long long)r->packet);
 		ctk_out_write(r->out, r->line, n);
 		if (n && r->line[n - 1] != ' ')
 			ctk_out_puts(r->out, " ");
-		put_fmt(r, "reason=\"%s\"", v->reason);
+		ctk_out_printf(r->out, "reason=\"%s\"", v->reason);
 	} else {
 		return;
 	}
@@ -245,11 +230,11 @@ static void packets_json(struct replay *r, const struct ctk_verdict *v, const st
 	const char *dir = dir_name(v);
 	size_t n = format_entry(r, e, CTK_EV_NONE);
 
-	put_fmt(r, "{\"packet\":%llu", (unsigned long long)r->packet);
+	ctk_out_printf(r->out, "{\"packet\":%llu", (unsigned long long)r->packet);
 	put_time(r, ",\"time\":", r->now, "");
-	put_fmt(r, ",\"state\":\"%s\",\"direction\":", ctk_ct_state_name(v->state));
+	ctk_out_printf(r->out, ",\"state\":\"%s\",\"direction\":", ctk_ct_state_name(v->state));
 	if (dir)
-		put_fmt(r, "\"%s\"", dir);
+		ctk_out_printf(r->out, "\"%s\"", dir);
 	else
 		ctk_out_puts(r->out, "null");
 	ctk_out_puts(r->out, ",\"reason\":");
@@ -271,14 +256,14 @@ static void packets_text(struct replay *r, const struct ctk_verdict *v, const st
 	const char *dir = dir_name(v);
 	size_t n = format_entry(r, e, CTK_EV_NONE);
 
-	put_fmt(r, "%llu ", (unsigned long long)r->packet);
+	ctk_out_printf(r->out, "%llu ", (unsigned long long)r->packet);
 	put_time(r, "", r->now, " ");
-	put_fmt(r, "%-11s %-8s ", ctk_ct_state_name(v->state), dir ? dir : "-");
+	ctk_out_printf(r->out, "%-11s %-8s ", ctk_ct_state_name(v->state), dir ? dir : "-");
 	ctk_out_write(r->out, r->line, n);
 	if (v->reason[0]) {
 		if (n && r->line[n - 1] != ' ')
 			ctk_out_puts(r->out, " ");
-		put_fmt(r, "reason=\"%s\"", v->reason);
+		ctk_out_printf(r->out, "reason=\"%s\"", v->reason);
 	}
 	if (v->killed)
 		ctk_out_puts(r->out, " [KILLED]");
@@ -534,7 +519,7 @@ static int finish(struct replay *r)
 	switch (r->cli->cmd) {
 	case CT_CMD_COUNT:
 		/* As the kernel path's -C (docs/json.md, "Counts"). */
-		put_fmt(r, r->fmt.kind == CTK_FMT_JSON ? "{\"count\":%u}\n" : "%u\n",
+		ctk_out_printf(r->out, r->fmt.kind == CTK_FMT_JSON ? "{\"count\":%u}\n" : "%u\n",
 			ctk_engine_count(r->eng));
 		return CT_EXIT_OK;
 	case CT_CMD_STATS:

@@ -15,7 +15,7 @@
 #include "ctd.h"
 #include "log.h"
 
-#define KEY_MIN 32
+#define KEY_MIN	     32
 #define KEY_FILE_MAX 4096
 
 static struct {
@@ -33,13 +33,15 @@ static int read_key(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		ctd_log(LOG_ERR, "can't open the authentication key `%s': %s", path, strerror(errno));
+		ctd_log(LOG_ERR, "can't open the authentication key `%s': %s", path,
+			strerror(errno));
 		return -errno;
 	}
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	if (n < KEY_MIN) {
-		ctd_log(LOG_ERR, "authentication key `%s' too short: %d bytes needed", path, KEY_MIN);
+		ctd_log(LOG_ERR, "authentication key `%s' too short: %d bytes needed", path,
+			KEY_MIN);
 		sodium_memzero(buf, sizeof(buf));
 		return -EINVAL;
 	}

@@ -26,18 +26,18 @@
 #include "expect.h"
 #include "log.h"
 
-#define COMMIT_STEP 8192	/* entries queued per loop round (the reference's commit_steps) */
-#define MAX_WAITERS 16
+#define COMMIT_STEP	    8192 /* entries queued per loop round (the reference's commit_steps) */
+#define MAX_WAITERS	    16
 #define TCP_STATE_TIME_WAIT 7
 
 struct ctd_commit {
 	struct ctk_commit *pipe;
 	bool running;
-	bool ct, exp;		/* what this commit covers */
-	uint32_t cursor;		/* next handle of the external cache to commit */
+	bool ct, exp;	 /* what this commit covers */
+	uint32_t cursor; /* next handle of the external cache to commit */
 	/* results, written by the pipeline's worker, read after ctk_commit_flush() */
 	unsigned long ok, failed;
-	uint32_t *exists;		/* handles that need delete + create */
+	uint32_t *exists; /* handles that need delete + create */
 	size_t n_exists, cap_exists;
 	int first_error;
 	struct timespec begun;
@@ -209,8 +209,9 @@ static int retry_exists(struct ctd *d)
 
 		if (!e)
 			continue;
-		ctd_commit_request(d, &req, e,
-				   entry_timeout(e, ctk_cache_extra(d->external_ct.c, c->exists[i])));
+		ctd_commit_request(
+			d, &req, e,
+			entry_timeout(e, ctk_cache_extra(d->external_ct.c, c->exists[i])));
 		ret = (int)ctk_commit_delete(c->pipe, req.orig.l3num, &req, NULL);
 		if (ret >= 0)
 			ret = (int)ctk_commit_create(c->pipe, req.orig.l3num, &req,

@@ -41,22 +41,22 @@ struct ctk_out;
 
 /* An internal-cache object's sync state, kept in its cache slot. */
 enum ctd_obj_status {
-	CTD_OBJ_NEW,	/* not sent yet as anything but a NEW */
-	CTD_OBJ_ALIVE,	/* updated since */
-	CTD_OBJ_DEAD,	/* destroyed; kept until the peer acknowledged the DEL */
+	CTD_OBJ_NEW,   /* not sent yet as anything but a NEW */
+	CTD_OBJ_ALIVE, /* updated since */
+	CTD_OBJ_DEAD,  /* destroyed; kept until the peer acknowledged the DEL */
 };
 
 struct ctd_obj {
 	struct ctd_qnode node;
-	uint32_t since;		/* realtime seconds when it entered the cache */
-	uint16_t phase;		/* ALARM: the second of the refresh period it is re-sent in */
-	uint8_t status;		/* enum ctd_obj_status */
+	uint32_t since; /* realtime seconds when it entered the cache */
+	uint16_t phase; /* ALARM: the second of the refresh period it is re-sent in */
+	uint8_t status; /* enum ctd_obj_status */
 };
 
 /* An external-cache object's bookkeeping. */
 struct ctd_ext {
-	uint32_t since;		/* realtime seconds when it entered the cache */
-	uint32_t lastupdate;	/* monotonic seconds of the last message about it */
+	uint32_t since;	     /* realtime seconds when it entered the cache */
+	uint32_t lastupdate; /* monotonic seconds of the last message about it */
 };
 
 struct ctd_cache_stats {
@@ -68,32 +68,33 @@ struct ctd_cache_stats {
 struct ctd_cache {
 	struct ctk_cache *c;
 	struct ctd_cache_stats st;
-	const char *name;	/* "internal" / "external" */
+	const char *name; /* "internal" / "external" */
 };
 
 struct ctd {
 	struct ctd_config *cfg;
 	struct ctd_loop *loop;
 	bool console;
-	time_t started;		/* realtime */
+	time_t started; /* realtime */
 
 	struct ctd_kernel *kernel;
-	struct ctd_cache internal_ct, internal_exp;	/* *_exp: only the counters (expect.c keeps the table) */
+	struct ctd_cache internal_ct,
+		internal_exp; /* *_exp: only the counters (expect.c keeps the table) */
 	struct ctd_cache external_ct, external_exp;
-	struct ctd_sync *sync;		/* Sync mode */
-	struct ctd_commit *commit;	/* Sync mode, external caches */
+	struct ctd_sync *sync;	   /* Sync mode */
+	struct ctd_commit *commit; /* Sync mode, external caches */
 	struct ctd_ctl *ctl;
 
 	/* counters of the runtime section of -s */
 	struct {
 		uint64_t events_received, events_filtered, overruns, resyncs, flushes;
 		uint64_t ctl_requests, ctl_unknown;
-		uint64_t bytes, packets;	/* counters of destroyed connections */
+		uint64_t bytes, packets; /* counters of destroyed connections */
 		uint64_t commits;
 		double last_commit_seconds;
 		unsigned int event_buffer;
 	} st;
-	struct ctd_timer purge_timer;	/* -t: flush the kernel table later */
+	struct ctd_timer purge_timer; /* -t: flush the kernel table later */
 };
 
 static inline struct ctd_obj *ctd_obj_of(struct ctd_cache *c, uint32_t ref)
@@ -104,8 +105,8 @@ static inline struct ctd_obj *ctd_obj_of(struct ctd_cache *c, uint32_t ref)
 /* kernel.c */
 int ctd_kernel_open(struct ctd *d);
 void ctd_kernel_close(struct ctd *d);
-int ctd_kernel_resync(struct ctd *d, bool expect);	/* -R: dump into the internal cache */
-int ctd_kernel_flush(struct ctd *d, bool ct, bool expect);	/* -F: selective flush */
+int ctd_kernel_resync(struct ctd *d, bool expect);	   /* -R: dump into the internal cache */
+int ctd_kernel_flush(struct ctd *d, bool ct, bool expect); /* -F: selective flush */
 int ctd_kernel_dump(struct ctd *d, int (*cb)(const struct ctk_entry *e, void *data), void *data);
 bool ctd_kernel_filter_pass(const struct ctd *d, const struct ctk_entry *e);
 /* ctd_kernel_own_portid - events from this netlink socket are our own doing (commit, inject). */

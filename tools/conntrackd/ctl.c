@@ -19,7 +19,7 @@
 #include "log.h"
 #include "request.h"
 
-#define BACKLOG 100
+#define BACKLOG	       100
 #define MAX_TRACKED_FD 4096
 
 struct ctd_ctl {
@@ -111,8 +111,7 @@ int ctd_ctl_open(struct ctd *d)
 		goto fail;
 	setsockopt(ctl->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	unlink(sun.sun_path);
-	if (bind(ctl->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    listen(ctl->fd, BACKLOG) < 0)
+	if (bind(ctl->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(ctl->fd, BACKLOG) < 0)
 		goto fail;
 	if (ctd_loop_add(d->loop, ctl->fd, 0, on_client, d) < 0)
 		goto fail;

@@ -13,7 +13,8 @@ void ctd_ctl_close(struct ctd *d);
 /* ctd_ctl_finish - end the reply on @fd with @status (0 or -errno) and close it. */
 void ctd_ctl_finish(struct ctd *d, int fd, int status);
 
-/* The requests a mode answers: 0, -EBUSY (refused now), -ENOTSUP (not in this mode), or > 0 (the reply comes later). */
+/* The requests a mode answers: 0, -EBUSY (refused now), -ENOTSUP (not in this mode), or > 0 (the
+ * reply comes later). */
 int ctd_handle_request(struct ctd *d, int fd, int request);
 
 #endif

@@ -40,7 +40,8 @@ int ctd_lock_take(const char *path)
 		}
 	}
 	if (fd < 0 || (lock_fd < 0 && flock(fd, LOCK_EX | LOCK_NB) < 0)) {
-		fprintf(stderr, "lockfile `%s' exists, perhaps conntrackd already running?\n", path);
+		fprintf(stderr, "lockfile `%s' exists, perhaps conntrackd already running?\n",
+			path);
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -118,7 +119,8 @@ int ctd_set_scheduler(const struct ctd *d)
 		type = SCHED_RR;
 	if (type == SCHED_OTHER)
 		return 0;
-	sp.sched_priority = d->cfg->sched_prio > 0 ? d->cfg->sched_prio : sched_get_priority_max(type);
+	sp.sched_priority =
+		d->cfg->sched_prio > 0 ? d->cfg->sched_prio : sched_get_priority_max(type);
 	if (sched_setscheduler(0, type, &sp) < 0) {
 		/* a container without CAP_SYS_NICE: keep going unscheduled */
 		ctd_log(LOG_WARNING, "can't set the scheduler: %s", strerror(errno));

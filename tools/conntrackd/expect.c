@@ -27,8 +27,8 @@
 struct ctd_expect_state {
 	struct ctd_expstore *internal, *external;
 	struct ctk_events *ev;
-	struct ctk_nl *commit_nl;	/* our creates: their events are not echoed */
-	uint8_t *seen;		/* resync: marks by handle */
+	struct ctk_nl *commit_nl; /* our creates: their events are not echoed */
+	uint8_t *seen;		  /* resync: marks by handle */
 };
 
 static struct ctd_expect_state es;
@@ -112,7 +112,8 @@ static void on_readable(int fd, uint32_t events, void *data)
 		int n = ctk_events_recv(es.ev, &buf);
 
 		if (n == -ENOBUFS) {
-			ctd_log(LOG_WARNING, "expectation events lost: resync with the kernel table");
+			ctd_log(LOG_WARNING,
+				"expectation events lost: resync with the kernel table");
 			ctd_expect_resync(d);
 			continue;
 		}
@@ -145,7 +146,8 @@ int ctd_expect_resync(struct ctd *d)
 	size_t n = 0;
 	int ret;
 
-	for (uint32_t r = ctd_expstore_next(es.internal, 0); r; r = ctd_expstore_next(es.internal, r))
+	for (uint32_t r = ctd_expstore_next(es.internal, 0); r;
+	     r = ctd_expstore_next(es.internal, r))
 		n = r;
 	es.seen = calloc(n + 1, 1);
 	if (!es.seen)
@@ -218,7 +220,8 @@ void ctd_expect_release(struct ctd *d, uint32_t ref)
 
 void ctd_expect_bulk(struct ctd *d)
 {
-	for (uint32_t r = ctd_expstore_next(es.internal, 0); r; r = ctd_expstore_next(es.internal, r))
+	for (uint32_t r = ctd_expstore_next(es.internal, 0); r;
+	     r = ctd_expstore_next(es.internal, r))
 		ctd_sync_enqueue(d, CTD_QN_EXP, r);
 }
 
@@ -293,7 +296,8 @@ int ctd_expect_commit(struct ctd *d)
 
 	if (!es.external)
 		return 0;
-	for (uint32_t r = ctd_expstore_next(es.external, 0); r; r = ctd_expstore_next(es.external, r)) {
+	for (uint32_t r = ctd_expstore_next(es.external, 0); r;
+	     r = ctd_expstore_next(es.external, r)) {
 		struct ctk_expect x = *ctd_expstore_get(es.external, r);
 		int ret;
 

@@ -41,8 +41,9 @@ size_t ctd_expstore_count(const struct ctd_expstore *s)
 static bool tuple_same(const struct ctk_tuple *a, const struct ctk_tuple *b)
 {
 	return a->l3num == b->l3num && a->l4num == b->l4num &&
-	       !memcmp(&a->src, &b->src, sizeof(a->src)) && !memcmp(&a->dst, &b->dst, sizeof(a->dst)) &&
-	       a->sport == b->sport && a->dport == b->dport;
+	       !memcmp(&a->src, &b->src, sizeof(a->src)) &&
+	       !memcmp(&a->dst, &b->dst, sizeof(a->dst)) && a->sport == b->sport &&
+	       a->dport == b->dport;
 }
 
 /* An expectation is who expects it (master) and what (expected tuple), in its zone. */
@@ -51,7 +52,8 @@ static bool same_identity(const struct ctk_expect *a, const struct ctk_expect *b
 	uint16_t za = ctk_expect_has(a, CTK_EXPECT_ATTR_ZONE) ? a->zone : 0;
 	uint16_t zb = ctk_expect_has(b, CTK_EXPECT_ATTR_ZONE) ? b->zone : 0;
 
-	return za == zb && tuple_same(&a->master, &b->master) && tuple_same(&a->expected, &b->expected);
+	return za == zb && tuple_same(&a->master, &b->master) &&
+	       tuple_same(&a->expected, &b->expected);
 }
 
 uint32_t ctd_expstore_find(const struct ctd_expstore *s, const struct ctk_expect *x)

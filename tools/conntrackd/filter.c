@@ -36,7 +36,8 @@ static bool address_listed(const struct ctd_filter_conf *f, const struct ctk_ent
 	const union ctk_addr *dst = ctk_entry_has(e, CTK_ATTR_REPLY) ? &e->reply.src : &e->orig.dst;
 
 	for (unsigned int i = 0; i < f->n_addrs; i++)
-		if (prefix_match(&f->addrs[i], family, src) || prefix_match(&f->addrs[i], family, dst))
+		if (prefix_match(&f->addrs[i], family, src) ||
+		    prefix_match(&f->addrs[i], family, dst))
 			return true;
 	return false;
 }
@@ -59,7 +60,8 @@ bool ctd_filter_pass(const struct ctd_filter_conf *f, const struct ctk_entry *e)
 		return true;
 	if (!passes(f->proto_policy, f->protos[e->orig.l4num]))
 		return false;
-	if (f->addr_policy != CTD_FILTER_UNSET && (e->orig.l3num == AF_INET || e->orig.l3num == AF_INET6) &&
+	if (f->addr_policy != CTD_FILTER_UNSET &&
+	    (e->orig.l3num == AF_INET || e->orig.l3num == AF_INET6) &&
 	    !passes(f->addr_policy, address_listed(f, e)))
 		return false;
 	/* only TCP has states to filter on */

@@ -33,8 +33,8 @@ struct ftfw {
 	bool ack_from_set;
 	enum hello_state hello;
 	bool say_hello_back;
-	bool peer_says_hello;	/* the peer's last message carried HELLO */
-	uint64_t rs_dropped;	/* sent but pushed out of a full resend queue before any ACK */
+	bool peer_says_hello; /* the peer's last message carried HELLO */
+	uint64_t rs_dropped;  /* sent but pushed out of a full resend queue before any ACK */
 };
 
 static struct ftfw ftfw_state;
@@ -195,7 +195,8 @@ static enum ctd_msg_verdict in_order(struct ctd *d, const struct ctk_sync_hdr *h
 	return v;
 }
 
-static enum ctd_msg_verdict after_gap(struct ctd *d, const struct ctk_sync_hdr *h, uint32_t expected)
+static enum ctd_msg_verdict after_gap(struct ctd *d, const struct ctk_sync_hdr *h,
+				      uint32_t expected)
 {
 	struct ftfw *f = &ftfw_state;
 	enum ctd_msg_verdict v = digest(d, h);
@@ -287,21 +288,11 @@ static void rsq_text(struct ctk_out *o)
 
 static int ftfw_request(struct ctd *d, int request, struct ctk_out *o)
 {
-	switch (request) {
-	case CTD_REQ_REQUEST_DUMP:
-		ctd_log(LOG_NOTICE, "request resync");
-		ctd_sync_ctl(d, CTK_SYNC_F_RESYNC, 0, 0);
-		return 0;
-	case CTD_REQ_SEND_BULK:
-		ctd_log(LOG_NOTICE, "sending bulk update");
-		ctd_sync_bulk(d);
-		return 0;
-	case CTD_REQ_STATS_RSQUEUE:
-		rsq_text(o);
-		return 0;
-	default:
+	(void)d;
+	if (request != CTD_REQ_STATS_RSQUEUE)
 		return -ENOTSUP;
-	}
+	rsq_text(o);
+	return 0;
 }
 
 size_t ctd_ftfw_rsq_len(void)
@@ -316,6 +307,7 @@ uint64_t ctd_ftfw_rs_dropped(void)
 
 const struct ctd_proto ctd_proto_ftfw = {
 	.name = "FTFW",
+	.resync = true,
 	.init = ftfw_init,
 	.fini = ftfw_fini,
 	.recv = ftfw_recv,

@@ -36,7 +36,7 @@
 struct ctd_kernel {
 	struct ctk_nl *nl;
 	struct ctk_mirror *mirror;
-	bool started;	/* the baseline dump is done: changes are announced */
+	bool started; /* the baseline dump is done: changes are announced */
 	/* the sockets of our own commits: their events are not sent back to the peers */
 	uint32_t own[16];
 	size_t n_own;
@@ -143,7 +143,8 @@ static void reliable_events(struct ctk_events *ev)
 
 static void set_event_buffer(struct ctd *d, struct ctd_kernel *k)
 {
-	size_t want = d->cfg->netlink_buffer_size ? d->cfg->netlink_buffer_size : EVENT_RCVBUF_DEFAULT;
+	size_t want =
+		d->cfg->netlink_buffer_size ? d->cfg->netlink_buffer_size : EVENT_RCVBUF_DEFAULT;
 	struct ctk_events *ev = ctk_mirror_events(k->mirror);
 	int granted;
 

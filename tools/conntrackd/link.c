@@ -20,9 +20,9 @@
 #include "link_priv.h"
 #include "log.h"
 
-#define DEFAULT_MTU 1500
-#define DGRAM_HEADERS 28	/* IPv4 + UDP, as the reference reserves */
-#define STREAM_HEADERS 40	/* IPv4 + TCP */
+#define DEFAULT_MTU    1500
+#define DGRAM_HEADERS  28 /* IPv4 + UDP, as the reference reserves */
+#define STREAM_HEADERS 40 /* IPv4 + TCP */
 
 int ctd_linkwatch_open(struct ctd *d);
 void ctd_linkwatch_close(struct ctd *d);
@@ -211,7 +211,8 @@ void ctd_links_carrier(struct ctd *d, int ifindex, bool up)
 			flush_link(&links[active]);
 			active = i;
 			ctd_log(LOG_NOTICE, "device `%s' becomes dedicated link",
-				if_indextoname((unsigned int)links[i].ifindex, name) ?: links[i].conf->ifname);
+				if_indextoname((unsigned int)links[i].ifindex, name)
+					?: links[i].conf->ifname);
 			return;
 		}
 	}
@@ -260,17 +261,18 @@ void ctd_links_stats_text(struct ctd *d, struct ctk_out *o, int extended)
 
 		if (!extended && i != active)
 			continue;
-		n = snprintf(buf, sizeof(buf),
-			     "%s traffic (active device=%s):\n"
-			     "%20llu Bytes sent %20llu Bytes recv\n"
-			     "%20llu Pckts sent %20llu Pckts recv\n"
-			     "%20llu Error send %20llu Error recv\n\n",
-			     kind_name(l->conf->kind), l->conf->ifname[0] ? l->conf->ifname : "none",
-			     (unsigned long long)l->st.bytes_sent, (unsigned long long)l->st.bytes_recv,
-			     (unsigned long long)l->st.packets_sent,
-			     (unsigned long long)l->st.packets_recv,
-			     (unsigned long long)l->st.send_errors,
-			     (unsigned long long)l->st.recv_errors);
+		n = snprintf(
+			buf, sizeof(buf),
+			"%s traffic (active device=%s):\n"
+			"%20llu Bytes sent %20llu Bytes recv\n"
+			"%20llu Pckts sent %20llu Pckts recv\n"
+			"%20llu Error send %20llu Error recv\n\n",
+			kind_name(l->conf->kind), l->conf->ifname[0] ? l->conf->ifname : "none",
+			(unsigned long long)l->st.bytes_sent, (unsigned long long)l->st.bytes_recv,
+			(unsigned long long)l->st.packets_sent,
+			(unsigned long long)l->st.packets_recv,
+			(unsigned long long)l->st.send_errors,
+			(unsigned long long)l->st.recv_errors);
 		ctk_out_write(o, buf, (size_t)n);
 	}
 }

@@ -28,7 +28,8 @@ int ctd_links_send(struct ctd *d, const void *msg, size_t len);
 void ctd_links_flush(struct ctd *d);
 /* ctd_links_stats_text - the "-s" paragraphs of the links (basic, or -s link). */
 void ctd_links_stats_text(struct ctd *d, struct ctk_out *o, int extended);
-/* ctd_links_received - a link got something from a peer: make it the active one (reference behaviour). */
+/* ctd_links_received - a link got something from a peer: make it the active one (reference
+ * behaviour). */
 void ctd_links_received(struct ctd *d, int index);
 /* totals, for metrics */
 void ctd_links_totals(struct ctd *d, struct ctd_link_stats *st);

@@ -15,7 +15,7 @@
 #include "link_priv.h"
 #include "log.h"
 
-#define RECV_ROUNDS 64	/* datagrams read per wake-up */
+#define RECV_ROUNDS 64 /* datagrams read per wake-up */
 
 static void on_readable(int fd, uint32_t events, void *data)
 {
@@ -43,7 +43,8 @@ static int join_group(const struct ctd_link *l, int fd)
 	const struct ctd_link_conf *c = l->conf;
 
 	if (c->family == AF_INET6) {
-		struct ipv6_mreq m = {.ipv6mr_multiaddr = c->addr, .ipv6mr_interface = (unsigned int)l->ifindex};
+		struct ipv6_mreq m = {.ipv6mr_multiaddr = c->addr,
+				      .ipv6mr_interface = (unsigned int)l->ifindex};
 
 		return setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof(m));
 	} else {
@@ -164,7 +165,8 @@ int ctd_link_dgram_send(struct ctd_link *l, const void *buf, size_t len)
 
 		for (int tries = 0; tries < 1000 && n < 0 && errno == EAGAIN; tries++) {
 			nanosleep(&ts, NULL);
-			n = sendto(l->send_fd, buf, len, 0, (struct sockaddr *)&l->dest, l->dest_len);
+			n = sendto(l->send_fd, buf, len, 0, (struct sockaddr *)&l->dest,
+				   l->dest_len);
 		}
 	}
 	return n < 0 ? -errno : 0;

@@ -11,7 +11,7 @@
 #include "link.h"
 #include "loop.h"
 
-#define LINK_BUF 65536
+#define LINK_BUF   65536
 #define TCP_RX_BUF (2 * LINK_BUF)
 
 struct ctd_link {
@@ -20,21 +20,21 @@ struct ctd_link {
 	const struct ctd_link_conf *conf;
 	int ifindex;
 	unsigned int mtu;
-	size_t cap;			/* payload bytes per datagram: MTU - headers */
-	int send_fd, recv_fd;		/* datagram links */
-	struct sockaddr_storage dest;	/* where datagrams go */
+	size_t cap;		      /* payload bytes per datagram: MTU - headers */
+	int send_fd, recv_fd;	      /* datagram links */
+	struct sockaddr_storage dest; /* where datagrams go */
 	socklen_t dest_len;
 	/* TCP: a listening socket, the accepted peer connection, our connection to the peer */
 	int listen_fd, peer_fd, conn_fd;
 	bool conn_ready;
 	struct ctd_timer reconnect;
-	uint8_t *rx;			/* stream reassembly */
+	uint8_t *rx; /* stream reassembly */
 	size_t rx_len;
 	/* TCP: what the connection did not take yet (whole messages, but for head_left) */
 	uint8_t *pending;
 	size_t pending_len;
-	size_t head_left;		/* bytes of a message partly written, at pending's head */
-	uint8_t *tx;			/* messages waiting to be sent */
+	size_t head_left; /* bytes of a message partly written, at pending's head */
+	uint8_t *tx;	  /* messages waiting to be sent */
 	size_t tx_len;
 	struct ctd_link_stats st;
 	bool up;

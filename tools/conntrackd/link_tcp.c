@@ -27,7 +27,7 @@
 #include "log.h"
 
 #define RECONNECT_MS 1000
-#define PENDING_MAX (16u << 20)	/* beyond it a burst is dropped (FTFW resends) */
+#define PENDING_MAX  (16u << 20) /* beyond it a burst is dropped (FTFW resends) */
 
 static void reconnect(struct ctd_link *l);
 static void flush_pending(struct ctd_link *l);

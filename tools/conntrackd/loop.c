@@ -12,7 +12,7 @@
 
 #include "loop.h"
 
-#define MAX_FDS 64
+#define MAX_FDS		64
 #define EVENTS_PER_WAIT 32
 
 struct watch {

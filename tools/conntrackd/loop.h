@@ -17,7 +17,7 @@ typedef void (*ctd_idle_cb)(void *data);
 
 /* A timer: embedded in its owner, armed and disarmed without allocating. */
 struct ctd_timer {
-	uint64_t when_ms;	/* CLOCK_MONOTONIC; 0: not armed */
+	uint64_t when_ms; /* CLOCK_MONOTONIC; 0: not armed */
 	ctd_timer_cb cb;
 	void *data;
 	struct ctd_timer *next;

@@ -31,7 +31,8 @@ static void usage(void)
 	       "Usage: conntrackd [-d] [-C FILE]        run the daemon (-d: in the background)\n"
 	       "       conntrackd [-C FILE] COMMAND     send one command to the running daemon\n\n"
 	       "Commands:\n"
-	       "  -c [ct|expect]      commit the external cache into the kernel table (waits until done)\n"
+	       "  -c [ct|expect]      commit the external cache into the kernel table (waits until "
+	       "done)\n"
 	       "  -f [internal|external]  flush the caches\n"
 	       "  -F [ct|expect]      flush the kernel table (only what the Filter lets through)\n"
 	       "  -i [ct|expect]      show the internal cache (with -x: as XML)\n"
@@ -153,7 +154,8 @@ static int run_daemon(struct ctd *d, bool background)
 	ctd_set_scheduler(d);
 	ret = start(d);
 	if (ret < 0) {
-		fprintf(stderr, "ERROR: conntrackd cannot start, please check the logfile for more info\n");
+		fprintf(stderr,
+			"ERROR: conntrackd cannot start, please check the logfile for more info\n");
 		stop(d);
 		ctd_lock_release(d->cfg->lockfile);
 		ctd_daemon_ready(EXIT_FAILURE);
@@ -162,7 +164,8 @@ static int run_daemon(struct ctd *d, bool background)
 	if (chdir("/") < 0)
 		ctd_log(LOG_WARNING, "Cannot change current directory to /: %s", strerror(errno));
 	ctd_log(LOG_NOTICE, "initialization completed");
-	ctd_log(LOG_NOTICE, background ? "-- starting in daemon mode --" : "-- starting in console mode --");
+	ctd_log(LOG_NOTICE,
+		background ? "-- starting in daemon mode --" : "-- starting in console mode --");
 	ctd_daemon_ready(EXIT_SUCCESS);
 	ctd_systemd_start(d);
 	ret = ctd_loop_run(d->loop);

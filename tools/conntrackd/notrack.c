@@ -2,16 +2,12 @@
 /*
  * NOTRACK: best effort. Changes are sent once; sequence numbers are only
  * tracked to count losses; a RESYNC makes this node send everything it
- * has (from the kernel directly when the internal cache is disabled);
- * an ALIVE goes out every second.
+ * has; an ALIVE goes out every second. (DisableInternalCache is accepted,
+ * but the cache is kept: a resync is answered from it.)
  */
-#include <errno.h>
-
 #include <ctkit/sync.h>
 
 #include "ctd.h"
-#include "log.h"
-#include "request.h"
 #include "sync.h"
 
 static enum ctd_msg_verdict notrack_recv(struct ctd *d, const struct ctk_sync_hdr *h)
@@ -44,27 +40,11 @@ static void notrack_tick(struct ctd *d)
 		ctd_sync_ctl(d, CTK_SYNC_F_ALIVE, 0, 0);
 }
 
-static int notrack_request(struct ctd *d, int request, struct ctk_out *o)
-{
-	(void)o;
-	switch (request) {
-	case CTD_REQ_REQUEST_DUMP:
-		ctd_log(LOG_NOTICE, "request resync");
-		ctd_sync_ctl(d, CTK_SYNC_F_RESYNC, 0, 0);
-		return 0;
-	case CTD_REQ_SEND_BULK:
-		ctd_log(LOG_NOTICE, "sending bulk update");
-		ctd_sync_bulk(d);
-		return 0;
-	default:
-		return -ENOTSUP;
-	}
-}
 
 const struct ctd_proto ctd_proto_notrack = {
 	.name = "NOTRACK",
+	.resync = true,
 	.recv = notrack_recv,
 	.sent = notrack_sent,
-	.request = notrack_request,
 	.tick = notrack_tick,
 };

@@ -36,18 +36,27 @@ static const struct word flush_words[] = {
 };
 
 static const struct word stats_words[] = {
-	{"network", CTD_REQ_STATS_NETWORK}, {"cache", CTD_REQ_STATS_CACHE},
-	{"runtime", CTD_REQ_STATS_RUNTIME}, {"multicast", CTD_REQ_STATS_LINK},
-	{"link", CTD_REQ_STATS_LINK},	    {"rsqueue", CTD_REQ_STATS_RSQUEUE},
-	{"process", CTD_REQ_STATS_PROCESS}, {"queue", CTD_REQ_STATS_QUEUE},
-	{"ct", CTD_REQ_STATS},		    {"expect", CTD_REQ_EXP_STATS},
-	{"metrics", CTD_REQ_STATS_METRICS}, {NULL, 0},
+	{"network", CTD_REQ_STATS_NETWORK},
+	{"cache", CTD_REQ_STATS_CACHE},
+	{"runtime", CTD_REQ_STATS_RUNTIME},
+	{"multicast", CTD_REQ_STATS_LINK},
+	{"link", CTD_REQ_STATS_LINK},
+	{"rsqueue", CTD_REQ_STATS_RSQUEUE},
+	{"process", CTD_REQ_STATS_PROCESS},
+	{"queue", CTD_REQ_STATS_QUEUE},
+	{"ct", CTD_REQ_STATS},
+	{"expect", CTD_REQ_EXP_STATS},
+	{"metrics", CTD_REQ_STATS_METRICS},
+	{NULL, 0},
 };
 
 /* Simple commands without a word. */
 static const struct word plain[] = {
-	{"B", CTD_REQ_SEND_BULK}, {"t", CTD_REQ_RESET_TIMERS}, {"k", CTD_REQ_KILL},
-	{"n", CTD_REQ_REQUEST_DUMP}, {NULL, 0},
+	{"B", CTD_REQ_SEND_BULK},
+	{"t", CTD_REQ_RESET_TIMERS},
+	{"k", CTD_REQ_KILL},
+	{"n", CTD_REQ_REQUEST_DUMP},
+	{NULL, 0},
 };
 
 static int prefix_of(const char *arg, const char *word)
@@ -92,8 +101,8 @@ static int table_command(struct ctd_options *o, const struct by_table *t, int *i
 	return 0;
 }
 
-static int word_command(struct ctd_options *o, const struct word *words, int dfl, int *i,
-			int argc, char **argv, struct ctd_opt_result *res)
+static int word_command(struct ctd_options *o, const struct word *words, int dfl, int *i, int argc,
+			char **argv, struct ctd_opt_result *res)
 {
 	char msg[200];
 
@@ -104,13 +113,14 @@ static int word_command(struct ctd_options *o, const struct word *words, int dfl
 		if (prefix_of(argv[*i + 1], w->word)) {
 			o->request = w->request;
 			if (!strcmp(w->word, "multicast"))
-				o->warning = "WARNING: use `link' instead of `multicast' as parameter.";
+				o->warning =
+					"WARNING: use `link' instead of `multicast' as parameter.";
 			(*i)++;
 			return 0;
 		}
 	}
-	snprintf(msg, sizeof(msg), "ERROR: unknown parameter `%s' for option `%s'",
-		 argv[*i + 1], argv[*i]);
+	snprintf(msg, sizeof(msg), "ERROR: unknown parameter `%s' for option `%s'", argv[*i + 1],
+		 argv[*i]);
 	return fail(res, CTD_OPT_BAD_PARAM, msg);
 }
 
@@ -143,8 +153,8 @@ static int one_option(struct ctd_options *o, int *i, int argc, char **argv,
 
 	for (size_t t = 0; t < sizeof(by_table) / sizeof(by_table[0]); t++)
 		if (letter == by_table[t].opt)
-			return set_run(o, CTD_RUN_REQUEST, res) ?:
-				       table_command(o, &by_table[t], i, argc, argv);
+			return set_run(o, CTD_RUN_REQUEST, res)
+				       ?: table_command(o, &by_table[t], i, argc, argv);
 	for (const struct word *w = plain; w->word; w++)
 		if (letter == w->word[0]) {
 			o->request = w->request;
@@ -154,11 +164,12 @@ static int one_option(struct ctd_options *o, int *i, int argc, char **argv,
 	case 'd':
 		return set_run(o, CTD_RUN_DAEMON, res);
 	case 'f':
-		return set_run(o, CTD_RUN_REQUEST, res) ?:
-			       word_command(o, flush_words, CTD_REQ_ALL_FLUSH_CACHE, i, argc, argv, res);
+		return set_run(o, CTD_RUN_REQUEST, res)
+			       ?: word_command(o, flush_words, CTD_REQ_ALL_FLUSH_CACHE, i, argc,
+					       argv, res);
 	case 's':
-		return set_run(o, CTD_RUN_REQUEST, res) ?:
-			       word_command(o, stats_words, CTD_REQ_STATS, i, argc, argv, res);
+		return set_run(o, CTD_RUN_REQUEST, res)
+			       ?: word_command(o, stats_words, CTD_REQ_STATS, i, argc, argv, res);
 	case 'x':
 		return xml_variant(o, res);
 	case 'C':

@@ -14,25 +14,25 @@
 #include <stdint.h>
 
 enum ctd_qkind {
-	CTD_QN_CT,	/* an internal-cache conntrack object: @ref is its handle */
-	CTD_QN_EXP,	/* an internal-cache expectation object */
-	CTD_QN_CTL,	/* a control message (struct ctd_ctlmsg) */
+	CTD_QN_CT,  /* an internal-cache conntrack object: @ref is its handle */
+	CTD_QN_EXP, /* an internal-cache expectation object */
+	CTD_QN_CTL, /* a control message (struct ctd_ctlmsg) */
 };
 
 struct ctd_queue;
 
 struct ctd_qnode {
 	struct ctd_qnode *prev, *next;
-	struct ctd_queue *in;	/* NULL: in no queue */
+	struct ctd_queue *in; /* NULL: in no queue */
 	uint32_t ref;
-	uint32_t seq;		/* the sequence number it was last sent with */
-	uint8_t kind;		/* enum ctd_qkind */
+	uint32_t seq; /* the sequence number it was last sent with */
+	uint8_t kind; /* enum ctd_qkind */
 };
 
 struct ctd_queue {
 	struct ctd_qnode head;
 	size_t len;
-	size_t max;		/* 0: unbounded */
+	size_t max; /* 0: unbounded */
 	const char *name;
 };
 

@@ -196,7 +196,8 @@ static int act(struct ctd *d, int fd, int request)
 			ctd_log(LOG_NOTICE, "flushing conntrack table in %u secs",
 				d->cfg->purge_timeout);
 			ctd_timer_init(&d->purge_timer, on_purge, d);
-			ctd_timer_arm(d->loop, &d->purge_timer, (uint64_t)d->cfg->purge_timeout * 1000);
+			ctd_timer_arm(d->loop, &d->purge_timer,
+				      (uint64_t)d->cfg->purge_timeout * 1000);
 		}
 		return 0;
 	default:

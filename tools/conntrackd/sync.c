@@ -24,10 +24,11 @@
 #include "ctd.h"
 #include "link.h"
 #include "log.h"
+#include "request.h"
 #include "sync.h"
 
-#define XMIT_BUDGET 4096	/* messages per loop round: the rest go next round */
-#define TICK_MS 1000
+#define XMIT_BUDGET 4096 /* messages per loop round: the rest go next round */
+#define TICK_MS	    1000
 
 struct ctd_sync_errors {
 	uint64_t malformed, lost, before;
@@ -151,8 +152,8 @@ static int build_obj(struct ctd *d, struct ctd_qnode *n, uint8_t *buf, size_t ca
 	if (d->cfg->tcp_window_tracking)
 		flags |= CTK_SYNC_TCP_WSCALE;
 	if (n->kind == CTD_QN_EXP)
-		return ctk_sync_expect_build(buf, cap, type_of(obj, true), ctd_expect_get(d, n->ref),
-					     flags);
+		return ctk_sync_expect_build(buf, cap, type_of(obj, true),
+					     ctd_expect_get(d, n->ref), flags);
 	return ctk_sync_ct_build(buf, cap, type_of(obj, false),
 				 ctk_cache_get(d->internal_ct.c, n->ref), flags);
 }
@@ -160,7 +161,8 @@ static int build_obj(struct ctd *d, struct ctd_qnode *n, uint8_t *buf, size_t ca
 static int build_ctl(struct ctd_qnode *n, uint8_t *buf, size_t cap)
 {
 	struct ctd_ctlmsg *m = (struct ctd_ctlmsg *)n;
-	struct ctk_sync_hdr h = {.type = CTK_SYNC_CTL, .flags = m->flags, .from = m->from, .to = m->to};
+	struct ctk_sync_hdr h = {
+		.type = CTK_SYNC_CTL, .flags = m->flags, .from = m->from, .to = m->to};
 
 	return ctk_sync_ctl_build(buf, cap, &h);
 }
@@ -182,7 +184,7 @@ static void send_one(struct ctd *d, struct ctd_qnode *n)
 	struct ctd_sync *s = d->sync;
 	uint8_t buf[CTK_SYNC_MSG_MAX + CTD_AUTH_TAG_MAX];
 	int len = n->kind == CTD_QN_CTL ? build_ctl(n, buf, CTK_SYNC_MSG_MAX)
-					 : build_obj(d, n, buf, CTK_SYNC_MSG_MAX);
+					: build_obj(d, n, buf, CTK_SYNC_MSG_MAX);
 
 	if (len < 0) {
 		if (len != -ENOENT)
@@ -336,7 +338,8 @@ void ctd_sync_recv(struct ctd *d, int link, const uint8_t *buf, size_t len)
 		if (n < 0) {
 			count_frame_error(s, n);
 			/* a wrong version or type is skipped; anything else ends the framing */
-			if ((n != -CTK_SYNC_ERR_VERSION && n != -CTK_SYNC_ERR_BAD_TYPE) || h.len > len)
+			if ((n != -CTK_SYNC_ERR_VERSION && n != -CTK_SYNC_ERR_BAD_TYPE) ||
+			    h.len > len)
 				return;
 			n = h.len + (ctd_auth_enabled(d) ? CTD_AUTH_TAG_MAX : 0);
 			if ((size_t)n > len)
@@ -440,9 +443,26 @@ void ctd_sync_close(struct ctd *d)
 
 int ctd_sync_request(struct ctd *d, int request, struct ctk_out *o)
 {
-	if (!d->sync || !d->sync->proto->request)
+	const struct ctd_proto *proto = d->sync ? d->sync->proto : NULL;
+
+	if (!proto)
 		return -ENOTSUP;
-	return d->sync->proto->request(d, request, o);
+	switch (request) {
+	case CTD_REQ_REQUEST_DUMP:
+		if (!proto->resync)
+			return -ENOTSUP;
+		ctd_log(LOG_NOTICE, "request resync");
+		ctd_sync_ctl(d, CTK_SYNC_F_RESYNC, 0, 0);
+		return 0;
+	case CTD_REQ_SEND_BULK:
+		if (!proto->resync)
+			return -ENOTSUP;
+		ctd_log(LOG_NOTICE, "sending bulk update");
+		ctd_sync_bulk(d);
+		return 0;
+	default:
+		return proto->request ? proto->request(d, request, o) : -ENOTSUP;
+	}
 }
 
 void ctd_sync_stats(struct ctd *d, struct ctk_out *o, int extended)
@@ -474,8 +494,9 @@ void ctd_sync_stats(struct ctd *d, struct ctk_out *o, int extended)
 			     "\t\tPackets lost:\t\t%20llu\n"
 			     "\t\tPackets before:\t\t%20llu\n\n",
 			     (unsigned long long)e->malformed, e->bad_version, e->bad_header,
-			     e->bad_payload, e->bad_type, e->truncated, e->bad_size, e->snd_malformed,
-			     (unsigned long long)e->lost, (unsigned long long)e->before);
+			     e->bad_payload, e->bad_type, e->truncated, e->bad_size,
+			     e->snd_malformed, (unsigned long long)e->lost,
+			     (unsigned long long)e->before);
 	}
 	ctk_out_write(o, buf, (size_t)n);
 }

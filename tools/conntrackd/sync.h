@@ -18,21 +18,22 @@ struct ctk_out;
 
 /* Message verdicts of a protocol's recv, as the reference's MSG_*. */
 enum ctd_msg_verdict {
-	CTD_MSG_DATA,	/* apply it */
-	CTD_MSG_CTL,	/* handled */
-	CTD_MSG_DROP,	/* old or duplicate: ignore */
-	CTD_MSG_BAD,	/* malformed control message */
+	CTD_MSG_DATA, /* apply it */
+	CTD_MSG_CTL,  /* handled */
+	CTD_MSG_DROP, /* old or duplicate: ignore */
+	CTD_MSG_BAD,  /* malformed control message */
 };
 
 struct ctd_proto {
 	const char *name;
+	bool resync; /* answers -n (asks the peer for everything) and -B */
 	int (*init)(struct ctd *d);
 	void (*fini)(struct ctd *d);
 	/* @h: the header of a received message. */
 	enum ctd_msg_verdict (*recv)(struct ctd *d, const struct ctk_sync_hdr *h);
 	/* an object was sent with @seq; returns true if the protocol keeps it queued */
 	bool (*sent)(struct ctd *d, struct ctd_qnode *n);
-	/* a control request the protocol answers (REQUEST_DUMP, SEND_BULK, STATS_RSQUEUE) */
+	/* a control request only this protocol answers (STATS_RSQUEUE) */
 	int (*request)(struct ctd *d, int request, struct ctk_out *o);
 	/* every second */
 	void (*tick)(struct ctd *d);
@@ -67,14 +68,14 @@ void ctd_sync_stats(struct ctd *d, struct ctk_out *o, int request);
 /* What the protocols share with sync.c. */
 struct ctd_seq_track {
 	bool set;
-	uint32_t last;		/* last sequence number received */
+	uint32_t last; /* last sequence number received */
 };
 
 enum ctd_seq_verdict {
-	CTD_SEQ_UNSET,		/* first message */
+	CTD_SEQ_UNSET, /* first message */
 	CTD_SEQ_IN_SYNC,
-	CTD_SEQ_AFTER,		/* a gap: messages were lost */
-	CTD_SEQ_BEFORE,		/* old or replayed */
+	CTD_SEQ_AFTER,	/* a gap: messages were lost */
+	CTD_SEQ_BEFORE, /* old or replayed */
 };
 
 enum ctd_seq_verdict ctd_sync_track_seq(struct ctd *d, uint32_t seq, uint32_t *expected);
