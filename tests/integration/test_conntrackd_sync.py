@@ -16,6 +16,16 @@ One SyncLab per module; the daemons are (re)started only when the
 module-scoped parameter), and every test starts from empty kernel tables
 and caches on both nodes. Every wait is a poll with a timeout, never a
 fixed sleep used as an assertion.
+
+The tests assert the correct behaviour. Expected failures, for pairings
+with the reference only, with the observed reason:
+- resync after a peer restart over TCP (FTFW, NOTRACK) when A is the
+  reference: strict xfail (the resync bulk goes into the dead connection);
+- FTFW convergence under loss when either side is the reference: xfail,
+  not strict (the reference converges in some runs);
+- a burst of 2000 entries that the reference on A partly missed because its
+  event socket overran (A's `-s runtime` counted it during the burst): xfail
+  at run time.
 """
 import re
 
@@ -331,9 +341,9 @@ table inet ctdloss {
 BULK = 2000
 
 
-LOSS_DEFECT = ("reference conntrackd 1.4.7 FTFW under 20% loss: the receiver stops short of the burst for good "
-               "(observed 1914-1926 of 2000 over UDP, 1368 over TCP; the sender's resend queue is empty, "
-               "everything was acked); it converges sometimes, hence not strict")
+LOSS_DEFECT = ("reference conntrackd 1.4.7 FTFW under 20% loss: B can stop short of the burst for good (observed "
+               "1914-1926 of 2000 over UDP with A's internal cache complete, no overrun and A's resend queue empty; "
+               "1368 once over TCP); it converges in some runs, hence not strict")
 
 
 @pytest.mark.parametrize("cluster", [g for g in GROUPS if g[1] == "FTFW"], ids=group_id, indirect=True)
@@ -407,8 +417,8 @@ def test_commit_returns_when_done(cluster):
     failover script can move the addresses right after it (issue 13). The
     reference also behaves so at this size (one commit step of 8192)."""
     for chunk in range(4):          # in chunks, to spare the reference's event buffer
-        lines = "".join("-I -p udp -s 10.7.%d.%d -d 10.8.0.1 --sport %d --dport 53 -t 600\n" % (chunk, i % 250 + 1, 1000 + i // 250)
-                        for i in range(BULK // 4))
+        lines = "".join("-I -p udp -s 10.7.%d.%d -d 10.8.0.1 --sport %d --dport 53 -t 600\n"
+                        % (chunk, i % 250 + 1, 1000 + i // 250) for i in range(BULK // 4))
         before = cluster.burst(lines)
         cluster.wait_burst(keys(cluster.A.kernel()), 15, before)
     r = cluster.B.ctl("-c")
