@@ -339,7 +339,7 @@ class Node:
     def run(self, argv, stdin=None, timeout=30):
         return self.lab.run(argv, stdin=stdin, ns=self.ns, timeout=timeout)
 
-    def ctl(self, *args, timeout=30):
+    def ctl(self, *args, timeout=15):
         """A control command of the node's conntrackd (`conntrackd -C conf ARGS`)."""
         return self.run(self.binary() + ["-C", self.conf] + list(args), timeout=timeout)
 

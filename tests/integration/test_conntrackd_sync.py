@@ -16,8 +16,18 @@ One SyncLab per module; the daemons are (re)started only when the
 module-scoped parameter), and every test starts from empty kernel tables
 and caches on both nodes. Every wait is a poll with a timeout, never a
 fixed sleep used as an assertion.
+
+The tests assert the correct behaviour. Expected failures, for pairings
+with the reference only, with the observed reason:
+- resync after a peer restart over TCP (FTFW, NOTRACK) when A is the
+  reference: strict xfail (the resync bulk goes into the dead connection);
+- FTFW convergence under loss when either side is the reference: xfail,
+  not strict (the reference converges in some runs);
+- a burst of 2000 entries that the reference on A partly missed because its
+  event socket overran (A's `-s runtime` counted it during the burst): xfail
+  at run time.
 """
-import os
+import re
 
 import pytest
 
@@ -110,6 +120,12 @@ def lab():
         lab.destroy()
 
 
+def overruns(node):
+    """The daemon's count of event socket overruns (`-s runtime`)."""
+    m = re.search(r"netlink overrun:\s+(\d+)", node.ctl("-s", "runtime").out)
+    return int(m.group(1)) if m else 0
+
+
 class Cluster:
     def __init__(self, lab, pairing, mode, transport):
         self.lab, self.pairing, self.mode, self.transport = lab, pairing, mode, transport
@@ -120,6 +136,29 @@ class Cluster:
 
     def external_keys(self):
         return keys(self.B.external())
+
+    def burst(self, lines):
+        """Load `conntrack -I` lines on A in one conntrack -R; returns A's
+        overrun count before the burst, for wait_burst."""
+        before = overruns(self.A)
+        r = self.A.ct("-R", "-", stdin=lines)
+        assert r.rc == 0, r
+        return before
+
+    def wait_burst(self, want, timeout, overruns_before):
+        """B's external cache reaches the keys `want` (a burst made on A).
+        The reference sender loses events of a burst with its default event
+        buffer and resyncs only NetlinkOverrunResync (30 s) later: that is
+        an expected failure when A counted an overrun during the burst; any
+        other miss is a failure."""
+        try:
+            wait_until(lambda: self.external_keys() == want, timeout, interval=0.2,
+                       what="all %d entries of the burst on B" % len(want) + self.diag())
+        except AssertionError:
+            if self.pairing[0] == "ref" and overruns(self.A) > overruns_before:
+                pytest.xfail("reference conntrackd on A lost events of the burst (netlink overrun with its "
+                             "default buffer); it resyncs only after NetlinkOverrunResync (30 s)")
+            raise
 
     def wait_replicated(self, timeout=15):
         """B's external cache holds exactly A's table (by original tuple)."""
@@ -302,9 +341,9 @@ table inet ctdloss {
 BULK = 2000
 
 
-LOSS_DEFECT = ("reference conntrackd 1.4.7 FTFW under 20% loss: the receiver stops short of the burst for good "
-               "(observed 1914-1926 of 2000 over UDP, 1368 over TCP; the sender's resend queue is empty, "
-               "everything was acked); it converges sometimes, hence not strict")
+LOSS_DEFECT = ("reference conntrackd 1.4.7 FTFW under 20% loss: B can stop short of the burst for good (observed "
+               "1914-1926 of 2000 over UDP with A's internal cache complete, no overrun and A's resend queue empty; "
+               "1368 once over TCP); it converges in some runs, hence not strict")
 
 
 @pytest.mark.parametrize("cluster", [g for g in GROUPS if g[1] == "FTFW"], ids=group_id, indirect=True)
@@ -318,12 +357,10 @@ def test_ftfw_converges_under_loss(cluster, request):
     try:
         lines = "".join("-I -p udp -s 10.5.%d.%d -d 10.6.0.1 --sport 1000 --dport 53 -t 600\n" % (i // 250, i % 250 + 1)
                         for i in range(BULK))
-        r = A.ct("-R", "-", stdin=lines)
-        assert r.rc == 0, r
+        before = cluster.burst(lines)
         want = keys(A.kernel())
         assert len(want) == BULK
-        wait_until(lambda: cluster.external_keys() == want, 20, interval=0.5,
-                   what="all %d entries on B despite 20%% loss" % BULK + cluster.diag())
+        cluster.wait_burst(want, 20, before)
         dropped = B.run(["nft", "list", "table", "inet", "ctdloss"]).out
         assert "packets 0 " not in dropped, dropped   # the loss really happened
     finally:
@@ -372,3 +409,18 @@ def test_sync_link_over_ipv6(cluster):
     want = sorted(comparable(f) for f in cluster.A.kernel())
     wait_until(lambda: sorted(comparable(f) for f in cluster.B.kernel()) == want, 10,
                what="B's kernel table == A's" + cluster.diag())
+
+
+@pytest.mark.parametrize("cluster", [g for g in GROUPS if g[1:] == ("FTFW", "UDP")], ids=group_id, indirect=True)
+def test_commit_returns_when_done(cluster):
+    """`conntrackd -c` returns only when the commit has finished, so that a
+    failover script can move the addresses right after it (issue 13). The
+    reference also behaves so at this size (one commit step of 8192)."""
+    for chunk in range(4):          # in chunks, to spare the reference's event buffer
+        lines = "".join("-I -p udp -s 10.7.%d.%d -d 10.8.0.1 --sport %d --dport 53 -t 600\n"
+                        % (chunk, i % 250 + 1, 1000 + i // 250) for i in range(BULK // 4))
+        before = cluster.burst(lines)
+        cluster.wait_burst(keys(cluster.A.kernel()), 15, before)
+    r = cluster.B.ctl("-c")
+    assert r.rc == 0 and r.out == "", r
+    assert cluster.B.ct("-C").out.strip() == str(BULK)
