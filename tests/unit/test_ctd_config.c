@@ -110,10 +110,10 @@ static bool read_case(FILE *f, struct golden_case *gc)
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "case ", 5))
-			snprintf(gc->name, sizeof(gc->name), "%s", line + 5);
+			snprintf(gc->name, sizeof(gc->name), "%.63s", line + 5);
 		else if (!strncmp(line, "conf ", 5) || !strncmp(line, "path ", 5)) {
 			snprintf(gc->kind, sizeof(gc->kind), "%.4s", line);
-			snprintf(gc->arg, sizeof(gc->arg), "%s", line + 5);
+			snprintf(gc->arg, sizeof(gc->arg), "%.2047s", line + 5);
 		} else if (!strncmp(line, "rc ", 3))
 			gc->rc = atoi(line + 3);
 		else if (!strcmp(line, "ext"))
