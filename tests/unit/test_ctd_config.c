@@ -805,6 +805,43 @@ static void test_binary_input(void **state)
 	assert_int_equal(ctd_config_parse(cfg(), bin, 0, &err), 0);
 }
 
+/* The shipped examples load, each in the mode its name says. */
+static void test_examples(void **state)
+{
+	static const struct {
+		const char *file;
+		enum ctd_mode mode;
+		enum ctd_sync_proto proto;
+		enum ctd_link_kind link;
+		unsigned int n_links;
+	} ex[] = {
+		{"ftfw-udp.conf", CTD_MODE_SYNC, CTD_SYNC_FTFW, CTD_LINK_UDP, 1},
+		{"ftfw-multicast.conf", CTD_MODE_SYNC, CTD_SYNC_FTFW, CTD_LINK_MCAST, 2},
+		{"notrack-tcp.conf", CTD_MODE_SYNC, CTD_SYNC_NOTRACK, CTD_LINK_TCP, 1},
+		{"alarm-udp.conf", CTD_MODE_SYNC, CTD_SYNC_ALARM, CTD_LINK_UDP, 1},
+		{"stats.conf", CTD_MODE_STATS, CTD_SYNC_FTFW, CTD_LINK_NONE, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		struct ctd_config *c = cfg();
+		struct ctd_config_error err;
+		char path[256];
+
+		snprintf(path, sizeof(path), "contrib/conntrackd/%s", ex[i].file);
+		if (ctd_config_load(c, path, &err))
+			fail_msg("%s: %s", path, err.msg);
+		assert_int_equal(c->mode, ex[i].mode);
+		assert_int_equal(c->n_links, ex[i].n_links);
+		if (ex[i].mode != CTD_MODE_SYNC)
+			continue;
+		assert_int_equal(c->sync_proto, ex[i].proto);
+		assert_int_equal(c->links[c->default_link].kind, ex[i].link);
+		assert_true(c->links[c->default_link].is_default);
+		assert_string_equal(c->unix_path, "/var/run/conntrackd.ctl");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -812,7 +849,7 @@ int main(void)
 		cmocka_unit_test(test_strings),	      cmocka_unit_test(test_ctkit_errors),
 		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_path_limits),
 		cmocka_unit_test(test_many_warnings), cmocka_unit_test(test_filter_full),
-		cmocka_unit_test(test_binary_input),
+		cmocka_unit_test(test_binary_input),  cmocka_unit_test(test_examples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

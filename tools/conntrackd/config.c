@@ -21,6 +21,19 @@
 #include "config.h"
 #include "config_lex.h"
 
+/* The reference's defaults (init_config, and its server's listen backlog). */
+#define DEF_HASH_SIZE		  65536
+#define DEF_HASH_LIMIT		  262144
+#define DEF_UNIX_BACKLOG	  100
+#define DEF_OVERRUN_RESYNC	  30
+#define DEF_EVENT_ITERATION_LIMIT 100
+#define DEF_RESEND_QUEUE_SIZE	  131072
+#define DEF_ACK_WINDOW_SIZE	  300
+#define DEF_REFRESH_TIME	  60
+#define DEF_CACHE_TIMEOUT	  180
+#define DEF_PURGE_TIMEOUT	  60
+#define DEF_ERROR_QUEUE_LENGTH	  128
+
 #define HELPER_NAME_LEN 16 /* the reference's CTD_HELPER_NAME_LEN */
 #define HSTACK_MAX	64
 
@@ -407,7 +420,7 @@ static int g_overrun(struct parser *p, enum ctd_kw kw)
 	if (val_is(p, CTD_T_NUMBER))
 		p->c->netlink_overrun_resync = p->val.num;
 	else
-		p->c->netlink_overrun_resync = val_is(p, CTD_T_ON) ? 30 : -1;
+		p->c->netlink_overrun_resync = val_is(p, CTD_T_ON) ? DEF_OVERRUN_RESYNC : -1;
 	return 0;
 }
 
@@ -1339,26 +1352,24 @@ static int top_section(struct parser *p, enum ctd_kw kw)
 static void fix_defaults(struct parser *p)
 {
 	struct ctd_config *c = p->c;
-	struct ctd_config d;
 
-	ctd_config_defaults(&d);
 	if (!c->lockfile[0])
-		memcpy(c->lockfile, d.lockfile, sizeof(c->lockfile));
-#define ZERO_DEFAULT(f)                                                                            \
+		copy_str(c->lockfile, sizeof(c->lockfile), CTD_DEFAULT_LOCKFILE);
+#define ZERO_DEFAULT(f, v)                                                                         \
 	do {                                                                                       \
 		if (!c->f)                                                                         \
-			c->f = d.f;                                                                \
+			c->f = v;                                                                  \
 	} while (0)
-	ZERO_DEFAULT(cache_timeout);
-	ZERO_DEFAULT(purge_timeout);
-	ZERO_DEFAULT(refresh_time);
-	ZERO_DEFAULT(resend_queue_size);
-	ZERO_DEFAULT(ack_window_size);
-	ZERO_DEFAULT(event_iteration_limit);
-	ZERO_DEFAULT(netlink_overrun_resync);
-	ZERO_DEFAULT(error_queue_length);
-	ZERO_DEFAULT(hash_size);
-	ZERO_DEFAULT(hash_limit);
+	ZERO_DEFAULT(cache_timeout, DEF_CACHE_TIMEOUT);
+	ZERO_DEFAULT(purge_timeout, DEF_PURGE_TIMEOUT);
+	ZERO_DEFAULT(refresh_time, DEF_REFRESH_TIME);
+	ZERO_DEFAULT(resend_queue_size, DEF_RESEND_QUEUE_SIZE);
+	ZERO_DEFAULT(ack_window_size, DEF_ACK_WINDOW_SIZE);
+	ZERO_DEFAULT(event_iteration_limit, DEF_EVENT_ITERATION_LIMIT);
+	ZERO_DEFAULT(netlink_overrun_resync, DEF_OVERRUN_RESYNC);
+	ZERO_DEFAULT(error_queue_length, DEF_ERROR_QUEUE_LENGTH);
+	ZERO_DEFAULT(hash_size, DEF_HASH_SIZE);
+	ZERO_DEFAULT(hash_limit, DEF_HASH_LIMIT);
 #undef ZERO_DEFAULT
 	if (c->sync_modes & CTD_SYNC_MODE_BIT(CTD_SYNC_FTFW))
 		c->sync_proto = CTD_SYNC_FTFW;
@@ -1378,24 +1389,24 @@ static void fix_defaults(struct parser *p)
 void ctd_config_defaults(struct ctd_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->hash_size = 65536;
-	c->hash_limit = 262144;
+	c->hash_size = DEF_HASH_SIZE;
+	c->hash_limit = DEF_HASH_LIMIT;
 	c->syslog_facility = -1;
 	snprintf(c->lockfile, sizeof(c->lockfile), "%s", CTD_DEFAULT_LOCKFILE);
-	c->unix_backlog = 100;
-	c->netlink_overrun_resync = 30;
-	c->event_iteration_limit = 100;
+	c->unix_backlog = DEF_UNIX_BACKLOG;
+	c->netlink_overrun_resync = DEF_OVERRUN_RESYNC;
+	c->event_iteration_limit = DEF_EVENT_ITERATION_LIMIT;
 	c->sched_type = -1;
 	c->sched_prio = -1;
 	c->systemd = -1;
 	c->mode = CTD_MODE_NONE;
 	c->sync_proto = CTD_SYNC_FTFW;
-	c->resend_queue_size = 131072;
-	c->ack_window_size = 300;
-	c->refresh_time = 60;
-	c->cache_timeout = 180;
-	c->purge_timeout = 60;
-	c->error_queue_length = 128;
+	c->resend_queue_size = DEF_RESEND_QUEUE_SIZE;
+	c->ack_window_size = DEF_ACK_WINDOW_SIZE;
+	c->refresh_time = DEF_REFRESH_TIME;
+	c->cache_timeout = DEF_CACHE_TIMEOUT;
+	c->purge_timeout = DEF_PURGE_TIMEOUT;
+	c->error_queue_length = DEF_ERROR_QUEUE_LENGTH;
 	for (unsigned int i = 0; i < CTD_LINKS_MAX; i++)
 		c->links[i].checksum = true;
 	c->stats_syslog_facility = -1;
