@@ -549,6 +549,10 @@ static const struct num_case num_cases[] = {
 	{"Helper { Type ftp inet tcp { QueueNum 5 QueueLen 10240 } }", "helper0.queue_len", 10240},
 	/* the reference pops its stack newest first: the first value given stays */
 	{"Helper { Type ftp inet tcp { QueueNum 1 QueueNum 2 } }", "helper0.queue_num", 1},
+	{"Helper { QueueNum 3 Type ftp inet tcp { QueueNum 4 } }", "helper0.queue_num", 3},
+	{"Helper { Type ftp inet tcp { } QueueLen 7 }", "helper0.queue_len", 0},
+	{"Helper { Type ftp inet tcp { Policy ftp { ExpectMax 1 } Policy ftp { ExpectMax 2 } } }",
+	 "helper0.expect_max", 1},
 	{"Helper { Type ftp inet tcp { Policy ftp { ExpectMax 1 ExpectTimeout 300 } } }",
 	 "helper0.expect_max", 1},
 	{"Helper { Type ftp inet tcp { Policy ftp { ExpectMax 1 ExpectTimeout 300 } } }",
@@ -668,16 +672,6 @@ static const struct err_case err_cases[] = {
 	 "parsing config file in line (2), symbol 'Key': syntax error", 2},
 	{"Stats { Authenticate { Key /x } }",
 	 "parsing config file in line (1), symbol 'Authenticate': syntax error", 1},
-	{"Helper { Type ftp inet tcp { QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 } }",
-	 "too many entries in a Helper Type section (Maximum: 64)", 1},
 };
 
 static void test_ctkit_errors(void **state)
@@ -805,6 +799,38 @@ static void test_binary_input(void **state)
 	assert_int_equal(ctd_config_parse(cfg(), bin, 0, &err), 0);
 }
 
+/*
+ * Types nested in Types are the one construct that can fill the reference's
+ * parser stack (10000 states): it then stops with "memory exhausted",
+ * observed as below for 1666 levels (6 states each).
+ */
+static void test_nesting_exhausted(void **state)
+{
+	static const char open[] = "Type ftp inet tcp {\n";
+	size_t size = 16 + 2000 * (sizeof(open) + 2), n;
+	char *text = malloc(size);
+	struct ctd_config_error err;
+
+	(void)state;
+	assert_non_null(text);
+	for (int levels = 1665; levels <= 1666; levels++) {
+		n = (size_t)snprintf(text, size, "Helper {\n");
+		for (int i = 0; i < levels; i++)
+			n += (size_t)snprintf(text + n, size - n, "%s", open);
+		for (int i = 0; i < levels; i++)
+			n += (size_t)snprintf(text + n, size - n, "}\n");
+		snprintf(text + n, size - n, "}\n");
+		assert_int_equal(parse(cfg(), text, &err), -1);
+		if (levels == 1665) /* parsed, but more helpers than ctkit holds */
+			assert_string_equal(err.msg, "too many Helper Type sections (Maximum: 16)");
+		else
+			assert_string_equal(err.msg,
+					    "parsing config file in line (1667), symbol '{': "
+					    "memory exhausted");
+	}
+	free(text);
+}
+
 /* The shipped examples load, each in the mode its name says. */
 static void test_examples(void **state)
 {
@@ -845,11 +871,17 @@ static void test_examples(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden),	      cmocka_unit_test(test_values),
-		cmocka_unit_test(test_strings),	      cmocka_unit_test(test_ctkit_errors),
-		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_path_limits),
-		cmocka_unit_test(test_many_warnings), cmocka_unit_test(test_filter_full),
-		cmocka_unit_test(test_binary_input),  cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_ctkit_errors),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_path_limits),
+		cmocka_unit_test(test_many_warnings),
+		cmocka_unit_test(test_filter_full),
+		cmocka_unit_test(test_binary_input),
+		cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_nesting_exhausted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

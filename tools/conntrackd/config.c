@@ -35,7 +35,7 @@
 #define DEF_ERROR_QUEUE_LENGTH	  128
 
 #define HELPER_NAME_LEN 16 /* the reference's CTD_HELPER_NAME_LEN */
-#define HSTACK_MAX	64
+#define HSTACK_MAX	256
 
 /* Pending Helper Type pieces, popped newest first when the Type closes. */
 enum hsym { HS_QUEUE_NUM, HS_QUEUE_LEN, HS_POLICY, HS_POLICY_LEAF };
@@ -59,6 +59,10 @@ struct parser {
 	bool idx6[CTD_LINKS_MAX];     /* Multicast: an interface index was kept for IPv6 */
 	struct hsym_item hstack[HSTACK_MAX];
 	unsigned int hdepth;
+	/* States on the reference's parser stack, counted in a Helper section:
+	 * nested Types are the one way to make it overflow. */
+	bool ytrack;
+	unsigned int ydepth;
 };
 
 enum vkind { V_UINT, V_BOOL, V_FN };
@@ -132,19 +136,44 @@ static void take(struct parser *p)
 	p->have_tok = false;
 }
 
-/* The reference's parser error: the lookahead token and its line. */
-static int syntax(struct parser *p)
+/* The reference's parser errors name a token (the text it was cut from) and its line. */
+static int parser_error(struct parser *p, const struct ctd_token *t, const char *why)
 {
-	const struct ctd_token *t = peek(p);
 	size_t n = strnlen(t->text, t->len);
 
 	p->err->line = t->line;
 	p->err->exit_code = 1;
 	p->err->plain = false;
 	snprintf(p->err->msg, sizeof(p->err->msg),
-		 "parsing config file in line (%u), symbol '%.*s': syntax error", t->line, (int)n,
-		 t->text);
+		 "parsing config file in line (%u), symbol '%.*s': %s", t->line, (int)n, t->text,
+		 why);
 	return -1;
+}
+
+/* The lookahead cannot continue the file. */
+static int syntax(struct parser *p)
+{
+	return parser_error(p, peek(p), "syntax error");
+}
+
+/*
+ * One more state on the reference's stack (a shift, or an empty list
+ * before any lookahead is read): at YYMAXDEPTH it gives up, naming the
+ * token read last.
+ */
+#define YYMAXDEPTH 10000
+
+static int ypush(struct parser *p)
+{
+	if (!p->ytrack || ++p->ydepth < YYMAXDEPTH)
+		return 0;
+	return parser_error(p, &p->val, "memory exhausted");
+}
+
+static int shift(struct parser *p)
+{
+	take(p);
+	return ypush(p);
 }
 
 static bool is_char(struct parser *p, int c)
@@ -161,16 +190,14 @@ static int want_char(struct parser *p, int c)
 {
 	if (!is_char(p, c))
 		return syntax(p);
-	take(p);
-	return 0;
+	return shift(p);
 }
 
 static int want_kw(struct parser *p, enum ctd_kw kw)
 {
 	if (!is_kw(p, kw))
 		return syntax(p);
-	take(p);
-	return 0;
+	return shift(p);
 }
 
 /* Take a token of one of the types in @mask (bits of enum ctd_tok_type). */
@@ -178,8 +205,7 @@ static int want(struct parser *p, unsigned int mask)
 {
 	if (!(mask & (1u << peek(p)->type)))
 		return syntax(p);
-	take(p);
-	return 0;
+	return shift(p);
 }
 
 #define TOK(t) (1u << (t))
@@ -254,11 +280,10 @@ static int body(struct parser *p, const struct section *s)
 	for (;;) {
 		const struct item *it = NULL;
 		struct ctd_token *t = peek(p);
+		unsigned int depth = p->ydepth;
 
-		if (is_char(p, '}')) {
-			take(p);
-			return 0;
-		}
+		if (is_char(p, '}'))
+			return shift(p);
 		if (t->type == CTD_T_STRING && s->ext) {
 			if (s->ext(p))
 				return -1;
@@ -269,15 +294,17 @@ static int body(struct parser *p, const struct section *s)
 				it = &s->items[i];
 		if (!it)
 			return syntax(p);
-		take(p);
-		if (it->kind == V_FN ? it->fn(p, it->kw) : set_value(p, it))
+		if (shift(p) || (it->kind == V_FN ? it->fn(p, it->kw) : set_value(p, it)))
 			return -1;
+		/* the item is reduced into the list again */
+		p->ydepth = depth;
 	}
 }
 
 static int block(struct parser *p, const struct section *s)
 {
-	return want_char(p, '{') ? -1 : body(p, s);
+	/* '{', then the empty list, reduced before any lookahead */
+	return want_char(p, '{') || ypush(p) ? -1 : body(p, s);
 }
 
 #define ITEMS(a) a, sizeof(a) / sizeof(a[0])
@@ -1132,7 +1159,7 @@ static struct hsym_item *hpush(struct parser *p, enum hsym type)
 	struct hsym_item *e;
 
 	if (p->hdepth >= HSTACK_MAX) {
-		fail(p, "too many entries in a Helper Type section (Maximum: %d)", HSTACK_MAX);
+		fail(p, "too many policies waiting for a Helper Type (Maximum: %d)", HSTACK_MAX);
 		return NULL;
 	}
 	e = &p->hstack[p->hdepth++];
@@ -1162,6 +1189,11 @@ static int h_queue(struct parser *p, enum ctd_kw kw)
 
 	if (want(p, TOK(CTD_T_NUMBER)))
 		return -1;
+	/* Popped newest first, the oldest value is the one that stays: a
+	 * newer one can never matter, so the stack need not hold it. */
+	for (unsigned int i = 0; i < p->hdepth; i++)
+		if (p->hstack[i].type == (kw == CTD_KW_QUEUE_NUM ? HS_QUEUE_NUM : HS_QUEUE_LEN))
+			return 0;
 	e = hpush(p, kw == CTD_KW_QUEUE_NUM ? HS_QUEUE_NUM : HS_QUEUE_LEN);
 	if (!e)
 		return -1;
@@ -1216,6 +1248,18 @@ static int h_policy(struct parser *p, enum ctd_kw kw)
 		return fail(p, "Helper Policy is longer than %u characters", HELPER_NAME_LEN);
 	copy_str(e.name, sizeof(e.name), name);
 	e.type = HS_POLICY;
+	/* A repeated name keeps its oldest values (those stay when popped) but
+	 * takes the newest place (where an error would name it). */
+	for (unsigned int i = 0; i < p->hdepth; i++) {
+		struct hsym_item old = p->hstack[i];
+
+		if (old.type != HS_POLICY || strcmp(old.name, e.name))
+			continue;
+		memmove(&p->hstack[i], &p->hstack[i + 1], (p->hdepth - i - 1) * sizeof(old));
+		p->hdepth--;
+		e = old;
+		break;
+	}
 	top = hpush(p, HS_POLICY);
 	if (!top)
 		return -1;
@@ -1307,9 +1351,10 @@ static int h_setup(struct parser *p, enum ctd_kw kw)
 	return 0;
 }
 
+/* QueueNum, QueueLen and Policy are valid here too (they wait for the next Type). */
 static const struct item helper_items[] = {
-	FN(CTD_KW_TYPE, h_type),
-	FN(CTD_KW_SETUP, h_setup),
+	FN(CTD_KW_TYPE, h_type),       FN(CTD_KW_SETUP, h_setup),   FN(CTD_KW_QUEUE_NUM, h_queue),
+	FN(CTD_KW_QUEUE_LEN, h_queue), FN(CTD_KW_POLICY, h_policy),
 };
 
 /* ---- top level ---- */
@@ -1416,6 +1461,7 @@ int ctd_config_parse(struct ctd_config *c, const char *text, size_t len,
 		     struct ctd_config_error *err)
 {
 	struct parser *p = calloc(1, sizeof(*p));
+	bool first = true;
 	int r = 0;
 
 	memset(err, 0, sizeof(*err));
@@ -1435,8 +1481,11 @@ int ctd_config_parse(struct ctd_config *c, const char *text, size_t len,
 			r = syntax(p);
 			break;
 		}
-		take(p);
-		r = top_section(p, kw);
+		/* the stack holds the start state, and the list of sections after the first */
+		p->ytrack = kw == CTD_KW_HELPER;
+		p->ydepth = first ? 1 : 2;
+		first = false;
+		r = shift(p) ? -1 : top_section(p, kw);
 		if (r)
 			break;
 	}
