@@ -110,10 +110,10 @@ static bool read_case(FILE *f, struct golden_case *gc)
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "case ", 5))
-			snprintf(gc->name, sizeof(gc->name), "%.*s", (int)sizeof(gc->name) - 1, line + 5);
+			snprintf(gc->name, sizeof(gc->name), "%.63s", line + 5);
 		else if (!strncmp(line, "conf ", 5) || !strncmp(line, "path ", 5)) {
 			snprintf(gc->kind, sizeof(gc->kind), "%.4s", line);
-			snprintf(gc->arg, sizeof(gc->arg), "%.*s", (int)sizeof(gc->arg) - 1, line + 5);
+			snprintf(gc->arg, sizeof(gc->arg), "%.2047s", line + 5);
 		} else if (!strncmp(line, "rc ", 3))
 			gc->rc = atoi(line + 3);
 		else if (!strcmp(line, "ext"))
@@ -549,6 +549,10 @@ static const struct num_case num_cases[] = {
 	{"Helper { Type ftp inet tcp { QueueNum 5 QueueLen 10240 } }", "helper0.queue_len", 10240},
 	/* the reference pops its stack newest first: the first value given stays */
 	{"Helper { Type ftp inet tcp { QueueNum 1 QueueNum 2 } }", "helper0.queue_num", 1},
+	{"Helper { QueueNum 3 Type ftp inet tcp { QueueNum 4 } }", "helper0.queue_num", 3},
+	{"Helper { Type ftp inet tcp { } QueueLen 7 }", "helper0.queue_len", 0},
+	{"Helper { Type ftp inet tcp { Policy ftp { ExpectMax 1 } Policy ftp { ExpectMax 2 } } }",
+	 "helper0.expect_max", 1},
 	{"Helper { Type ftp inet tcp { Policy ftp { ExpectMax 1 ExpectTimeout 300 } } }",
 	 "helper0.expect_max", 1},
 	{"Helper { Type ftp inet tcp { Policy ftp { ExpectMax 1 ExpectTimeout 300 } } }",
@@ -668,16 +672,6 @@ static const struct err_case err_cases[] = {
 	 "parsing config file in line (2), symbol 'Key': syntax error", 2},
 	{"Stats { Authenticate { Key /x } }",
 	 "parsing config file in line (1), symbol 'Authenticate': syntax error", 1},
-	{"Helper { Type ftp inet tcp { QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 "
-	 "QueueNum 1 QueueNum 1 QueueNum 1 QueueNum 1 } }",
-	 "too many entries in a Helper Type section (Maximum: 64)", 1},
 };
 
 static void test_ctkit_errors(void **state)
@@ -805,14 +799,89 @@ static void test_binary_input(void **state)
 	assert_int_equal(ctd_config_parse(cfg(), bin, 0, &err), 0);
 }
 
+/*
+ * Types nested in Types are the one construct that can fill the reference's
+ * parser stack (10000 states): it then stops with "memory exhausted",
+ * observed as below for 1666 levels (6 states each).
+ */
+static void test_nesting_exhausted(void **state)
+{
+	static const char open[] = "Type ftp inet tcp {\n";
+	size_t size = 16 + 2000 * (sizeof(open) + 2), n;
+	char *text = malloc(size);
+	struct ctd_config_error err;
+
+	(void)state;
+	assert_non_null(text);
+	for (int levels = 1665; levels <= 1666; levels++) {
+		n = (size_t)snprintf(text, size, "Helper {\n");
+		for (int i = 0; i < levels; i++)
+			n += (size_t)snprintf(text + n, size - n, "%s", open);
+		for (int i = 0; i < levels; i++)
+			n += (size_t)snprintf(text + n, size - n, "}\n");
+		snprintf(text + n, size - n, "}\n");
+		assert_int_equal(parse(cfg(), text, &err), -1);
+		if (levels == 1665) /* parsed, but more helpers than ctkit holds */
+			assert_string_equal(err.msg, "too many Helper Type sections (Maximum: 16)");
+		else
+			assert_string_equal(err.msg,
+					    "parsing config file in line (1667), symbol '{': "
+					    "memory exhausted");
+	}
+	free(text);
+}
+
+/* The shipped examples load, each in the mode its name says. */
+static void test_examples(void **state)
+{
+	static const struct {
+		const char *file;
+		enum ctd_mode mode;
+		enum ctd_sync_proto proto;
+		enum ctd_link_kind link;
+		unsigned int n_links;
+	} ex[] = {
+		{"ftfw-udp.conf", CTD_MODE_SYNC, CTD_SYNC_FTFW, CTD_LINK_UDP, 1},
+		{"ftfw-multicast.conf", CTD_MODE_SYNC, CTD_SYNC_FTFW, CTD_LINK_MCAST, 2},
+		{"notrack-tcp.conf", CTD_MODE_SYNC, CTD_SYNC_NOTRACK, CTD_LINK_TCP, 1},
+		{"alarm-udp.conf", CTD_MODE_SYNC, CTD_SYNC_ALARM, CTD_LINK_UDP, 1},
+		{"stats.conf", CTD_MODE_STATS, CTD_SYNC_FTFW, CTD_LINK_NONE, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		struct ctd_config *c = cfg();
+		struct ctd_config_error err;
+		char path[256];
+
+		snprintf(path, sizeof(path), "contrib/conntrackd/%s", ex[i].file);
+		if (ctd_config_load(c, path, &err))
+			fail_msg("%s: %s", path, err.msg);
+		assert_int_equal(c->mode, ex[i].mode);
+		assert_int_equal(c->n_links, ex[i].n_links);
+		if (ex[i].mode != CTD_MODE_SYNC)
+			continue;
+		assert_int_equal(c->sync_proto, ex[i].proto);
+		assert_int_equal(c->links[c->default_link].kind, ex[i].link);
+		assert_true(c->links[c->default_link].is_default);
+		assert_string_equal(c->unix_path, "/var/run/conntrackd.ctl");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden),	      cmocka_unit_test(test_values),
-		cmocka_unit_test(test_strings),	      cmocka_unit_test(test_ctkit_errors),
-		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_path_limits),
-		cmocka_unit_test(test_many_warnings), cmocka_unit_test(test_filter_full),
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_ctkit_errors),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_path_limits),
+		cmocka_unit_test(test_many_warnings),
+		cmocka_unit_test(test_filter_full),
 		cmocka_unit_test(test_binary_input),
+		cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_nesting_exhausted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

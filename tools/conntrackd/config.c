@@ -21,8 +21,21 @@
 #include "config.h"
 #include "config_lex.h"
 
+/* The reference's defaults (init_config, and its server's listen backlog). */
+#define DEF_HASH_SIZE		  65536
+#define DEF_HASH_LIMIT		  262144
+#define DEF_UNIX_BACKLOG	  100
+#define DEF_OVERRUN_RESYNC	  30
+#define DEF_EVENT_ITERATION_LIMIT 100
+#define DEF_RESEND_QUEUE_SIZE	  131072
+#define DEF_ACK_WINDOW_SIZE	  300
+#define DEF_REFRESH_TIME	  60
+#define DEF_CACHE_TIMEOUT	  180
+#define DEF_PURGE_TIMEOUT	  60
+#define DEF_ERROR_QUEUE_LENGTH	  128
+
 #define HELPER_NAME_LEN 16 /* the reference's CTD_HELPER_NAME_LEN */
-#define HSTACK_MAX	64
+#define HSTACK_MAX	256
 
 /* Pending Helper Type pieces, popped newest first when the Type closes. */
 enum hsym { HS_QUEUE_NUM, HS_QUEUE_LEN, HS_POLICY, HS_POLICY_LEAF };
@@ -46,6 +59,10 @@ struct parser {
 	bool idx6[CTD_LINKS_MAX];     /* Multicast: an interface index was kept for IPv6 */
 	struct hsym_item hstack[HSTACK_MAX];
 	unsigned int hdepth;
+	/* States on the reference's parser stack, counted in a Helper section:
+	 * nested Types are the one way to make it overflow. */
+	bool ytrack;
+	unsigned int ydepth;
 };
 
 enum vkind { V_UINT, V_BOOL, V_FN };
@@ -119,19 +136,44 @@ static void take(struct parser *p)
 	p->have_tok = false;
 }
 
-/* The reference's parser error: the lookahead token and its line. */
-static int syntax(struct parser *p)
+/* The reference's parser errors name a token (the text it was cut from) and its line. */
+static int parser_error(struct parser *p, const struct ctd_token *t, const char *why)
 {
-	const struct ctd_token *t = peek(p);
 	size_t n = strnlen(t->text, t->len);
 
 	p->err->line = t->line;
 	p->err->exit_code = 1;
 	p->err->plain = false;
 	snprintf(p->err->msg, sizeof(p->err->msg),
-		 "parsing config file in line (%u), symbol '%.*s': syntax error", t->line, (int)n,
-		 t->text);
+		 "parsing config file in line (%u), symbol '%.*s': %s", t->line, (int)n, t->text,
+		 why);
 	return -1;
+}
+
+/* The lookahead cannot continue the file. */
+static int syntax(struct parser *p)
+{
+	return parser_error(p, peek(p), "syntax error");
+}
+
+/*
+ * One more state on the reference's stack (a shift, or an empty list
+ * before any lookahead is read): at YYMAXDEPTH it gives up, naming the
+ * token read last.
+ */
+#define YYMAXDEPTH 10000
+
+static int ypush(struct parser *p)
+{
+	if (!p->ytrack || ++p->ydepth < YYMAXDEPTH)
+		return 0;
+	return parser_error(p, &p->val, "memory exhausted");
+}
+
+static int shift(struct parser *p)
+{
+	take(p);
+	return ypush(p);
 }
 
 static bool is_char(struct parser *p, int c)
@@ -148,16 +190,14 @@ static int want_char(struct parser *p, int c)
 {
 	if (!is_char(p, c))
 		return syntax(p);
-	take(p);
-	return 0;
+	return shift(p);
 }
 
 static int want_kw(struct parser *p, enum ctd_kw kw)
 {
 	if (!is_kw(p, kw))
 		return syntax(p);
-	take(p);
-	return 0;
+	return shift(p);
 }
 
 /* Take a token of one of the types in @mask (bits of enum ctd_tok_type). */
@@ -165,8 +205,7 @@ static int want(struct parser *p, unsigned int mask)
 {
 	if (!(mask & (1u << peek(p)->type)))
 		return syntax(p);
-	take(p);
-	return 0;
+	return shift(p);
 }
 
 #define TOK(t) (1u << (t))
@@ -241,11 +280,10 @@ static int body(struct parser *p, const struct section *s)
 	for (;;) {
 		const struct item *it = NULL;
 		struct ctd_token *t = peek(p);
+		unsigned int depth = p->ydepth;
 
-		if (is_char(p, '}')) {
-			take(p);
-			return 0;
-		}
+		if (is_char(p, '}'))
+			return shift(p);
 		if (t->type == CTD_T_STRING && s->ext) {
 			if (s->ext(p))
 				return -1;
@@ -256,15 +294,17 @@ static int body(struct parser *p, const struct section *s)
 				it = &s->items[i];
 		if (!it)
 			return syntax(p);
-		take(p);
-		if (it->kind == V_FN ? it->fn(p, it->kw) : set_value(p, it))
+		if (shift(p) || (it->kind == V_FN ? it->fn(p, it->kw) : set_value(p, it)))
 			return -1;
+		/* the item is reduced into the list again */
+		p->ydepth = depth;
 	}
 }
 
 static int block(struct parser *p, const struct section *s)
 {
-	return want_char(p, '{') ? -1 : body(p, s);
+	/* '{', then the empty list, reduced before any lookahead */
+	return want_char(p, '{') || ypush(p) ? -1 : body(p, s);
 }
 
 #define ITEMS(a) a, sizeof(a) / sizeof(a[0])
@@ -407,7 +447,7 @@ static int g_overrun(struct parser *p, enum ctd_kw kw)
 	if (val_is(p, CTD_T_NUMBER))
 		p->c->netlink_overrun_resync = p->val.num;
 	else
-		p->c->netlink_overrun_resync = val_is(p, CTD_T_ON) ? 30 : -1;
+		p->c->netlink_overrun_resync = val_is(p, CTD_T_ON) ? DEF_OVERRUN_RESYNC : -1;
 	return 0;
 }
 
@@ -1119,7 +1159,7 @@ static struct hsym_item *hpush(struct parser *p, enum hsym type)
 	struct hsym_item *e;
 
 	if (p->hdepth >= HSTACK_MAX) {
-		fail(p, "too many entries in a Helper Type section (Maximum: %d)", HSTACK_MAX);
+		fail(p, "too many policies waiting for a Helper Type (Maximum: %d)", HSTACK_MAX);
 		return NULL;
 	}
 	e = &p->hstack[p->hdepth++];
@@ -1149,6 +1189,11 @@ static int h_queue(struct parser *p, enum ctd_kw kw)
 
 	if (want(p, TOK(CTD_T_NUMBER)))
 		return -1;
+	/* Popped newest first, the oldest value is the one that stays: a
+	 * newer one can never matter, so the stack need not hold it. */
+	for (unsigned int i = 0; i < p->hdepth; i++)
+		if (p->hstack[i].type == (kw == CTD_KW_QUEUE_NUM ? HS_QUEUE_NUM : HS_QUEUE_LEN))
+			return 0;
 	e = hpush(p, kw == CTD_KW_QUEUE_NUM ? HS_QUEUE_NUM : HS_QUEUE_LEN);
 	if (!e)
 		return -1;
@@ -1203,6 +1248,18 @@ static int h_policy(struct parser *p, enum ctd_kw kw)
 		return fail(p, "Helper Policy is longer than %u characters", HELPER_NAME_LEN);
 	copy_str(e.name, sizeof(e.name), name);
 	e.type = HS_POLICY;
+	/* A repeated name keeps its oldest values (those stay when popped) but
+	 * takes the newest place (where an error would name it). */
+	for (unsigned int i = 0; i < p->hdepth; i++) {
+		struct hsym_item old = p->hstack[i];
+
+		if (old.type != HS_POLICY || strcmp(old.name, e.name))
+			continue;
+		memmove(&p->hstack[i], &p->hstack[i + 1], (p->hdepth - i - 1) * sizeof(old));
+		p->hdepth--;
+		e = old;
+		break;
+	}
 	top = hpush(p, HS_POLICY);
 	if (!top)
 		return -1;
@@ -1294,9 +1351,10 @@ static int h_setup(struct parser *p, enum ctd_kw kw)
 	return 0;
 }
 
+/* QueueNum, QueueLen and Policy are valid here too (they wait for the next Type). */
 static const struct item helper_items[] = {
-	FN(CTD_KW_TYPE, h_type),
-	FN(CTD_KW_SETUP, h_setup),
+	FN(CTD_KW_TYPE, h_type),       FN(CTD_KW_SETUP, h_setup),   FN(CTD_KW_QUEUE_NUM, h_queue),
+	FN(CTD_KW_QUEUE_LEN, h_queue), FN(CTD_KW_POLICY, h_policy),
 };
 
 /* ---- top level ---- */
@@ -1339,26 +1397,24 @@ static int top_section(struct parser *p, enum ctd_kw kw)
 static void fix_defaults(struct parser *p)
 {
 	struct ctd_config *c = p->c;
-	struct ctd_config d;
 
-	ctd_config_defaults(&d);
 	if (!c->lockfile[0])
-		memcpy(c->lockfile, d.lockfile, sizeof(c->lockfile));
-#define ZERO_DEFAULT(f)                                                                            \
+		copy_str(c->lockfile, sizeof(c->lockfile), CTD_DEFAULT_LOCKFILE);
+#define ZERO_DEFAULT(f, v)                                                                         \
 	do {                                                                                       \
 		if (!c->f)                                                                         \
-			c->f = d.f;                                                                \
+			c->f = v;                                                                  \
 	} while (0)
-	ZERO_DEFAULT(cache_timeout);
-	ZERO_DEFAULT(purge_timeout);
-	ZERO_DEFAULT(refresh_time);
-	ZERO_DEFAULT(resend_queue_size);
-	ZERO_DEFAULT(ack_window_size);
-	ZERO_DEFAULT(event_iteration_limit);
-	ZERO_DEFAULT(netlink_overrun_resync);
-	ZERO_DEFAULT(error_queue_length);
-	ZERO_DEFAULT(hash_size);
-	ZERO_DEFAULT(hash_limit);
+	ZERO_DEFAULT(cache_timeout, DEF_CACHE_TIMEOUT);
+	ZERO_DEFAULT(purge_timeout, DEF_PURGE_TIMEOUT);
+	ZERO_DEFAULT(refresh_time, DEF_REFRESH_TIME);
+	ZERO_DEFAULT(resend_queue_size, DEF_RESEND_QUEUE_SIZE);
+	ZERO_DEFAULT(ack_window_size, DEF_ACK_WINDOW_SIZE);
+	ZERO_DEFAULT(event_iteration_limit, DEF_EVENT_ITERATION_LIMIT);
+	ZERO_DEFAULT(netlink_overrun_resync, DEF_OVERRUN_RESYNC);
+	ZERO_DEFAULT(error_queue_length, DEF_ERROR_QUEUE_LENGTH);
+	ZERO_DEFAULT(hash_size, DEF_HASH_SIZE);
+	ZERO_DEFAULT(hash_limit, DEF_HASH_LIMIT);
 #undef ZERO_DEFAULT
 	if (c->sync_modes & CTD_SYNC_MODE_BIT(CTD_SYNC_FTFW))
 		c->sync_proto = CTD_SYNC_FTFW;
@@ -1378,24 +1434,24 @@ static void fix_defaults(struct parser *p)
 void ctd_config_defaults(struct ctd_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->hash_size = 65536;
-	c->hash_limit = 262144;
+	c->hash_size = DEF_HASH_SIZE;
+	c->hash_limit = DEF_HASH_LIMIT;
 	c->syslog_facility = -1;
 	snprintf(c->lockfile, sizeof(c->lockfile), "%s", CTD_DEFAULT_LOCKFILE);
-	c->unix_backlog = 100;
-	c->netlink_overrun_resync = 30;
-	c->event_iteration_limit = 100;
+	c->unix_backlog = DEF_UNIX_BACKLOG;
+	c->netlink_overrun_resync = DEF_OVERRUN_RESYNC;
+	c->event_iteration_limit = DEF_EVENT_ITERATION_LIMIT;
 	c->sched_type = -1;
 	c->sched_prio = -1;
 	c->systemd = -1;
 	c->mode = CTD_MODE_NONE;
 	c->sync_proto = CTD_SYNC_FTFW;
-	c->resend_queue_size = 131072;
-	c->ack_window_size = 300;
-	c->refresh_time = 60;
-	c->cache_timeout = 180;
-	c->purge_timeout = 60;
-	c->error_queue_length = 128;
+	c->resend_queue_size = DEF_RESEND_QUEUE_SIZE;
+	c->ack_window_size = DEF_ACK_WINDOW_SIZE;
+	c->refresh_time = DEF_REFRESH_TIME;
+	c->cache_timeout = DEF_CACHE_TIMEOUT;
+	c->purge_timeout = DEF_PURGE_TIMEOUT;
+	c->error_queue_length = DEF_ERROR_QUEUE_LENGTH;
 	for (unsigned int i = 0; i < CTD_LINKS_MAX; i++)
 		c->links[i].checksum = true;
 	c->stats_syslog_facility = -1;
@@ -1405,6 +1461,7 @@ int ctd_config_parse(struct ctd_config *c, const char *text, size_t len,
 		     struct ctd_config_error *err)
 {
 	struct parser *p = calloc(1, sizeof(*p));
+	bool first = true;
 	int r = 0;
 
 	memset(err, 0, sizeof(*err));
@@ -1424,8 +1481,11 @@ int ctd_config_parse(struct ctd_config *c, const char *text, size_t len,
 			r = syntax(p);
 			break;
 		}
-		take(p);
-		r = top_section(p, kw);
+		/* the stack holds the start state, and the list of sections after the first */
+		p->ytrack = kw == CTD_KW_HELPER;
+		p->ydepth = first ? 1 : 2;
+		first = false;
+		r = shift(p) ? -1 : top_section(p, kw);
 		if (r)
 			break;
 	}
