@@ -235,25 +235,29 @@ static void finish(struct ctd *d, int err)
 	struct ctd_commit *c = d->commit;
 	int status = err ? err : c->first_error;
 
-	/* expectations after their master connections */
-	if (c->exp && !err) {
-		int ret = ctd_expect_commit(d);
-
-		if (!status)
-			status = ret;
-	}
-
 	c->running = false;
 	d->st.commits++;
-	d->st.last_commit_seconds = seconds_since(&c->begun);
 	d->external_ct.st.commit_ok += c->ok;
 	d->external_ct.st.commit_fail += c->failed;
 	if (err)
 		ctd_log(LOG_ERR, "commit: %s", strerror(-err));
-	ctd_log(LOG_NOTICE, "Committed %lu new entries", c->ok);
-	if (c->failed)
-		ctd_log(LOG_NOTICE, "%lu entries can't be committed", c->failed);
-	ctd_log(LOG_NOTICE, "commit has taken %f seconds", seconds_since(&c->begun));
+	if (c->ct) {
+		ctd_log(LOG_NOTICE, "Committed %lu new entries", c->ok);
+		if (c->failed)
+			ctd_log(LOG_NOTICE, "%lu entries can't be committed", c->failed);
+		ctd_log(LOG_NOTICE, "commit has taken %f seconds", seconds_since(&c->begun));
+	}
+	/* expectations after their master connections */
+	if (c->exp && !err) {
+		int ret;
+
+		clock_gettime(CLOCK_MONOTONIC, &c->begun);
+		ret = ctd_expect_commit(d);
+		if (!status)
+			status = ret;
+		ctd_log(LOG_NOTICE, "commit has taken %f seconds", seconds_since(&c->begun));
+	}
+	d->st.last_commit_seconds = seconds_since(&c->begun);
 	for (int i = 0; i < c->n_waiters; i++)
 		ctd_ctl_finish(d, c->waiters[i], status);
 	c->n_waiters = 0;

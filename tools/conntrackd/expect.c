@@ -292,6 +292,7 @@ void ctd_expect_dump(struct ctd *d, struct ctk_out *o, bool external, bool xml)
 int ctd_expect_commit(struct ctd *d)
 {
 	struct ctk_nl *nl = es.commit_nl;
+	unsigned long ok = 0;
 	int first = 0;
 
 	if (!es.external)
@@ -308,6 +309,7 @@ int ctd_expect_commit(struct ctd *d)
 			ret = ctk_nl_expect_create(nl, x.master.l3num, &x);
 		}
 		if (ret == 0) {
+			ok++;
 			d->external_exp.st.commit_ok++;
 		} else {
 			d->external_exp.st.commit_fail++;
@@ -315,8 +317,7 @@ int ctd_expect_commit(struct ctd *d)
 				first = ret;
 		}
 	}
-	ctd_log(LOG_NOTICE, "Committed %llu new expectations",
-		(unsigned long long)d->external_exp.st.commit_ok);
+	ctd_log(LOG_NOTICE, "Committed %lu new expectations", ok);
 	return first;
 }
 

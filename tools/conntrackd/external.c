@@ -152,6 +152,8 @@ struct dump_ctx {
 	struct ctk_out *o;
 	struct ctk_fmt fmt;
 	bool xml;
+	bool alarm;		/* ALARM: entries expire, and say when */
+	uint32_t mono, timeout;
 };
 
 static int dump_one(struct ctk_cache *cache, uint32_t ref, void *data)
@@ -167,18 +169,24 @@ static int dump_one(struct ctk_cache *cache, uint32_t ref, void *data)
 	ctk_entry_unset(&e, CTK_ATTR_TIMEOUT);
 	n = ctk_format_entry(buf, sizeof(buf), &e, CTK_EV_NONE, &x->fmt);
 	ctk_out_write(x->o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
-	if (!x->xml) {
-		n = (size_t)snprintf(buf, sizeof(buf), " [active since %lds]",
-				     (long)(x->fmt.now - ext->since));
-		ctk_out_write(x->o, buf, n);
-	}
+	if (!x->xml && x->alarm)
+		ctk_out_printf(x->o, " [expires in %lds]",
+			       (long)x->timeout - (long)(x->mono - ext->lastupdate));
+	if (!x->xml)
+		ctk_out_printf(x->o, " [active since %lds]", (long)(x->fmt.now - ext->since));
 	ctk_out_write(x->o, "\n", 1);
 	return CTK_CB_OK;
 }
 
 void ctd_external_dump(struct ctd *d, struct ctk_out *o, bool expect, bool xml)
 {
-	struct dump_ctx x = {.o = o, .xml = xml};
+	struct dump_ctx x = {
+		.o = o,
+		.xml = xml,
+		.alarm = d->cfg->sync_proto == CTD_SYNC_ALARM,
+		.mono = mono_seconds(),
+		.timeout = d->cfg->cache_timeout,
+	};
 
 	x.fmt.kind = xml ? CTK_FMT_XML : CTK_FMT_DEFAULT;
 	x.fmt.now = time(NULL);

@@ -16,6 +16,7 @@
 static FILE *logfile;
 static FILE *statsfile;
 static int console;
+static FILE *console_stream; /* stderr for a client, stdout for a daemon in the foreground */
 static int use_syslog;
 static int stats_syslog;
 
@@ -51,6 +52,7 @@ static FILE *open_append(const char *path)
 int ctd_log_open(const struct ctd_config *c, int on_console)
 {
 	console = on_console;
+	console_stream = stdout;
 	if (c->logfile[0]) {
 		logfile = open_append(c->logfile);
 		if (!logfile)
@@ -99,7 +101,7 @@ void ctd_log(int prio, const char *fmt, ...)
 	if (logfile)
 		write_line(logfile, stamp, prio, msg);
 	if (console)
-		write_line(stderr, stamp, prio, msg);
+		write_line(console_stream ? console_stream : stderr, stamp, prio, msg);
 	if (use_syslog)
 		syslog(prio, "%s", msg);
 }

@@ -14,7 +14,9 @@ struct ctd_config;
 
 /*
  * ctd_log_open - open the configured log file and syslog; @console: also
- * write to stderr. Returns 0, or -1 after printing why to stderr.
+ * write to stdout (a daemon in the foreground, as the reference; before
+ * this call console lines go to stderr, a client's diagnostics). Returns 0,
+ * or -1 after printing why to stderr.
  */
 int ctd_log_open(const struct ctd_config *c, int console);
 /* ctd_log_console - write to stderr (1) or not (0), e.g. after daemonising. */
