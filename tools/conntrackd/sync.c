@@ -10,6 +10,7 @@
  * data is applied to the external cache.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -392,6 +393,9 @@ int ctd_sync_open(struct ctd *d)
 	if (!s)
 		return -ENOMEM;
 	d->sync = s;
+	if (!d->cfg->sync_modes)
+		fprintf(stderr, "WARNING: No synchronization mode specified. "
+				"Defaulting to FT-FW mode.\n");
 	switch (d->cfg->sync_proto) {
 	case CTD_SYNC_NOTRACK:
 		s->proto = &ctd_proto_notrack;
