@@ -11,7 +11,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <linux/filter.h>
 #include <linux/netlink.h>
 
 #include <ctkit/commit.h>
@@ -26,6 +29,7 @@
 #include "log.h"
 
 #define DISPATCH_BUDGET 1024
+#define OWN_MAX 16 /* our netlink sockets: the commit pipeline's, injection's, expectations' */
 /*
  * The event socket's queue when NetlinkBufferSize is not set: large, as
  * the mirror's reader thread empties it into memory anyway; the
@@ -38,9 +42,36 @@ struct ctd_kernel {
 	struct ctk_mirror *mirror;
 	bool started; /* the baseline dump is done: changes are announced */
 	/* the sockets of our own commits: their events are not sent back to the peers */
-	uint32_t own[16];
+	uint32_t own[OWN_MAX];
 	size_t n_own;
 };
+
+/*
+ * Our own sockets' events never reach us: a socket filter drops them in
+ * the kernel. A commit of a million entries would otherwise send us a
+ * million events to read (overrunning the queue and starting a resync
+ * storm) for entries we know already; the internal cache learns them at
+ * the next -R, which a node taking over runs anyway.
+ */
+static void filter_own_events(struct ctd_kernel *k)
+{
+	struct sock_filter code[2 + 2 * OWN_MAX];
+	struct sock_fprog prog = {.filter = code};
+	unsigned int n = 0;
+
+	/* nlmsg_pid, loaded in network order like every absolute load */
+	code[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						 offsetof(struct nlmsghdr, nlmsg_pid));
+	for (size_t i = 0; i < k->n_own; i++) {
+		code[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htonl(k->own[i]), 0, 1);
+		code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	}
+	code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffffu);
+	prog.len = (unsigned short)n;
+	if (setsockopt(ctk_events_fd(ctk_mirror_events(k->mirror)), SOL_SOCKET, SO_ATTACH_FILTER,
+		       &prog, sizeof(prog)) < 0)
+		ctd_log(LOG_WARNING, "can't filter our own events: %s", strerror(errno));
+}
 
 void ctd_kernel_own_portid(struct ctd *d, uint32_t portid)
 {
@@ -51,8 +82,10 @@ void ctd_kernel_own_portid(struct ctd *d, uint32_t portid)
 	for (size_t i = 0; i < k->n_own; i++)
 		if (k->own[i] == portid)
 			return;
-	if (k->n_own < sizeof(k->own) / sizeof(k->own[0]))
-		k->own[k->n_own++] = portid;
+	if (k->n_own == OWN_MAX)
+		return;
+	k->own[k->n_own++] = portid;
+	filter_own_events(k);
 }
 
 static bool caused_by_us(const struct ctd_kernel *k, uint32_t portid)
