@@ -14,8 +14,12 @@ HashLimit large enough for N). For each implementation and N:
            and how long after the kernel finished B was complete
   memory   the RSS each daemon grew by, per cached entry (A: internal cache,
            B: external cache)
-  commit   `conntrackd -c` on B into B's empty kernel table: seconds and entries/s
   flush    `conntrack -F` on A until B's external cache is empty
+  commit   a second burst replicated the same way, then A's daemon stopped and A's table
+           emptied, and `conntrackd -c` on B into B's empty kernel table: seconds and
+           entries/s. (The namespaces share one kernel, whose conntrack hash table is
+           global: with A's entries still there, every insert on B would walk chains
+           twice as long as on two real firewalls.)
 
 Numbers are printed, never asserted (tests/integration/ checks behaviour).
 nf_conntrack_max is global: it is raised for the run and put back afterwards.
@@ -98,6 +102,11 @@ class Pair:
             time.sleep(0.05)
         time.sleep(1.5)  # FTFW hello
 
+    def stop(self, node):
+        p = self.procs.pop(node)
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=20)
+
     def down(self):
         for p in self.procs.values():
             p.send_signal(signal.SIGTERM)
@@ -157,13 +166,19 @@ def run(name, binary, n):
         got, complete = wait_count(pair, n, 5.0)
         rss1 = {node: pair.rss_kib(node) for node in NODES}
         t0 = time.monotonic()
-        ns("B", binary, "-C", pair.conf("B"), "-c", capture_output=True, check=False)
-        commit = time.monotonic() - t0
-        committed = int(ns("B", "conntrack", "-C", capture_output=True, text=True).stdout or 0)
-        t0 = time.monotonic()
         ns("A", "conntrack", "-F", capture_output=True)
         left, emptied = wait_count(pair, 0, 5.0)
         flush = emptied - t0
+        # the commit: a fresh burst, then B alone in the kernel's hash table
+        ns("A", FILL, str(n), "--mix", "--timeout", "3600", "--start", str(n),
+           stdout=subprocess.DEVNULL)
+        wait_count(pair, n, 5.0)
+        pair.stop("A")
+        ns("A", "conntrack", "-F", capture_output=True)
+        t0 = time.monotonic()
+        ns("B", binary, "-C", pair.conf("B"), "-c", capture_output=True, check=False)
+        commit = time.monotonic() - t0
+        committed = int(ns("B", "conntrack", "-C", capture_output=True, text=True).stdout or 0)
         per = {node: (rss1[node] - rss0[node]) * 1024.0 / max(got, 1) for node in NODES}
         print("%-10s %8d %9d %8d %9.2f %9.0f %9.2f %8.0f %8.0f %8.2f %9.0f %8.2f%s" % (
             name, n, got, n - got, kernel_done - start, got / max(complete - start, 1e-9),
