@@ -253,3 +253,74 @@ def test_overrun_repair_keeps_zones(lab):
                what="every entry, zones included, on B after the overruns")
     overruns = re.search(r"netlink overrun:\s+(\d+)", a.ctl("-s", "runtime").out)
     assert overruns and int(overruns.group(1)) > 0, "no overrun happened: the test proves nothing"
+
+
+def test_control_commands(lab):
+    """-t, -R, -B, -n, -x, -F and -k do what they say (and log it as the reference)."""
+    a, b = start(lab)
+    a.ct("-I", "-p", "udp", "-s", "10.1.1.6", "-d", "10.2.2.2", "--sport", "1", "--dport", "2",
+         "-t", "100", check=True)
+    wait_until(lambda: external_srcs(b) == ["10.1.1.6"], 10, what="replication")
+    assert "<flow>" in b.ctl("-e", "-x").out
+    assert a.ctl("-f", "internal").rc == 0 and a.ctl("-i").out == ""
+    assert a.ctl("-R").rc == 0                         # the internal cache from the kernel again
+    wait_until(lambda: "10.1.1.6" in a.ctl("-i").out, 5, what="-R refilled the internal cache")
+    assert b.ctl("-f", "external").rc == 0 and external_srcs(b) == []
+    assert a.ctl("-B").rc == 0                         # A sends everything
+    wait_until(lambda: external_srcs(b) == ["10.1.1.6"], 10, what="-B")
+    assert b.ctl("-f", "external").rc == 0
+    assert b.ctl("-n").rc == 0                         # B asks A for everything
+    wait_until(lambda: external_srcs(b) == ["10.1.1.6"], 10, what="-n")
+    assert b.ctl("-c").rc == 0 and "10.1.1.6" in b.ct("-L").out
+    assert b.ctl("-F").rc == 0 and "10.1.1.6" not in b.ct("-L").out
+    assert b.ctl("-t").rc == 0
+    assert "flushing conntrack table in 60 secs" in b.log()
+    log = a.log()
+    for line in ("flushing internal cache", "resync with master conntrack table", "sending bulk update"):
+        assert line in log, line
+    assert "request resync" in b.log()
+    assert a.ctl("-k").rc == 0
+    wait_until(lambda: not a.running(), 10, what="-k stopped the daemon")
+
+
+def test_helper_mode_is_refused(lab):
+    lab.stop_daemons()
+    a = lab["A"]
+    text = ("Helper {\n\tType ftp inet tcp {\n\t\tQueueNum 5\n\t\tPolicy ftp {\n\t\t\tExpectMax 1\n"
+            "\t\t\tExpectTimeout 300\n\t\t}\n\t}\n}\nGeneral {\n\tSystemd no\n\tLogFile %s\n"
+            "\tLockFile %s\n\tUNIX {\n\t\tPath %s\n\t}\n}\n" % (a.path("log"), a.path("lock"), a.path("ctl")))
+    a.configure("ctk", text)
+    r = a.run(ctd_lab.binary("ctk") + ["-C", a.conf])
+    assert r.rc == 1 and "Helper mode" in r.out + r.err, r
+
+
+def test_link_failover(lab):
+    """Two dedicated links: when the active one's interface goes down, the
+    next takes over and replication goes on."""
+    lab.stop_daemons()
+    a, b = lab["A"], lab["B"]
+    if "sync1" not in a.run(["ip", "link", "show"]).out:
+        lab.veth("A", "sync1", "B", "sync1", ("192.168.78.1/24",), ("192.168.78.2/24",))
+    for node, peer, me, other in ((a, b, "1", "2"), (b, a, "2", "1")):
+        text = ctd_lab.make_config(node, peer, "FTFW", "UDP")
+        second = ("\tUDP {\n\t\tIPv4_address 192.168.78.%s\n\t\tIPv4_Destination_Address 192.168.78.%s\n"
+                  "\t\tPort %d\n\t\tInterface sync1\n\t}\n" % (me, other, ctd_lab.SYNC_PORT))
+        node.configure("ctk", text.replace("\tOptions {", second + "\tOptions {", 1)
+                       if "\tOptions {" in text else text.replace("}\nGeneral {", second + "}\nGeneral {", 1))
+    lab.start()
+    lab.flush()
+    a.ct("-I", "-p", "udp", "-s", "10.1.1.7", "-d", "10.2.2.2", "--sport", "1", "--dport", "2",
+         "-t", "100", check=True)
+    wait_until(lambda: external_srcs(b) == ["10.1.1.7"], 10, what="replication on the first link")
+    a.run(["ip", "link", "set", "sync0", "down"])
+    try:
+        wait_until(lambda: "device `sync1' becomes dedicated link" in a.log(), 10,
+                   what="A's failover to sync1")
+        a.ct("-I", "-p", "udp", "-s", "10.1.1.8", "-d", "10.2.2.2", "--sport", "1", "--dport", "2",
+             "-t", "100", check=True)
+        # (sync1's own datagrams are tracked and replicated too: only our entries count)
+        wait_until(lambda: [s for s in external_srcs(b) if s.startswith("10.1.1.")] == ["10.1.1.7", "10.1.1.8"],
+                   10, what="replication over the second link")
+    finally:
+        a.run(["ip", "link", "set", "sync0", "up"])
+        lab.stop_daemons()
