@@ -324,3 +324,28 @@ def test_link_failover(lab):
     finally:
         a.run(["ip", "link", "set", "sync0", "up"])
         lab.stop_daemons()
+
+
+def test_systemd_ready_and_watchdog(lab):
+    """Under systemd (NOTIFY_SOCKET set, Systemd not turned off) the daemon
+    says READY=1 once it serves, and pets the watchdog."""
+    import socket
+    lab.stop_daemons()
+    a, b = lab["A"], lab["B"]
+    path = os.path.join(lab.tmp, "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(10)
+    text = ctd_lab.make_config(a, b, "FTFW", "UDP").replace("\tSystemd no\n", "")
+    a.configure("ctk", text)
+    proc = lab.popen(a.ns, ["env", "NOTIFY_SOCKET=" + path, "WATCHDOG_USEC=400000"]
+                     + ctd_lab.binary("ctk") + ["-C", a.conf])
+    try:
+        got = set()
+        while not {"READY=1", "WATCHDOG=1"} <= got:
+            got.update(sock.recv(4096).decode().split("\n"))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        lab.bg.remove(proc)
+        sock.close()
