@@ -349,3 +349,44 @@ def test_systemd_ready_and_watchdog(lab):
         proc.wait(timeout=10)
         lab.bg.remove(proc)
         sock.close()
+
+
+def test_kernelspace_filter_and_reliable_events(lab):
+    """Filter From Kernelspace means what From Userspace means (ctkit
+    applies both in user space), and NetlinkEventsReliable keeps events."""
+    lab.stop_daemons()
+    a, b = lab["A"], lab["B"]
+    for node, peer in ((a, b), (b, a)):
+        text = ctd_lab.make_config(node, peer, "FTFW", "UDP", options={"NetlinkEventsReliable": "on"})
+        text = text.replace("Filter From Userspace {", "Filter From Kernelspace {\n\t\tProtocol Accept {\n"
+                            "\t\t\tUDP\n\t\t}", 1)
+        node.configure("ctk", text)
+    lab.start()
+    lab.flush()
+    a.ct("-I", "-p", "udp", "-s", "10.1.1.9", "-d", "10.2.2.2", "--sport", "1", "--dport", "2",
+         "-t", "100", check=True)
+    a.ct("-I", "-p", "tcp", "-s", "10.1.1.10", "-d", "10.2.2.2", "--sport", "1", "--dport", "2",
+         "--state", "ESTABLISHED", "-t", "100", check=True)
+    wait_until(lambda: "10.1.1.9" in external_srcs(b), 10, what="the udp entry")
+    time.sleep(1.5)  # FTFW's alive interval: the tcp entry had its chance to arrive
+    assert "10.1.1.10" not in external_srcs(b)     # not an accepted protocol
+    assert "10.1.1.10" not in a.ctl("-i").out
+
+
+def test_daemon_mode(lab):
+    """-d returns once the daemon serves (0), a second start is refused (1)."""
+    lab.stop_daemons()
+    a, b = lab["A"], lab["B"]
+    a.configure("ctk", ctd_lab.make_config(a, b, "FTFW", "UDP"))
+    for what in ("ctl", "lock"):
+        if os.path.exists(a.path(what)):
+            os.unlink(a.path(what))
+    r = a.run(ctd_lab.binary("ctk") + ["-C", a.conf, "-d"])
+    assert r.rc == 0, r
+    try:
+        assert a.ctl("-s").rc == 0                  # it serves as soon as -d returned
+        r = a.run(ctd_lab.binary("ctk") + ["-C", a.conf, "-d"])
+        assert r.rc == 1 and "perhaps conntrackd already running?" in r.err, r
+    finally:
+        a.ctl("-k")
+    wait_until(lambda: not os.path.exists(a.path("lock")), 10, what="the lock file removed at exit")
