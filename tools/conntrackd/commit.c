@@ -45,14 +45,6 @@ struct ctd_commit {
 	int n_waiters;
 };
 
-static uint32_t mono_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_sec;
-}
-
 static void nat_from_reply(struct ctk_entry *req, const struct ctk_entry *e)
 {
 	uint8_t family = e->orig.l3num;
@@ -164,7 +156,7 @@ static long entry_timeout(const struct ctk_entry *e, const struct ctd_ext *ext)
 
 	if (!ctk_entry_has(e, CTK_ATTR_TIMEOUT))
 		return 0;
-	left = (long)e->timeout - (long)(mono_seconds() - ext->lastupdate);
+	left = (long)e->timeout - (long)(ctd_now_s() - ext->lastupdate);
 	return left > 0 ? left : 60;
 }
 

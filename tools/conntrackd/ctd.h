@@ -97,6 +97,12 @@ struct ctd {
 	struct ctd_timer purge_timer; /* -t: flush the kernel table later */
 };
 
+/* ctd_cache_count - entries a cache holds now (0 when it is not open). */
+static inline size_t ctd_cache_count(const struct ctd_cache *c)
+{
+	return c->c ? ctk_cache_count(c->c) : 0;
+}
+
 static inline struct ctd_obj *ctd_obj_of(struct ctd_cache *c, uint32_t ref)
 {
 	return ctk_cache_extra(c->c, ref);

@@ -56,14 +56,6 @@ void ctd_external_close(struct ctd *d)
 	d->external_ct.c = d->external_exp.c = NULL;
 }
 
-static uint32_t mono_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_sec;
-}
-
 static void ct_update(struct ctd *d, const struct ctk_entry *e, bool is_new)
 {
 	struct ctd_cache *c = &d->external_ct;
@@ -85,7 +77,7 @@ static void ct_update(struct ctd *d, const struct ctk_entry *e, bool is_new)
 	} else {
 		c->st.upd_ok++;
 	}
-	ext->lastupdate = mono_seconds();
+	ext->lastupdate = ctd_now_s();
 }
 
 void ctd_external_ct(struct ctd *d, int type, const struct ctk_entry *e)
@@ -142,7 +134,7 @@ static int expire_one(struct ctk_cache *cache, uint32_t ref, void *data)
 
 void ctd_external_expire(struct ctd *d)
 {
-	struct expire_ctx x = {.now = mono_seconds(), .timeout = d->cfg->cache_timeout};
+	struct expire_ctx x = {.now = ctd_now_s(), .timeout = d->cfg->cache_timeout};
 
 	if (d->external_ct.c)
 		ctk_cache_foreach_ref(d->external_ct.c, 1, expire_one, &x);
@@ -152,7 +144,7 @@ struct dump_ctx {
 	struct ctk_out *o;
 	struct ctk_fmt fmt;
 	bool xml;
-	bool alarm;		/* ALARM: entries expire, and say when */
+	bool alarm; /* ALARM: entries expire, and say when */
 	uint32_t mono, timeout;
 };
 
@@ -184,7 +176,7 @@ void ctd_external_dump(struct ctd *d, struct ctk_out *o, bool expect, bool xml)
 		.o = o,
 		.xml = xml,
 		.alarm = d->cfg->sync_proto == CTD_SYNC_ALARM,
-		.mono = mono_seconds(),
+		.mono = ctd_now_s(),
 		.timeout = d->cfg->cache_timeout,
 	};
 

@@ -47,5 +47,10 @@ int ctd_loop_run(struct ctd_loop *l);
 void ctd_loop_stop(struct ctd_loop *l);
 
 uint64_t ctd_now_ms(void);
+/* ctd_now_s - monotonic seconds, for ages kept in 32 bits. */
+static inline uint32_t ctd_now_s(void)
+{
+	return (uint32_t)(ctd_now_ms() / 1000);
+}
 
 #endif

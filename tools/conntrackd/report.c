@@ -20,11 +20,6 @@ uint64_t ctd_ftfw_rs_dropped(void);
 void ctd_sync_counters(struct ctd *d, uint64_t *sent, uint64_t *recv, uint64_t *lost,
 		       uint64_t *malformed, time_t *last_recv);
 
-static unsigned int count_of(const struct ctd_cache *c)
-{
-	return c->c ? (unsigned int)ctk_cache_count(c->c) : 0;
-}
-
 void ctd_report_cache(struct ctd *d, struct ctk_out *o, const char *label,
 		      const struct ctd_cache *c, size_t count)
 {
@@ -55,7 +50,8 @@ void ctd_report_cache_ext(struct ctd *d, struct ctk_out *o, const char *label,
 		       "\t\tentry not found:\t%12u\n"
 		       "\tdeletion created/failed:\t%12u/%12u\n"
 		       "\t\tentry not found:\t%12u\n\n",
-		       label, count_of(c), count_of(c), count_of(c), (unsigned int)c->st.add_ok,
+		       label, (unsigned int)ctd_cache_count(c), (unsigned int)ctd_cache_count(c),
+		       (unsigned int)ctd_cache_count(c), (unsigned int)c->st.add_ok,
 		       (unsigned int)c->st.add_fail, 0u, (unsigned int)c->st.add_fail,
 		       (unsigned int)c->st.upd_ok, (unsigned int)c->st.upd_fail,
 		       (unsigned int)c->st.upd_fail, (unsigned int)c->st.del_ok,
@@ -181,9 +177,9 @@ void ctd_report_metrics(struct ctd *d, struct ctk_out *o)
 	}
 	ctd_auth_stats(d, &a);
 	metric(o, "internal_cache_entries", "gauge", "Connections in the internal cache.",
-	       count_of(&d->internal_ct));
+	       ctd_cache_count(&d->internal_ct));
 	metric(o, "external_cache_entries", "gauge", "Connections in the external cache.",
-	       count_of(&d->external_ct));
+	       ctd_cache_count(&d->external_ct));
 	metric(o, "peer_alive", "gauge", "1 if a peer message arrived in the last 3 seconds.",
 	       last && time(NULL) - last <= 3);
 	metric(o, "last_message_age_seconds", "gauge", "Seconds since the last peer message.",

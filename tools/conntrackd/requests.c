@@ -66,20 +66,16 @@ static int commit(struct ctd *d, int fd, const char *what, bool ct, bool exp)
 	return ret < 0 ? ret : 1; /* answered when it finishes */
 }
 
-static size_t count_of(const struct ctd_cache *c)
-{
-	return c->c ? ctk_cache_count(c->c) : 0;
-}
-
 static void stats(struct ctd *d, struct ctk_out *o, bool expect)
 {
 	/* Stats mode has one cache, which the reference calls "stats" */
 	ctd_report_cache(d, o, d->sync ? "internal" : "stats",
 			 expect ? &d->internal_exp : &d->internal_ct,
-			 expect ? ctd_expect_count(d, false) : count_of(&d->internal_ct));
+			 expect ? ctd_expect_count(d, false) : ctd_cache_count(&d->internal_ct));
 	if (d->sync)
 		ctd_report_cache(d, o, "external", expect ? &d->external_exp : &d->external_ct,
-				 expect ? ctd_expect_count(d, true) : count_of(&d->external_ct));
+				 expect ? ctd_expect_count(d, true)
+					: ctd_cache_count(&d->external_ct));
 	ctd_report_traffic(d, o);
 	if (d->sync) {
 		ctd_links_stats_text(d, o, 0);
