@@ -31,7 +31,7 @@ OPT_CFLAGS  := -O1 -g $(SAN_FLAGS)
 SAN_LDFLAGS := $(SAN_FLAGS)
 endif
 CFLAGS_ALL  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(CFLAGS)
-LDLIBS_ALL  := -lmnl -lpcap -pthread $(LDLIBS)
+LDLIBS_ALL  := -lmnl -lpcap -ljansson -pthread $(LDLIBS)
 # conntrackd only: systemd notification/watchdog, HMAC of sync messages.
 CTD_LDLIBS  := -lsystemd -lsodium
 

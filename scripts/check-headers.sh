@@ -21,7 +21,7 @@ done
 # only model and engine headers (no netlink, format or cache header); the
 # sync wire codec only model headers and its own.
 model="types.h version.h entry.h expect.h timeout.h helper.h l4proto.h names.h labels.h"
-engine="engine.h engine_policy.h"
+engine="engine.h engine_policy.h engine_hook.h ruleset.h fw.h"
 sync="sync.h"
 check_layer() { # header, allowed includes
 	for inc in $(sed -n 's|^#include <ctkit/\(.*\)>|\1|p' "$dir/ctkit/$1"); do
