@@ -309,18 +309,21 @@ struct fw_nat {
 	struct fw_value port_hi;
 };
 
+/* key @op rhs (FW_E_MATCH). */
+struct fw_match {
+	struct fw_key key;
+	enum fw_op op;
+	enum fw_rhs_kind rhs;
+	struct fw_value value;
+	struct fw_value mask;	/* FW_RHS_MASK */
+	struct fw_value hi;	/* FW_RHS_RANGE */
+	struct fw_set *set;	/* FW_RHS_SET: owned if anonymous */
+};
+
 struct fw_expr {
 	enum fw_expr_kind kind;
 	union {
-		struct {
-			struct fw_key key;
-			enum fw_op op;
-			enum fw_rhs_kind rhs;
-			struct fw_value value;
-			struct fw_value mask;	/* FW_RHS_MASK */
-			struct fw_value hi;	/* FW_RHS_RANGE */
-			struct fw_set *set;	/* FW_RHS_SET: owned if anonymous */
-		} match;
+		struct fw_match match;
 		struct fw_verdict_ref verdict;
 		struct {
 			struct fw_key key;

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The firewall path's internals, shared by lib/fw/ (path.c drives the
+ * hooks, eval.c runs chains, eval_key.c reads keys, eval_set.c looks up
+ * sets, pkt.c finds headers).
+ *
+ * Threading: none; one struct ctk_fw per thread, as its engine.
+ */
+#ifndef CTK_FW_PRIV_H
+#define CTK_FW_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <ctkit/engine_hook.h>
+#include <ctkit/fw.h>
+#include "fw/ir.h"
+
+#define FW_JUMP_DEPTH 16	/* NFT_JUMP_STACK_SIZE */
+#define FW_LOCAL_MAX 64
+
+/* Where the headers of the packet being evaluated are. */
+struct fw_hdrs {
+	const uint8_t *l3;
+	uint32_t len;
+	uint8_t family;		/* 4 or 6 */
+	uint8_t l4proto;	/* after IPv6 extension headers */
+	uint32_t l4off;		/* 0: no transport header (a non-first fragment) */
+};
+
+/*
+ * One packet at one hook: what the keys read and the statements change.
+ * @meta_mark is the packet's own mark (skb->mark), alive for the packet.
+ */
+struct fw_ctx {
+	struct ctk_fw *fw;
+	struct ctk_fw_verdict *v;
+	struct fw_hdrs h;
+	enum fw_hook hook;
+	const char *iifname;
+	const char *oifname;
+	uint32_t meta_mark;
+	/* conntrack as the rules see it */
+	bool ct_done;		/* conntrack has run (chains before it see no ct) */
+	bool notrack;		/* untracked: raw's notrack, or no ct and notrack later */
+	uint16_t zone;		/* ct zone set before conntrack */
+	const char *helper;	/* ct helper set: the helper object, NULL if none */
+	int error;		/* a rule needed what the packet cannot give (-ENXIO) */
+};
+
+struct ctk_fw {
+	struct ctk_engine *eng;
+	const struct ctk_ruleset *rs;
+	unsigned int nlocal;
+	struct {
+		uint8_t family;
+		uint8_t addr[16];
+	} local[FW_LOCAL_MAX];
+	bool has_masq[2];		/* [0] IPv4, [1] IPv6 */
+	uint8_t masq[2][16];
+	struct fw_hook_list no_chains[FW_HOOK_NONE];	/* without a ruleset */
+	ctk_fw_trace_cb trace_cb;
+	void *trace_data;
+	bool accepted;			/* the last packet left: out_packet is valid */
+	const uint8_t *out;
+	size_t out_len;
+};
+
+/* pkt.c: headers of an IP datagram (false: not one nft can read). */
+bool fw_hdrs_parse(struct fw_hdrs *h, const uint8_t *l3, uint32_t len);
+
+/* eval_key.c: read @k into @out; false when it has no value (nft's NFT_BREAK). */
+bool fw_key_eval(struct fw_ctx *x, const struct fw_key *k, struct fw_value *out);
+
+/* eval_set.c: the element of @s that holds @key, or NULL. */
+const struct fw_elem *fw_set_lookup(const struct fw_set *s, const struct fw_value *key);
+
+/* eval.c: run the base chain @c for @x; returns FW_V_ACCEPT or FW_V_DROP. */
+enum fw_verdict_code fw_chain_run(struct fw_ctx *x, const struct fw_chain *c);
+
+/* eval.c: a note on the verdict ("log prefix ..."), cut to fit. */
+void fw_note(struct fw_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* eval.c: the names nft uses, for traces and references. */
+const char *fw_hook_name(enum fw_hook h);
+const char *fw_family_name(enum fw_family f);
+
+/* nat.c: a nat statement for the packet's entry; FW_V_ACCEPT or FW_V_DROP. */
+enum fw_verdict_code fw_nat_eval(struct fw_ctx *x, const struct fw_nat *n);
+
+#endif
