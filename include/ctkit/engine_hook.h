@@ -32,6 +32,19 @@ extern "C" {
 #endif
 
 /*
+ * ctk_engine_prepare - what happens to a packet before netfilter's
+ * chains: the IP layer's checks and defragmentation (ctk_engine_packet()'s
+ * first steps). Returns 1 with *@dgram and *@dlen the datagram to go on with
+ * (@l3 itself, or the reassembled datagram in the engine's buffer, valid
+ * until the next call), or 0 with @v filled when the packet goes no
+ * further: @v->held for a fragment kept for reassembly, otherwise
+ * discarded before netfilter (bad header, bad fragment; @v->why and
+ * @v->reason say why). Feed *@dgram to ctk_engine_track().
+ */
+int ctk_engine_prepare(struct ctk_engine *eng, const uint8_t *l3, size_t len, uint64_t now_ns,
+		       struct ctk_verdict *v, const uint8_t **dgram, size_t *dlen);
+
+/*
  * ctk_engine_track - conntrack for one packet at prerouting (or output,
  * for a packet the firewall sends) in @zone: reassembly, lookup, the
  * protocol tracker, exactly as ctk_engine_packet() but a packet that

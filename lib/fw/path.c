@@ -15,12 +15,12 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <linux/netfilter_ipv4.h>
 #include "fw/fw_priv.h"
 
-#define PRI_CONNTRACK NF_IP_PRI_CONNTRACK	/* -200 */
-#define PRI_NAT_DST NF_IP_PRI_NAT_DST		/* -100 */
-#define PRI_NAT_SRC NF_IP_PRI_NAT_SRC		/* 100 */
+/* enum nf_ip_hook_priorities (the same numbers for IPv6) */
+#define PRI_CONNTRACK (-200)
+#define PRI_NAT_DST (-100)
+#define PRI_NAT_SRC 100
 
 /* The kernel's hooks placed among the chains of one netfilter hook. */
 struct hook_plan {
