@@ -84,6 +84,7 @@ enum {
 
 /* Most --sysctl options on one command line. */
 #define CT_SYSCTL_MAX 64
+#define CT_ADDR_MAX 64
 
 struct ct_cli {
 	enum ct_cmd cmd;
@@ -129,6 +130,14 @@ struct ct_cli {
 	const char *sysctl[CT_SYSCTL_MAX];	/* --sysctl NAME=VALUE: engine knobs, checked by run_pcap.c */
 	unsigned int n_sysctl;
 	const char *timeout_policy;	/* --timeout-policy FILE: nfct timeout lines (pcap_policy.c) */
+	/* The firewall path (lib/fw): the capture through a ruleset, NAT and helpers. */
+	const char *ruleset;		/* --ruleset FILE: `nft -j list ruleset` output */
+	const char *local_addr[CT_ADDR_MAX];	/* --local-address ADDR: the firewall's own */
+	unsigned int n_local_addr;
+	const char *masq_addr[CT_ADDR_MAX];	/* --masquerade-address ADDR: masquerade's target */
+	unsigned int n_masq_addr;
+	const char *pcap_out;		/* --pcap-out FILE: accepted packets as they leave */
+	uint64_t trace_packet;		/* --trace N: chains and rules evaluated for packet N */
 	unsigned int row;		/* parser-internal: the reference's command row */
 };
 

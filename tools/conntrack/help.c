@@ -82,6 +82,11 @@ static const struct help_line usage_text[] = {
 	{ "  --packets", "with --pcap: one verdict line per packet" },
 	{ "  --sysctl NAME=VALUE", "with --pcap: an nf_conntrack knob, by name" },
 	{ "  --timeout-policy FILE", "with --pcap: nfct timeout policies (add lines)" },
+	{ "  --ruleset FILE", "with --pcap: the firewall's `nft -j list ruleset'" },
+	{ "  --local-address ADDR", "with --ruleset: an address of the firewall itself" },
+	{ "  --masquerade-address ADDR", "with --ruleset: where masquerade maps to" },
+	{ "  --pcap-out FILE", "with --pcap: write the packets as they leave" },
+	{ "  --trace N", "with --ruleset: every rule packet N met" },
 	{ NULL, NULL },
 };
 

@@ -13,6 +13,7 @@
  * mark, --id without a value is an error instead of a crash, and the
  * attached forms --src-nat=IP, -nIP, --label-del=x honour their value.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -27,6 +28,7 @@
 enum {
 	CT_LOPT_DEBUG = 0x80, CT_LOPT_RESYNC, CT_LOPT_FILTER_FILE,
 	CT_LOPT_PCAP, CT_LOPT_PACKETS, CT_LOPT_SYSCTL, CT_LOPT_TIMEOUT_POLICY,
+	CT_LOPT_RULESET, CT_LOPT_LOCAL_ADDR, CT_LOPT_MASQ_ADDR, CT_LOPT_PCAP_OUT, CT_LOPT_TRACE,
 };
 
 #define OPTION_OFFSET 256
@@ -57,6 +59,9 @@ static const struct option base_opts[] = {
 	{ "pcap", 1, NULL, CT_LOPT_PCAP }, { "packets", 0, NULL, CT_LOPT_PACKETS },
 	{ "sysctl", 1, NULL, CT_LOPT_SYSCTL },
 	{ "timeout-policy", 1, NULL, CT_LOPT_TIMEOUT_POLICY },
+	{ "ruleset", 1, NULL, CT_LOPT_RULESET }, { "local-address", 1, NULL, CT_LOPT_LOCAL_ADDR },
+	{ "masquerade-address", 1, NULL, CT_LOPT_MASQ_ADDR },
+	{ "pcap-out", 1, NULL, CT_LOPT_PCAP_OUT }, { "trace", 1, NULL, CT_LOPT_TRACE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -387,6 +392,20 @@ static int parse_id(struct ct_parse *ps, const char *arg)
 	return 0;
 }
 
+/* --trace N: a packet number as the capture counts them, from 1. */
+static int parse_trace_packet(struct ct_parse *ps, const char *arg)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || n == 0 || arg[0] == '-')
+		return ct_fail(ps, 2, "`--trace' wants a packet number (1 or more), not `%s'", arg);
+	ps->cli->trace_packet = n;
+	return 0;
+}
+
 static void parse_mark(struct ct_parse *ps, const char *arg)
 {
 	struct ct_cli *cli = ps->cli;
@@ -518,6 +537,24 @@ static int parse_option(struct ct_parse *ps, struct opt_table *t, int c)
 	case CT_LOPT_TIMEOUT_POLICY:
 		cli->timeout_policy = optarg;
 		return 0;
+	case CT_LOPT_RULESET:
+		cli->ruleset = optarg;
+		return 0;
+	case CT_LOPT_LOCAL_ADDR:
+		if (cli->n_local_addr >= CT_ADDR_MAX)
+			return ct_fail(ps, 2, "too many `--local-address' options (at most %d)", CT_ADDR_MAX);
+		cli->local_addr[cli->n_local_addr++] = optarg;
+		return 0;
+	case CT_LOPT_MASQ_ADDR:
+		if (cli->n_masq_addr >= 2)
+			return ct_fail(ps, 2, "at most one `--masquerade-address' per family");
+		cli->masq_addr[cli->n_masq_addr++] = optarg;
+		return 0;
+	case CT_LOPT_PCAP_OUT:
+		cli->pcap_out = optarg;
+		return 0;
+	case CT_LOPT_TRACE:
+		return parse_trace_packet(ps, optarg);
 	case ':':
 		return ct_fail(ps, 2, "option `%s' requires an argument", ps->argv[optind - 1]);
 	case '?':
@@ -709,6 +746,16 @@ static int check_pcap_options(const struct ct_cli *cli, struct ct_error *err)
 			return pcap_option_error(err, "Illegal option `--sysctl' without `--pcap'");
 		if (cli->timeout_policy)
 			return pcap_option_error(err, "Illegal option `--timeout-policy' without `--pcap'");
+		if (cli->ruleset)
+			return pcap_option_error(err, "Illegal option `--ruleset' without `--pcap'");
+		if (cli->n_local_addr)
+			return pcap_option_error(err, "Illegal option `--local-address' without `--pcap'");
+		if (cli->n_masq_addr)
+			return pcap_option_error(err, "Illegal option `--masquerade-address' without `--pcap'");
+		if (cli->pcap_out)
+			return pcap_option_error(err, "Illegal option `--pcap-out' without `--pcap'");
+		if (cli->trace_packet)
+			return pcap_option_error(err, "Illegal option `--trace' without `--pcap'");
 		return 0;
 	}
 	if (cli->table != CT_TABLE_CONNTRACK ||

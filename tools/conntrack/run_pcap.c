@@ -27,9 +27,13 @@
 
 #include <ctkit/engine.h>
 #include <ctkit/filter.h>
+#include <ctkit/fw.h>
+#include <ctkit/ruleset.h>
 
 #include "pcap_policy.h"
+#include "pcap_sink.h"
 #include "pcap_source.h"
+#include "pcap_verdict.h"
 #include "report.h"
 #include "run.h"
 #include "run_pcap.h"
@@ -45,6 +49,9 @@ struct replay {
 	struct ctk_out *out;
 	struct ctk_fmt fmt;
 	struct ctk_engine *eng;
+	struct ctk_fw *fw;		/* per-packet commands and any firewall option */
+	struct ctk_ruleset *rs;		/* --ruleset, NULL without */
+	struct ct_pcap_sink *sink;	/* --pcap-out */
 	struct ct_pcap *src;
 	uint64_t now;			/* engine clock: the latest packet time */
 	uint64_t packet;		/* number of the packet being tracked, 0 during expiry */
@@ -65,21 +72,6 @@ static void put_time(struct replay *r, const char *pre, uint64_t ns, const char 
 {
 	ctk_out_printf(r->out, "%s%llu.%06llu%s", pre, (unsigned long long)(ns / 1000000000ull),
 		(unsigned long long)(ns % 1000000000ull / 1000), post);
-}
-
-/* A JSON string: reasons are the kernel's ASCII texts, but escape anyway. */
-static void put_json_string(struct replay *r, const char *s)
-{
-	ctk_out_puts(r->out, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == '"' || c == '\\')
-			ctk_out_printf(r->out, "\\u%04x", c);
-		else
-			ctk_out_write(r->out, s, 1);
-	}
-	ctk_out_puts(r->out, "\"");
 }
 
 /* Format @e into r->line; returns its length (cut at the buffer's end). */
@@ -188,7 +180,7 @@ static void print_invalid(struct replay *r, const struct ctk_verdict *v)
 		n = format_entry(r, e, CTK_EV_NONE);
 		ctk_out_printf(r->out, "{\"event\":\"invalid\",\"packet\":%llu,\"reason\":",
 			(unsigned long long)r->packet);
-		put_json_string(r, v->reason);
+		ct_json_string(r->out, v->reason);
 		put_json_spliced(r, n, true);
 	} else if (r->fmt.kind == CTK_FMT_DEFAULT) {
 		if (r->cli->output_timestamp)
@@ -207,9 +199,11 @@ static void print_invalid(struct replay *r, const struct ctk_verdict *v)
 
 /* ---- --packets: one verdict per packet ----------------------------------------- */
 
+/* ct direction: only packets with an entry have one (a dropped NEW packet had one). */
 static const char *dir_name(const struct ctk_verdict *v)
 {
-	if (!v->conn)
+	if (v->state != CTK_CT_NEW && v->state != CTK_CT_ESTABLISHED &&
+	    v->state != CTK_CT_RELATED)
 		return NULL;
 	return v->dir == CTK_DIR_REPLY ? "reply" : "original";
 }
@@ -225,25 +219,36 @@ static const struct ctk_entry *verdict_entry(struct replay *r, const struct ctk_
 	return &r->scratch;
 }
 
-static void packets_json(struct replay *r, const struct ctk_verdict *v, const struct ctk_entry *e)
+static const char *state_name(const struct ctk_fw_verdict *v)
 {
-	const char *dir = dir_name(v);
+	/* Held, discarded and raw-dropped packets never met conntrack. */
+	if (!v->tracked && v->ct.state != CTK_CT_UNTRACKED)
+		return NULL;
+	return ctk_ct_state_name(v->ct.state);
+}
+
+static void packets_json(struct replay *r, const struct ctk_fw_verdict *fv,
+			 const struct ctk_entry *e)
+{
+	const struct ctk_verdict *v = &fv->ct;
+	const char *dir = dir_name(v), *state = state_name(fv);
 	size_t n = format_entry(r, e, CTK_EV_NONE);
 
 	ctk_out_printf(r->out, "{\"packet\":%llu", (unsigned long long)r->packet);
 	put_time(r, ",\"time\":", r->now, "");
-	ctk_out_printf(r->out, ",\"state\":\"%s\",\"direction\":", ctk_ct_state_name(v->state));
+	ctk_out_puts(r->out, ",\"state\":");
+	ctk_out_printf(r->out, state ? "\"%s\"" : "null", state);
+	ctk_out_puts(r->out, ",\"direction\":");
 	if (dir)
 		ctk_out_printf(r->out, "\"%s\"", dir);
 	else
 		ctk_out_puts(r->out, "null");
 	ctk_out_puts(r->out, ",\"reason\":");
 	if (v->reason[0])
-		put_json_string(r, v->reason);
+		ct_json_string(r->out, v->reason);
 	else
 		ctk_out_puts(r->out, "null");
-	if (v->held)
-		ctk_out_puts(r->out, ",\"held\":true");
+	ct_verdict_json(r->out, fv, r->rs != NULL);
 	if (v->killed)
 		ctk_out_puts(r->out, ",\"killed\":true");
 	if (v->dropped)
@@ -251,14 +256,17 @@ static void packets_json(struct replay *r, const struct ctk_verdict *v, const st
 	put_json_spliced(r, n, false);
 }
 
-static void packets_text(struct replay *r, const struct ctk_verdict *v, const struct ctk_entry *e)
+static void packets_text(struct replay *r, const struct ctk_fw_verdict *fv,
+			 const struct ctk_entry *e)
 {
-	const char *dir = dir_name(v);
+	const struct ctk_verdict *v = &fv->ct;
+	const char *dir = dir_name(v), *state = state_name(fv);
 	size_t n = format_entry(r, e, CTK_EV_NONE);
 
 	ctk_out_printf(r->out, "%llu ", (unsigned long long)r->packet);
 	put_time(r, "", r->now, " ");
-	ctk_out_printf(r->out, "%-11s %-8s ", ctk_ct_state_name(v->state), dir ? dir : "-");
+	ctk_out_printf(r->out, "%-11s %-8s %-7s ", state ? state : "-", dir ? dir : "-",
+		       ctk_fw_verdict_name(fv->verdict));
 	ctk_out_write(r->out, r->line, n);
 	if (v->reason[0]) {
 		if (n && r->line[n - 1] != ' ')
@@ -269,11 +277,12 @@ static void packets_text(struct replay *r, const struct ctk_verdict *v, const st
 		ctk_out_puts(r->out, " [KILLED]");
 	if (v->dropped)
 		ctk_out_puts(r->out, " [DROPPED]");
+	ct_verdict_text(r->out, fv, r->rs != NULL);
 }
 
-static void print_verdict(struct replay *r, const struct ctk_verdict *v)
+static void print_verdict(struct replay *r, const struct ctk_fw_verdict *v)
 {
-	const struct ctk_entry *e = verdict_entry(r, v);
+	const struct ctk_entry *e = verdict_entry(r, &v->ct);
 
 	if (!selected(r, e))
 		return;
@@ -283,6 +292,13 @@ static void print_verdict(struct replay *r, const struct ctk_verdict *v)
 		packets_text(r, v, e);
 	ctk_out_puts(r->out, "\n");
 	r->counter++;
+}
+
+static void on_trace(const struct ctk_fw_trace *t, void *data)
+{
+	struct replay *r = data;
+
+	ct_trace_line(r->out, r->packet, t, r->fmt.kind == CTK_FMT_JSON);
 }
 
 /* ---- the replay loop ------------------------------------------------------------- */
@@ -400,30 +416,50 @@ static void batch_frame(struct replay *r, const uint8_t *l3, size_t len, uint64_
 
 /* ---- one packet at a time: -E and --packets print as the trace goes ---------------- */
 
-static void track_frame(struct replay *r, const struct ct_pcap_frame *f)
+/* Through the firewall: the verdict, the trace, the packet as it leaves. */
+static int fw_frame(struct replay *r, const struct ct_pcap_frame *f, const uint8_t *l3,
+		    size_t len)
 {
 	const struct ct_cli *cli = r->cli;
-	struct ctk_verdict v;
+	struct ctk_fw_packet p = { .l3 = l3, .len = (uint32_t)len, .now_ns = r->now };
+	struct ctk_fw_verdict v;
+	const uint8_t *out;
+	size_t out_len;
+
+	ctk_fw_set_trace_cb(r->fw, cli->trace_packet == f->num ? on_trace : NULL, r);
+	ctk_fw_packet(r->fw, &p, &v);
+	count_verdict(r, &v.ct);
+	if (cli->pcap_packets)
+		print_verdict(r, &v);
+	else if (cli->cmd == CT_CMD_EVENT && v.tracked && v.ct.state == CTK_CT_INVALID &&
+		 !(cli->opts & (1u << CT_OPT_EVENT_MASK)))
+		print_invalid(r, &v.ct);
+	out = ctk_fw_out_packet(r->fw, &out_len);
+	if (r->sink && out && ct_pcap_sink_write(r->sink, out, out_len, f->ts_ns) < 0) {
+		ct_say("--pcap-out `%s': %s", cli->pcap_out, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int track_frame(struct replay *r, const struct ct_pcap_frame *f)
+{
 	size_t off, len;
 
 	if (ctk_frame_l3(ct_pcap_linktype(r->src), f->data, f->caplen, &off) != 0)
-		return;		/* not IP (ARP, LLDP...) or a cut link header: conntrack never sees it */
+		return 0;	/* not IP (ARP, LLDP...) or a cut link header: conntrack never sees it */
 	len = f->caplen - off;
 	if (r->batch) {
 		batch_frame(r, f->data + off, len, f->ts_ns);
-		return;
+		return 0;
 	}
 	advance_clock(r, f->ts_ns);
 	r->packet = f->num;
-	ctk_engine_packet(r->eng, f->data + off, len, r->now, &v);
-	count_verdict(r, &v);
-	if (cli->pcap_packets)
-		print_verdict(r, &v);
-	else if (cli->cmd == CT_CMD_EVENT && v.state == CTK_CT_INVALID && !v.held &&
-		 !(cli->opts & (1u << CT_OPT_EVENT_MASK)))
-		print_invalid(r, &v);
+	if (fw_frame(r, f, f->data + off, len) < 0)
+		return -1;
 	if (r->live)
 		ctk_out_flush(r->out);
+	return 0;
 }
 
 static int replay(struct replay *r)
@@ -433,7 +469,8 @@ static int replay(struct replay *r)
 	int ret;
 
 	while ((ret = ct_pcap_next(r->src, &f, err)) == 1)
-		track_frame(r, &f);
+		if (track_frame(r, &f) < 0)
+			return -1;
 	if (r->batch)
 		batch_run(r);
 	if (ret < 0) {
@@ -589,6 +626,64 @@ static int apply_policy_file(const struct ct_cli *cli, struct ctk_engine_config 
 	return ret;
 }
 
+/* Batches are for the plain engine; any firewall option goes packet by packet. */
+static bool firewall_wanted(const struct ct_cli *cli)
+{
+	return cli->ruleset || cli->n_local_addr || cli->n_masq_addr || cli->pcap_out ||
+	       cli->trace_packet;
+}
+
+static int setup_addresses(struct replay *r)
+{
+	const struct ct_cli *cli = r->cli;
+
+	for (unsigned int i = 0; i < cli->n_local_addr; i++)
+		if (ctk_fw_add_local_address(r->fw, cli->local_addr[i]) < 0) {
+			ct_say("--local-address `%s': not an IPv4 or IPv6 address",
+			       cli->local_addr[i]);
+			return CT_EXIT_PARAM;
+		}
+	for (unsigned int i = 0; i < cli->n_masq_addr; i++)
+		if (ctk_fw_set_masquerade_address(r->fw, cli->masq_addr[i]) < 0) {
+			ct_say("--masquerade-address `%s': not an IPv4 or IPv6 address",
+			       cli->masq_addr[i]);
+			return CT_EXIT_PARAM;
+		}
+	return CT_EXIT_OK;
+}
+
+/* The firewall around the engine: always for per-packet output, or when asked for. */
+static int setup_firewall(struct replay *r)
+{
+	const struct ct_cli *cli = r->cli;
+	char err[CTK_RULESET_ERR_MAX];
+	int rc;
+
+	if (cli->ruleset) {
+		r->rs = ctk_ruleset_load(cli->ruleset, err);
+		if (!r->rs) {
+			ct_say("%s", err);
+			return errno == EINVAL ? CT_EXIT_PARAM : CT_EXIT_OTHER;
+		}
+	}
+	r->fw = ctk_fw_new(r->eng, r->rs);
+	if (!r->fw) {
+		ct_say("can't create the firewall: %s", strerror(errno));
+		return CT_EXIT_OTHER;
+	}
+	rc = setup_addresses(r);
+	if (rc != CT_EXIT_OK)
+		return rc;
+	if (cli->pcap_out) {
+		r->sink = ct_pcap_sink_open(cli->pcap_out, err, sizeof(err));
+		if (!r->sink) {
+			ct_say("%s", err);
+			return CT_EXIT_OTHER;
+		}
+	}
+	return CT_EXIT_OK;
+}
+
 static int setup(struct replay *r)
 {
 	const struct ct_cli *cli = r->cli;
@@ -596,6 +691,7 @@ static int setup(struct replay *r)
 	char err[CT_PCAP_ERR_MAX];
 	bool streaming = cli->cmd == CT_CMD_EVENT || cli->pcap_packets;
 	const char *batch;
+	int rc;
 
 	ctk_engine_config_init(&cfg);
 	if (apply_policy_file(cli, &cfg) < 0 || apply_sysctls(cli, &cfg) < 0)
@@ -607,6 +703,9 @@ static int setup(struct replay *r)
 	}
 	if (cli->cmd == CT_CMD_EVENT && !cli->pcap_packets)
 		ctk_engine_set_event_cb(r->eng, on_event, r);
+	rc = setup_firewall(r);
+	if (rc != CT_EXIT_OK)
+		return rc;
 	/* A progress line would tear streamed lines on the same terminal. */
 	r->src = ct_pcap_open(cli->pcap_file, !streaming || !isatty(STDOUT_FILENO), err);
 	if (!r->src) {
@@ -615,7 +714,8 @@ static int setup(struct replay *r)
 	}
 	r->live = streaming && !strcmp(cli->pcap_file, "-");
 	batch = getenv("CTKIT_PCAP_BATCH");
-	if (!streaming && !(batch && !strcmp(batch, "0"))) {
+	/* The firewall path takes one packet at a time. */
+	if (!streaming && !firewall_wanted(cli) && !(batch && !strcmp(batch, "0"))) {
 		r->batch = malloc(sizeof(*r->batch));
 		if (!r->batch) {
 			ct_say("%s", strerror(ENOMEM));
@@ -648,7 +748,13 @@ int ct_run_pcap(const struct ct_cli *cli, struct ctk_out *out)
 	rc = setup(r);
 	if (rc == CT_EXIT_OK)
 		rc = replay(r) == 0 ? finish(r) : CT_EXIT_OTHER;
+	if (ct_pcap_sink_close(r->sink) < 0 && rc == CT_EXIT_OK) {
+		ct_say("--pcap-out `%s': %s", cli->pcap_out, strerror(errno));
+		rc = CT_EXIT_OTHER;
+	}
 	ct_pcap_close(r->src);
+	ctk_fw_free(r->fw);
+	ctk_ruleset_free(r->rs);
 	ctk_engine_free(r->eng);
 	free(r->batch);
 	free(r);
