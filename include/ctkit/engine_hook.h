@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <ctkit/engine.h>
+#include <ctkit/expect.h>
+#include <ctkit/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -162,6 +164,22 @@ bool ctk_engine_nat_done(const struct ctk_engine *eng, const struct ctk_conn *c,
 int ctk_engine_nat_packet(struct ctk_engine *eng, const struct ctk_verdict *v,
 			  enum ctk_nat_manip manip, struct ctk_tuple *before,
 			  struct ctk_tuple *after);
+
+/*
+ * Expectations: connections helpers (ct helper set "ftp", "tftp") announce.
+ * ctk_engine_set_expect_cb - called with CTK_EV_NEW when one is made and
+ * CTK_EV_DESTROY when it is taken, expires or loses its master (as
+ * ctnetlink's expectation events); NULL disables. The callback must not
+ * call back into the engine.
+ * ctk_engine_expect_foreach - each live expectation as `conntrack -L
+ * expect` shows it at @now_ns (timeouts counted from it). Returns 0, or
+ * -ECANCELED when @cb did not return CTK_CB_OK.
+ * ctk_engine_expect_count - how many there are.
+ */
+void ctk_engine_set_expect_cb(struct ctk_engine *eng, ctk_expect_cb cb, void *data);
+int ctk_engine_expect_foreach(struct ctk_engine *eng, uint64_t now_ns, ctk_expect_cb cb,
+			      void *data);
+unsigned int ctk_engine_expect_count(const struct ctk_engine *eng);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <ctkit/engine.h>
+#include <ctkit/engine_hook.h>
 
 #define NSEC_PER_SEC 1000000000ull
 #define ENG_NIL UINT32_MAX
@@ -178,6 +179,7 @@ enum {
 #define WHEEL_SLOTS (1u << 14)		/* 4.6 minutes of horizon */
 
 struct eng_frag;
+struct eng_expect;
 
 /* A pool of entries of one stride, in chunks of CHUNK_SIZE slots. */
 struct eng_pool {
@@ -224,6 +226,14 @@ struct ctk_engine {
 	struct ctk_entry ev_entry;
 	struct ctk_verdict *v;	/* the verdict being filled, for the logger */
 	struct eng_frag *frags;	/* reassembly slots, allocated on first use */
+
+	/* expectations (expect.c) */
+	struct eng_expect *exps;
+	uint32_t nexp;
+	uint32_t capexp;
+	uint32_t next_exp_id;
+	ctk_expect_cb exp_cb;
+	void *exp_data;
 };
 
 #define CHUNK_SHIFT 12
