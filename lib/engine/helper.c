@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Which helpers exist and when they run: at confirm time, on every
+ * packet of an entry that has one (nf_confirm(): the helper, then the
+ * sequence adjustment of entries a NAT helper changed).
+ */
+#include <string.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include "engine/helper.h"
+
+static const struct {
+	const char *name;
+	uint8_t l4proto;
+} helpers[] = {
+	[ENG_HELPER_FTP] = { "ftp", IPPROTO_TCP },
+	[ENG_HELPER_TFTP] = { "tftp", IPPROTO_UDP },
+};
+
+enum eng_helper_kind eng_helper_kind(const char *type, uint8_t l4proto)
+{
+	for (unsigned int k = ENG_HELPER_FTP; k <= ENG_HELPER_TFTP; k++)
+		if (!strcmp(type, helpers[k].name) && l4proto == helpers[k].l4proto)
+			return (enum eng_helper_kind)k;
+	return ENG_HELPER_NONE;
+}
+
+const char *eng_helper_name(enum eng_helper_kind kind)
+{
+	return kind >= ENG_HELPER_FTP && kind <= ENG_HELPER_TFTP ? helpers[kind].name : "";
+}
+
+void eng_helper_confirm(struct ctk_engine *eng, struct ctk_conn *c, struct eng_help *h,
+			struct eng_help_pkt *p, struct eng_help_out *out)
+{
+	out->drop = false;
+	out->note[0] = '\0';
+	if (h->kind == ENG_HELPER_FTP)
+		eng_ftp_help(eng, c, h, p, out);
+	else if (h->kind == ENG_HELPER_TFTP)
+		eng_tftp_help(eng, c, p, out);
+	if (!out->drop && (c->status & IPS_SEQ_ADJUST) && c->l4 == IPPROTO_TCP)
+		eng_seqadj_packet(h, p);
+}
