@@ -758,6 +758,12 @@ static int check_pcap_options(const struct ct_cli *cli, struct ct_error *err)
 			return pcap_option_error(err, "Illegal option `--trace' without `--pcap'");
 		return 0;
 	}
+	/* The engine's expectations: listed (-L expect) and watched (-E expect). */
+	if (cli->table == CT_TABLE_EXPECT && (cli->cmd == CT_CMD_LIST || cli->cmd == CT_CMD_EVENT)) {
+		if (cli->pcap_packets)
+			return pcap_option_error(err, "Illegal option `--packets' with this command");
+		return 0;
+	}
 	if (cli->table != CT_TABLE_CONNTRACK ||
 	    (cli->cmd != CT_CMD_LIST && cli->cmd != CT_CMD_GET && cli->cmd != CT_CMD_COUNT &&
 	     cli->cmd != CT_CMD_STATS && cli->cmd != CT_CMD_EVENT))

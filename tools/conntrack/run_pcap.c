@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <ctkit/engine.h>
+#include <ctkit/engine_hook.h>
 #include <ctkit/filter.h>
 #include <ctkit/fw.h>
 #include <ctkit/ruleset.h>
@@ -110,12 +111,31 @@ static bool selected(const struct replay *r, const struct ctk_entry *e)
 	return ct_selected(cli, e);
 }
 
+static bool expect_table(const struct replay *r)
+{
+	return r->cli->table == CT_TABLE_EXPECT;
+}
+
 static void open_xml(struct replay *r)
 {
 	if (r->fmt.kind == CTK_FMT_XML && !r->xml_open) {
-		ctk_out_puts(r->out, CTK_XML_HEADER);
+		ctk_out_puts(r->out, expect_table(r) ? CTK_XML_EXP_HEADER : CTK_XML_HEADER);
 		r->xml_open = true;
 	}
+}
+
+static void close_xml(struct replay *r)
+{
+	if (r->xml_open)
+		ctk_out_puts(r->out, expect_table(r) ? CTK_XML_EXP_FOOTER : CTK_XML_FOOTER);
+}
+
+/* As the kernel path: without -f, the IPv4 expectations only (COMPATIBILITY.md). */
+static bool expect_selected(const struct replay *r, const struct ctk_expect *x)
+{
+	uint8_t family = r->cli->family != AF_UNSPEC ? r->cli->family : AF_INET;
+
+	return ctk_expect_family(x) == family;
 }
 
 /* An entry holding only the tuple of a packet the engine kept no entry for. */
@@ -160,6 +180,19 @@ static int on_event(const struct ctk_entry *e, enum ctk_event ev, void *data)
 		ctk_out_write(r->out, r->line, len);
 	}
 	ctk_out_puts(r->out, "\n");
+	r->counter++;
+	return CTK_CB_OK;
+}
+
+/* -E expect: expectations made, taken and expired, in trace time. */
+static int on_expect_event(const struct ctk_expect *x, enum ctk_event ev, void *data)
+{
+	struct replay *r = data;
+
+	if (!(r->cli->event_mask & event_bit(ev)) || !expect_selected(r, x))
+		return CTK_CB_OK;
+	open_xml(r);
+	ctk_out_expect(r->out, x, ev, &r->fmt);
 	r->counter++;
 	return CTK_CB_OK;
 }
@@ -431,8 +464,8 @@ static int fw_frame(struct replay *r, const struct ct_pcap_frame *f, const uint8
 	count_verdict(r, &v.ct);
 	if (cli->pcap_packets)
 		print_verdict(r, &v);
-	else if (cli->cmd == CT_CMD_EVENT && v.tracked && v.ct.state == CTK_CT_INVALID &&
-		 !(cli->opts & (1u << CT_OPT_EVENT_MASK)))
+	else if (cli->cmd == CT_CMD_EVENT && !expect_table(r) && v.tracked &&
+		 v.ct.state == CTK_CT_INVALID && !(cli->opts & (1u << CT_OPT_EVENT_MASK)))
 		print_invalid(r, &v.ct);
 	out = ctk_fw_out_packet(r->fw, &out_len);
 	if (r->sink && out && ct_pcap_sink_write(r->sink, out, out_len, f->ts_ns) < 0) {
@@ -511,10 +544,31 @@ static int run_list(struct replay *r)
 {
 	r->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
 	ctk_engine_foreach(r->eng, r->now, list_cb, r);
-	if (r->xml_open)
-		ctk_out_puts(r->out, CTK_XML_FOOTER);
+	close_xml(r);
 	ctk_out_flush(r->out);
 	ct_say("%u flow entries have been shown.", r->counter);
+	return CT_EXIT_OK;
+}
+
+static int expect_list_cb(const struct ctk_expect *x, enum ctk_event ev, void *data)
+{
+	struct replay *r = data;
+
+	(void)ev;
+	if (!expect_selected(r, x))
+		return CTK_CB_OK;
+	open_xml(r);
+	ctk_out_expect(r->out, x, CTK_EV_NONE, &r->fmt);
+	r->counter++;
+	return CTK_CB_OK;
+}
+
+static int run_expect_list(struct replay *r)
+{
+	ctk_engine_expect_foreach(r->eng, r->now, expect_list_cb, r);
+	close_xml(r);
+	ctk_out_flush(r->out);
+	ct_say("%u expectations have been shown.", r->counter);
 	return CT_EXIT_OK;
 }
 
@@ -564,12 +618,14 @@ static int finish(struct replay *r)
 	case CT_CMD_GET:
 		return run_get(r);
 	case CT_CMD_EVENT:
-		if (r->xml_open)
-			ctk_out_puts(r->out, CTK_XML_FOOTER);
+		close_xml(r);
 		ctk_out_flush(r->out);
-		ct_say("%u flow events have been shown.", r->counter);
+		ct_say(expect_table(r) ? "%u expectation events have been shown." :
+					 "%u flow events have been shown.", r->counter);
 		return CT_EXIT_OK;
 	default:
+		if (expect_table(r))
+			return run_expect_list(r);
 		if (r->cli->pcap_packets) {
 			ctk_out_flush(r->out);
 			ct_say("%u packets have been shown.", r->counter);
@@ -701,7 +757,9 @@ static int setup(struct replay *r)
 		ct_say("can't create the engine: %s", strerror(errno));
 		return CT_EXIT_OTHER;
 	}
-	if (cli->cmd == CT_CMD_EVENT && !cli->pcap_packets)
+	if (cli->cmd == CT_CMD_EVENT && cli->table == CT_TABLE_EXPECT)
+		ctk_engine_set_expect_cb(r->eng, on_expect_event, r);
+	else if (cli->cmd == CT_CMD_EVENT && !cli->pcap_packets)
 		ctk_engine_set_event_cb(r->eng, on_event, r);
 	rc = setup_firewall(r);
 	if (rc != CT_EXIT_OK)
