@@ -98,6 +98,7 @@ void eng_fwext_free(struct ctk_engine *eng, struct ctk_conn *c)
 	struct eng_fw *fw = eng->fw;
 	uint32_t i = fw->map[c->self >> 31][c->self & ~POOL_V6];
 
+	fw->ext[i].conn = ENG_NIL;	/* no owner: appropriate_src() skips it */
 	fw->ext[i].rnext = fw->free_head;
 	fw->free_head = i;
 	c->flags &= (uint8_t)~CONN_FW;
