@@ -90,12 +90,15 @@ void ctk_engine_drop(struct ctk_engine *eng, struct ctk_verdict *v);
 
 /*
  * ctk_engine_conn_mark / ctk_engine_conn_zone - the entry's ct mark and
- * zone. ctk_engine_conn_set_mark - set it; a confirmed entry whose mark
- * changes raises an UPDATE event (IPCT_MARK) with this packet's events.
+ * zone (0 when never set). ctk_engine_conn_set_mark - set the mark; a
+ * confirmed entry whose mark changes raises an UPDATE event (IPCT_MARK)
+ * with the tracked packet's events if it is that packet's entry, else
+ * with its own next packet's. Returns 0, or -ENOMEM when the entry's
+ * extension (the mark is kept outside the plain entry) cannot be made.
  */
 uint32_t ctk_engine_conn_mark(const struct ctk_engine *eng, const struct ctk_conn *c);
 uint16_t ctk_engine_conn_zone(const struct ctk_engine *eng, const struct ctk_conn *c);
-void ctk_engine_conn_set_mark(struct ctk_engine *eng, struct ctk_conn *c, uint32_t mark);
+int ctk_engine_conn_set_mark(struct ctk_engine *eng, struct ctk_conn *c, uint32_t mark);
 
 /* ctk_engine_conn_status - the entry's IPS_* bits (SEEN_REPLY, ASSURED, *_NAT, ...). */
 uint32_t ctk_engine_conn_status(const struct ctk_engine *eng, const struct ctk_conn *c);
@@ -136,10 +139,15 @@ struct ctk_nat_range {
  * unique (the original one when it is free; ports and ICMP ids chosen as
  * the kernel chooses them, from the engine's seeded generator where the
  * kernel's are random), the reply tuple altered, IPS_SRC_NAT/IPS_DST_NAT
- * and the *_DONE bit set. @r NULL makes the null binding (only *_DONE).
- * Returns 0; -EEXIST if the entry already has a binding for @manip;
- * -EINVAL for a confirmed entry; -EADDRNOTAVAIL when no tuple of @r is
- * free (the packet is dropped).
+ * and the *_DONE bit set (IPS_SRC_NAT/IPS_DST_NAT only when the tuple
+ * changed). @r NULL makes the null binding (nf_nat_alloc_null_binding:
+ * the packet's own address as the range, so a source port already in use
+ * is still remapped). As in the kernel no tuple is refused: when none of
+ * @r is free (always so for a taken one-element port range) the last one
+ * tried is kept and ctk_engine_confirm() fails with -EEXIST (the insert
+ * clash that drops the packet). Returns 0; -EEXIST if the entry already
+ * has a binding for @manip; -EINVAL for a confirmed entry or a bad
+ * @manip; -ENOMEM.
  */
 int ctk_engine_nat_setup(struct ctk_engine *eng, struct ctk_conn *c, enum ctk_nat_manip manip,
 			 const struct ctk_nat_range *r);
@@ -159,7 +167,9 @@ bool ctk_engine_nat_done(const struct ctk_engine *eng, const struct ctk_conn *c,
  * RELATED to a NATed entry, the quoted packet too (nf_nat_icmp_reply_
  * translation). Fills @before/@after with the packet's tuple around the
  * change (equal when nothing changed). Returns 1 if the packet changed,
- * 0 if not, -EINVAL if it cannot be rewritten (truncated).
+ * 0 if not, -EINVAL if the kernel would drop it instead (a header cut
+ * short, an ICMP error with a bad checksum at a DST hook, an ICMP redirect
+ * about a NATed entry) or no packet is being tracked.
  */
 int ctk_engine_nat_packet(struct ctk_engine *eng, const struct ctk_verdict *v,
 			  enum ctk_nat_manip manip, struct ctk_tuple *before,

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include "engine/eng.h"
+#include "engine/fwext.h"
 
 const char *ctk_ct_state_name(enum ctk_ct_state s)
 {
@@ -104,6 +105,8 @@ void ctk_engine_reset(struct ctk_engine *eng)
 	memset(eng->invalid, 0, sizeof(eng->invalid));
 	eng->ev_mask = 0;
 	eng->v = NULL;
+	eng->hooked = false;
+	eng->cur_zone = 0;
 }
 
 /* Every *_timeout knob is a timeout some entry can get: the table of knobs says which exist. */
@@ -238,6 +241,11 @@ static void deliver_events(struct ctk_engine *eng, struct ctk_conn *c, uint64_t 
 	uint32_t ev = eng->ev_mask;
 
 	eng->ev_mask = 0;
+	/* Events a dropped packet left behind go out with this one's (ctk_engine_drop). */
+	if (c->flags & CONN_PEND_MASK) {
+		ev |= (uint32_t)(c->flags & CONN_PEND_MASK) >> CONN_PEND_SHIFT;
+		c->flags &= (uint8_t)~CONN_PEND_MASK;
+	}
 	if (!ev || !(c->flags & CONN_LINKED))
 		return;
 	eng_emit(eng, c, (ev & EV_NEW) ? CTK_EV_NEW : CTK_EV_UPDATE, ev, now);
@@ -289,12 +297,20 @@ enum ctk_ct_state eng_track(struct ctk_engine *eng, const struct eng_pkt *p,
 		c->status |= IPS_SEEN_REPLY;
 		eng->ev_mask |= EV_REPLY;
 	}
+	/* Hook by hook, ctk_engine_confirm() does the rest when the packet leaves. */
+	if (eng->hooked)
+		return v->state;
 	if (!(c->flags & CONN_LINKED)) {
 		eng_confirm(eng, c, hash);
 		eng->ev_mask |= EV_NEW;
 	}
 	deliver_events(eng, c, p->now);
 	return v->state;
+}
+
+void eng_deliver_events(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
+{
+	deliver_events(eng, c, now);
 }
 
 /*
@@ -316,6 +332,8 @@ static bool reassemble(struct ctk_engine *eng, struct eng_pkt *p, struct ctk_ver
 	case DEFRAG_DONE:
 		break;
 	}
+	eng->whole = whole;
+	eng->whole_len = len;
 	memset(p, 0, offsetof(struct eng_pkt, now));
 	if (!eng_parse_ip(eng, whole, len, p) || p->frag)
 		return false;
@@ -383,6 +401,7 @@ void eng_verdict_init(struct ctk_engine *eng, struct ctk_verdict *v)
 	v->reason[0] = '\0';
 	eng->v = v;
 	eng->ev_mask = 0;
+	eng->whole = NULL;
 }
 
 enum ctk_ct_state eng_packet(struct ctk_engine *eng, const uint8_t *l3, size_t len,

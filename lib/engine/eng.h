@@ -93,6 +93,10 @@ struct eng_sctp {
 enum {
 	CONN_IN_USE = 1u << 0,	/* handed out (unconfirmed or linked) */
 	CONN_LINKED = 1u << 1,	/* in the hash and the wheel (confirmed) */
+	CONN_FW = 1u << 2,	/* has a firewall extension (fwext.h): zone, mark, NAT */
+	/* Events of a dropped packet, delivered with the entry's next ones (EV_* << 2). */
+	CONN_PEND_SHIFT = 2,
+	CONN_PEND_MASK = 0x78u,	/* EV_REPLY..EV_MARK shifted: bits 3 to 6 */
 };
 
 /*
@@ -173,6 +177,7 @@ enum {
 	EV_REPLY = 1u << 1,
 	EV_ASSURED = 1u << 2,
 	EV_PROTOINFO = 1u << 3,
+	EV_MARK = 1u << 4,
 };
 
 #define WHEEL_SHIFT 24			/* 16.8 ms per slot */
@@ -180,6 +185,7 @@ enum {
 
 struct eng_frag;
 struct eng_expect;
+struct eng_fw;
 
 /* A pool of entries of one stride, in chunks of CHUNK_SIZE slots. */
 struct eng_pool {
@@ -234,6 +240,14 @@ struct ctk_engine {
 	uint32_t next_exp_id;
 	ctk_expect_cb exp_cb;
 	void *exp_data;
+
+	/* The hook-by-hook path (hook.c, fwext.h); all zero without it. */
+	uint16_t cur_zone;	/* zone of the packet being looked up */
+	bool hooked;		/* in ctk_engine_track(): no confirm, events held */
+	uint32_t nat_linked;	/* confirmed entries with an altered reply tuple */
+	const uint8_t *whole;	/* the datagram a fragment completed, this packet */
+	uint32_t whole_len;
+	struct eng_fw *fw;	/* extensions, NAT reply hash, mangle buffer */
 };
 
 #define CHUNK_SHIFT 12
@@ -361,6 +375,8 @@ enum ctk_ct_state eng_packet(struct ctk_engine *eng, const uint8_t *l3, size_t l
 			     uint64_t now_ns, struct ctk_verdict *v);
 enum ctk_ct_state eng_track(struct ctk_engine *eng, const struct eng_pkt *p,
 			    const struct eng_tuple *t, uint32_t hash, struct ctk_verdict *v);
+/* Deliver the packet's held events (and @c's pending ones) as one NEW or UPDATE. */
+void eng_deliver_events(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now);
 
 /* table.c */
 int eng_table_init(struct ctk_engine *eng);
@@ -422,6 +438,8 @@ enum eng_res eng_gre_packet(struct ctk_engine *eng, struct ctk_conn *c, const st
 enum eng_res eng_generic_packet(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_pkt *p,
 				enum ctk_dir dir);
 bool eng_tcp_can_early_drop(const struct ctk_conn *c);
+/* proto_sctp.c: SCTP's CRC32c over @n bytes, the 4 at @skip_at read as zero. */
+uint32_t eng_crc32c(const uint8_t *p, uint32_t n, uint32_t skip_at);
 
 /* proto_icmp.c: errors and untracked types, before the normal lookup. */
 enum eng_icmp_pre {

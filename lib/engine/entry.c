@@ -15,6 +15,7 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>
 #include "engine/eng.h"
+#include "engine/fwext.h"
 
 void eng_tuple_to_ctk(const struct eng_tuple *t, struct ctk_tuple *out)
 {
@@ -94,6 +95,25 @@ static void fill_sctp(const struct ctk_conn *c, bool full, struct ctk_entry *e)
 	ctk_entry_set(e, CTK_ATTR_SCTP_VTAG_REPLY);
 }
 
+/*
+ * Mark and zone as ctnetlink puts them: a dump always has the mark, an
+ * event only when it is not zero or changed (IPCT_MARK); the zone only
+ * when it is not the default one.
+ */
+static void fill_fw(const struct ctk_engine *eng, const struct ctk_conn *c, enum ctk_event ev,
+		    uint32_t ev_mask, struct ctk_entry *e)
+{
+	const struct eng_fwext *x = (c->flags & CONN_FW) ? eng_fwext(eng, c) : NULL;
+
+	e->mark = x ? x->mark : 0;
+	if (ev == CTK_EV_NONE || e->mark || (ev_mask & EV_MARK))
+		ctk_entry_set(e, CTK_ATTR_MARK);
+	if (x && x->zone) {
+		e->zone = x->zone;
+		ctk_entry_set(e, CTK_ATTR_ZONE);
+	}
+}
+
 /* Remaining seconds as nf_ct_expires() / HZ: rounded down, never negative. */
 static uint32_t remaining(const struct ctk_conn *c, uint64_t now)
 {
@@ -110,7 +130,10 @@ void eng_fill_entry(const struct ctk_engine *eng, const struct ctk_conn *c, uint
 	ctk_entry_clear(e);
 	eng_conn_tuple(c, &orig);
 	eng_tuple_to_ctk(&orig, &e->orig);
-	eng_tuple_invert(&orig, c->reply_type, &reply);
+	if (c->flags & CONN_FW)
+		eng_conn_reply(eng, c, &reply);
+	else
+		eng_tuple_invert(&orig, c->reply_type, &reply);
 	eng_tuple_to_ctk(&reply, &e->reply);
 	ctk_entry_set(e, CTK_ATTR_ORIG);
 	ctk_entry_set(e, CTK_ATTR_REPLY);
@@ -119,9 +142,8 @@ void eng_fill_entry(const struct ctk_engine *eng, const struct ctk_conn *c, uint
 	ctk_entry_set(e, CTK_ATTR_STATUS);
 	e->id = c->id;
 	ctk_entry_set(e, CTK_ATTR_ID);
-	e->mark = 0;
+	fill_fw(eng, c, ev, ev_mask, e);
 	if (ev == CTK_EV_NONE) {
-		ctk_entry_set(e, CTK_ATTR_MARK);
 		e->use = 1;
 		ctk_entry_set(e, CTK_ATTR_USE);
 	}

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include "engine/eng.h"
+#include "engine/fwext.h"
 
 /* Request <-> reply types; stored as type + 1, 0 = none. */
 static const uint8_t icmp_inverse[19] = {
@@ -108,6 +109,11 @@ static enum eng_icmp_pre inet_error(struct ctk_engine *eng, const struct eng_pkt
 		return eng_invalid(eng, ENG_INVALID, CTK_INVALID_ICMP_QUOTE_NO_CONN),
 		       ICMP_PRE_ERROR;
 	eng_conn_addrs(c, &ct_src, &ct_dst);
+	if (*dir == CTK_DIR_REPLY && (c->flags & CONN_FW)) {
+		/* A NATed reply goes to the reply tuple's destination, not the original source. */
+		eng_conn_reply(eng, c, &t);
+		ct_src = t.dst;
+	}
 	ct_daddr = *dir == CTK_DIR_ORIG ? &ct_dst : &ct_src;
 	memset(&outer, 0, sizeof(outer));
 	memcpy(&outer, outer_daddr, p->l3num == AF_INET ? 4 : 16);

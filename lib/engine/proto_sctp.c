@@ -142,7 +142,7 @@ static const uint32_t crc32c_table[256] = {
 };
 
 /* The CRC32c of RFC 9260 appendix B, with the checksum field read as zero. */
-static uint32_t crc32c(const uint8_t *p, uint32_t n, uint32_t skip_at)
+uint32_t eng_crc32c(const uint8_t *p, uint32_t n, uint32_t skip_at)
 {
 	uint32_t crc = ~0u;
 
@@ -157,7 +157,7 @@ static uint32_t crc32c(const uint8_t *p, uint32_t n, uint32_t skip_at)
 static bool crc_ok(const struct eng_pkt *p)
 {
 	const uint8_t *h = p->l3 + p->l4off;
-	uint32_t crc = crc32c(h, p->len - p->l4off, 8);
+	uint32_t crc = eng_crc32c(h, p->len - p->l4off, 8);
 
 	/* Stored least significant byte first. */
 	return h[8] == (crc & 0xff) && h[9] == ((crc >> 8) & 0xff) &&

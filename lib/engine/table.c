@@ -27,6 +27,7 @@
 #include <string.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include "engine/eng.h"
+#include "engine/fwext.h"
 
 static uint64_t mix64(uint64_t x)
 {
@@ -175,6 +176,9 @@ void eng_flush_deferred(struct ctk_engine *eng)
 		struct eng_pool *pool = &eng->pool[c->self >> 31];
 
 		eng->deferred = c->hnext;
+		/* Kept until now: a killed entry's verdict still reads its zone and mark. */
+		if (c->flags & CONN_FW)
+			eng_fwext_free(eng, c);
 		c->hnext = pool->free_head;
 		pool->free_head = c->self;
 	}
@@ -307,6 +311,8 @@ static void hash_unlink(struct ctk_engine *eng, struct ctk_conn *c, uint32_t has
 static void unhash_dying(struct ctk_engine *eng, struct ctk_conn *c, uint32_t hash, uint64_t now)
 {
 	hash_unlink(eng, c, hash);
+	if (c->flags & CONN_FW)
+		eng_nat_unlink(eng, c);
 	c->flags &= (uint8_t)~CONN_LINKED;
 	c->status |= IPS_DYING;
 	eng->count--;
@@ -341,12 +347,16 @@ struct ctk_conn *eng_find(struct ctk_engine *eng, const struct eng_tuple *t, uin
 			continue;
 		}
 		d = eng_tuple_dir(c, t);
-		if (d >= 0) {
+		/* Zones and NAT live in extensions: an entry without one is zone 0, unNATed. */
+		if (d >= 0 && ((c->flags & CONN_FW) ? eng_fw_match(eng, c, d) : !eng->cur_zone)) {
 			if (dir)
 				*dir = (enum ctk_dir)d;
 			return c;
 		}
 	}
+	/* NATed reply tuples are hashed apart, by themselves (nat.c). */
+	if (eng->nat_linked)
+		return eng_nat_find(eng, t, now, dir);
 	return NULL;
 }
 
@@ -489,6 +499,7 @@ void eng_table_reset(struct ctk_engine *eng)
 	eng->deferred = ENG_NIL;
 	eng->wheel_next = 0;
 	eng->count = 0;
+	eng_fw_reset(eng);
 	/*
 	 * Ids go on: they are the handles' generations, and slots restart at
 	 * 0, so a handle taken before the reset must not match a newcomer.
@@ -502,6 +513,7 @@ void eng_table_fini(struct ctk_engine *eng)
 			free(eng->pool[p].chunks[i]);
 		free(eng->pool[p].chunks);
 	}
+	eng_fw_free(eng);
 	free(eng->buckets);
 	free(eng->wheel);
 	free(eng->wheel_min);
