@@ -188,14 +188,9 @@ static bool src_eval(struct fw_ctx *x, const struct fw_src *s, struct fw_value *
 			*out = e->data;
 		}
 	}
-	for (unsigned int i = 0; s->bitop && i < out->len && i < s->operand.len; i++) {
-		if (s->bitop == '&')
-			out->bytes[i] &= s->operand.bytes[i];
-		else if (s->bitop == '|')
-			out->bytes[i] |= s->operand.bytes[i];
-		else
-			out->bytes[i] ^= s->operand.bytes[i];
-	}
+	/* Any chain of &, | and ^ is (x & mask) ^ xor, as the kernel's bitwise expression. */
+	for (unsigned int i = 0; s->bitop && i < out->len && i < s->mask.len; i++)
+		out->bytes[i] = (uint8_t)((out->bytes[i] & s->mask.bytes[i]) ^ s->xor.bytes[i]);
 	return true;
 }
 

@@ -295,10 +295,22 @@ struct fw_src {
 	struct fw_key key;	/* if @is_key */
 	struct fw_set *map;	/* the key looked up in this map, NULL if none */
 	struct fw_value value;	/* the constant, if !@is_key */
-	uint8_t bitop;		/* 0 none, '&', '|', '^' with @operand */
+	uint8_t bitop;		/* 0 none, '&', '|', '^' with @operand; 'b': several */
 	struct fw_value operand;
+	/*
+	 * Whenever @bitop is set: the result is (x & @mask) ^ @xor, which
+	 * composes any chain of &, | and ^ ("meta mark & 0xff ^ 0x1") the way
+	 * the kernel's bitwise expression does.
+	 */
+	struct fw_value mask;
+	struct fw_value xor;
 };
 
+/*
+ * A mapped address ("dnat ip to tcp dport map { 80 : 10.0.0.1 . 8080 }")
+ * whose map's data_len is the address length + 2 carries the port after
+ * the address; FW_NAT_HAS_PORT is then set and @port_lo is unused.
+ */
 struct fw_nat {
 	enum fw_nat_kind kind;
 	uint8_t family;		/* 4 or 6: which addresses ("snat ip to"); 0 from the table */

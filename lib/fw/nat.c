@@ -35,6 +35,12 @@ static bool addr_of(struct fw_ctx *x, const struct fw_nat *n, struct ctk_nat_ran
 			lo = e->data;
 		}
 	}
+	if (lo.len == alen + 2) {
+		/* a map to "address . port": the port comes with the address */
+		r->min_port = r->max_port = (uint16_t)(lo.bytes[alen] << 8 | lo.bytes[alen + 1]);
+		r->has_port = true;
+		lo.len = (uint8_t)alen;
+	}
 	if (lo.len != alen)
 		return false;
 	memcpy(r->min_addr.byte, lo.bytes, alen);
