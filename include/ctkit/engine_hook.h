@@ -100,6 +100,19 @@ uint32_t ctk_engine_conn_mark(const struct ctk_engine *eng, const struct ctk_con
 uint16_t ctk_engine_conn_zone(const struct ctk_engine *eng, const struct ctk_conn *c);
 int ctk_engine_conn_set_mark(struct ctk_engine *eng, struct ctk_conn *c, uint32_t mark);
 
+/*
+ * ctk_engine_conn_set_helper - give an unconfirmed entry the helper @type
+ * (`ct helper set` with a ct helper object of that type): "ftp" for TCP,
+ * "tftp" for UDP. It then reads the entry's packets at confirm time,
+ * creates expectations and, for a NATed entry, rewrites what it must.
+ * Returns 0; -ENOENT for a helper the engine does not have for the
+ * entry's protocol; -EINVAL for a confirmed entry; -EEXIST if it has
+ * one; -ENOMEM.
+ * ctk_engine_conn_helper - the entry's helper name, "" if none.
+ */
+int ctk_engine_conn_set_helper(struct ctk_engine *eng, struct ctk_conn *c, const char *type);
+const char *ctk_engine_conn_helper(const struct ctk_engine *eng, const struct ctk_conn *c);
+
 /* ctk_engine_conn_status - the entry's IPS_* bits (SEEN_REPLY, ASSURED, *_NAT, ...). */
 uint32_t ctk_engine_conn_status(const struct ctk_engine *eng, const struct ctk_conn *c);
 

@@ -128,6 +128,20 @@ int ctk_fw_add_local_address(struct ctk_fw *fw, const char *addr);
 int ctk_fw_set_masquerade_address(struct ctk_fw *fw, const char *addr);
 
 /*
+ * ctk_fw_add_route - packets to @prefix ("198.51.100.0/24", "::/0", an
+ * address alone for a host) leave through @ifname: the routing table a
+ * capture does not hold, for `oifname` rules. The longest prefix wins.
+ * Returns 0, -EINVAL for a bad prefix or name, -ENOMEM.
+ */
+int ctk_fw_add_route(struct ctk_fw *fw, const char *prefix, const char *ifname);
+
+/*
+ * ctk_fw_set_iifname - the interface packets arrived on when the capture
+ * does not say (a pcap file taken on one interface). Returns 0 or -EINVAL.
+ */
+int ctk_fw_set_iifname(struct ctk_fw *fw, const char *ifname);
+
+/*
  * Tracing: for one packet, every chain entered and rule evaluated, as
  * `nft monitor trace` shows them. @rule NULL for a chain's policy;
  * @verdict the rule's verdict ("continue" when it did not match or did

@@ -98,10 +98,21 @@ void eng_fwext_free(struct ctk_engine *eng, struct ctk_conn *c)
 	struct eng_fw *fw = eng->fw;
 	uint32_t i = fw->map[c->self >> 31][c->self & ~POOL_V6];
 
+	free(fw->ext[i].help);
+	fw->ext[i].help = NULL;
 	fw->ext[i].conn = ENG_NIL;	/* no owner: appropriate_src() skips it */
 	fw->ext[i].rnext = fw->free_head;
 	fw->free_head = i;
 	c->flags &= (uint8_t)~CONN_FW;
+}
+
+/* Helper state is the only memory an extension owns. */
+static void free_helps(struct eng_fw *fw)
+{
+	for (uint32_t i = 0; i < fw->next; i++) {
+		free(fw->ext[i].help);
+		fw->ext[i].help = NULL;
+	}
 }
 
 void eng_fw_reset(struct ctk_engine *eng)
@@ -112,6 +123,7 @@ void eng_fw_reset(struct ctk_engine *eng)
 	eng->cur_zone = 0;
 	if (!fw)
 		return;
+	free_helps(fw);
 	fw->next = 0;
 	fw->free_head = ENG_NIL;
 	fw->buf_valid = false;
@@ -128,6 +140,7 @@ void eng_fw_free(struct ctk_engine *eng)
 
 	if (!fw)
 		return;
+	free_helps(fw);
 	free(fw->ext);
 	free(fw->map[0]);
 	free(fw->map[1]);

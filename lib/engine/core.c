@@ -16,6 +16,7 @@
 #include <string.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include "engine/eng.h"
+#include "engine/expect.h"
 #include "engine/fwext.h"
 
 const char *ctk_ct_state_name(enum ctk_ct_state s)
@@ -94,6 +95,7 @@ void ctk_engine_free(struct ctk_engine *eng)
 		return;
 	eng_table_fini(eng);
 	eng_defrag_free(eng);
+	eng_expect_free(eng);
 	free(eng);
 }
 
@@ -101,6 +103,7 @@ void ctk_engine_reset(struct ctk_engine *eng)
 {
 	eng_table_reset(eng);
 	eng_defrag_reset(eng);
+	eng_expect_reset(eng);
 	memset(eng->stats, 0, sizeof(eng->stats));
 	memset(eng->invalid, 0, sizeof(eng->invalid));
 	eng->ev_mask = 0;
@@ -266,6 +269,8 @@ enum ctk_ct_state eng_track(struct ctk_engine *eng, const struct eng_pkt *p,
 			if (!c)
 				return v->dropped ? finish(v, CTK_CT_INVALID) : count_invalid(eng, v);
 			dir = CTK_DIR_ORIG;
+			if (eng->nexp)
+				eng_expect_apply(eng, c, t, p->now);
 		}
 		v->conn = c;
 		v->dir = dir;

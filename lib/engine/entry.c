@@ -15,7 +15,9 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>
 #include "engine/eng.h"
+#include <stdio.h>
 #include "engine/fwext.h"
+#include "engine/helper.h"
 
 void eng_tuple_to_ctk(const struct eng_tuple *t, struct ctk_tuple *out)
 {
@@ -95,6 +97,23 @@ static void fill_sctp(const struct ctk_conn *c, bool full, struct ctk_entry *e)
 	ctk_entry_set(e, CTK_ATTR_SCTP_VTAG_REPLY);
 }
 
+/* A dump names the entry's helper, and its sequence shifts once a NAT helper made some. */
+static void fill_help(const struct eng_help *h, const struct ctk_conn *c, struct ctk_entry *e)
+{
+	snprintf(e->helper_name, sizeof(e->helper_name), "%s",
+		 eng_helper_name((enum eng_helper_kind)h->kind));
+	ctk_entry_set(e, CTK_ATTR_HELPER_NAME);
+	if (!(c->status & IPS_SEQ_ADJUST))
+		return;
+	for (int d = 0; d < 2; d++) {
+		e->seqadj[d].correction_pos = h->seq[d].correction_pos;
+		e->seqadj[d].offset_before = (uint32_t)h->seq[d].offset_before;
+		e->seqadj[d].offset_after = (uint32_t)h->seq[d].offset_after;
+	}
+	ctk_entry_set(e, CTK_ATTR_SEQADJ_ORIG);
+	ctk_entry_set(e, CTK_ATTR_SEQADJ_REPLY);
+}
+
 /*
  * Mark and zone as ctnetlink puts them: a dump always has the mark, an
  * event only when it is not zero or changed (IPCT_MARK); the zone only
@@ -112,6 +131,8 @@ static void fill_fw(const struct ctk_engine *eng, const struct ctk_conn *c, enum
 		e->zone = x->zone;
 		ctk_entry_set(e, CTK_ATTR_ZONE);
 	}
+	if (x && x->help && ev == CTK_EV_NONE)
+		fill_help(x->help, c, e);
 }
 
 /* Remaining seconds as nf_ct_expires() / HZ: rounded down, never negative. */

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include "engine/eng.h"
 #include "engine/expect.h"
 
@@ -259,4 +260,39 @@ void eng_expect_free(struct ctk_engine *eng)
 	free(eng->exps);
 	eng->exps = NULL;
 	eng->nexp = eng->capexp = 0;
+}
+
+/*
+ * nf_nat_follow_master(): the expected connection comes from where the
+ * master sends and goes to where the master's peer was told to connect.
+ */
+static void follow_master(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_expect *x,
+			  uint64_t now)
+{
+	enum ctk_dir back = x->nat_dir == CTK_DIR_ORIG ? CTK_DIR_REPLY : CTK_DIR_ORIG;
+	struct ctk_nat_range r = { .has_addr = true };
+	struct ctk_conn *master;
+	struct ctk_tuple mt;
+
+	if (ctk_engine_resolve(eng, x->master, now, &master) != 0)
+		return;
+	ctk_engine_conn_tuple(eng, master, back, &mt);
+	r.min_addr = r.max_addr = mt.dst;
+	ctk_engine_nat_setup(eng, c, CTK_NAT_MANIP_SRC, &r);
+	r.min_addr = r.max_addr = mt.src;
+	r.has_port = true;
+	r.min_port = r.max_port = x->saved_port;
+	ctk_engine_nat_setup(eng, c, CTK_NAT_MANIP_DST, &r);
+}
+
+void eng_expect_apply(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_tuple *t,
+		      uint64_t now)
+{
+	struct eng_expect x;
+
+	if (!eng_expect_take(eng, t, eng->cur_zone, now, &x))
+		return;
+	c->status |= IPS_EXPECTED;
+	if (x.nat)
+		follow_master(eng, c, &x, now);
 }

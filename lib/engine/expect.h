@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <ctkit/engine_hook.h>
+#include "engine/eng.h"
 #include <ctkit/expect.h>
 
 struct ctk_engine;
@@ -44,6 +45,14 @@ int eng_expect_add(struct ctk_engine *eng, struct eng_expect *x, unsigned int ma
 /* eng_expect_take - the expectation @t matches, removed from the table into @out. */
 bool eng_expect_take(struct ctk_engine *eng, const struct eng_tuple *t, uint16_t zone,
 		     uint64_t now, struct eng_expect *out);
+
+/*
+ * eng_expect_apply - a new entry for @t: if an expectation awaits it, take
+ * it, mark the entry EXPECTED (RELATED to the master) and, for a NATed
+ * master, bind it as nf_nat_follow_master() does.
+ */
+void eng_expect_apply(struct ctk_engine *eng, struct ctk_conn *c, const struct eng_tuple *t,
+		      uint64_t now);
 
 /* eng_expect_expire - remove those past their time or whose master is gone. */
 void eng_expect_expire(struct ctk_engine *eng, uint64_t now);

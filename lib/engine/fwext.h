@@ -11,6 +11,8 @@
 
 #include "engine/eng.h"
 
+struct eng_help;
+
 /* eng_fwext.flags */
 enum {
 	FWX_REPLY_NAT = 1u << 0,	/* @reply is not the inverse of the original */
@@ -24,6 +26,7 @@ struct eng_fwext {
 	uint32_t mark;
 	uint16_t zone;
 	uint8_t flags;
+	struct eng_help *help;	/* the entry's helper and its state (helper.h), or NULL */
 };
 
 struct eng_fw {

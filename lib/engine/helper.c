@@ -4,8 +4,11 @@
  * packet of an entry that has one (nf_confirm(): the helper, then the
  * sequence adjustment of entries a NAT helper changed).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include "engine/fwext.h"
 #include "engine/helper.h"
 
 static const struct {
@@ -40,4 +43,40 @@ void eng_helper_confirm(struct ctk_engine *eng, struct ctk_conn *c, struct eng_h
 		eng_tftp_help(eng, c, p, out);
 	if (!out->drop && (c->status & IPS_SEQ_ADJUST) && c->l4 == IPPROTO_TCP)
 		eng_seqadj_packet(h, p);
+}
+
+struct eng_help *eng_conn_help(const struct ctk_engine *eng, const struct ctk_conn *c)
+{
+	const struct eng_fwext *x = (c->flags & CONN_FW) ? eng_fwext(eng, c) : NULL;
+
+	return x ? x->help : NULL;
+}
+
+int ctk_engine_conn_set_helper(struct ctk_engine *eng, struct ctk_conn *c, const char *type)
+{
+	enum eng_helper_kind kind = eng_helper_kind(type, c->l4);
+	struct eng_fwext *x;
+
+	if (kind == ENG_HELPER_NONE)
+		return -ENOENT;
+	if (c->flags & CONN_LINKED)
+		return -EINVAL;
+	if (eng_conn_help(eng, c))
+		return -EEXIST;
+	x = eng_fwext_get(eng, c);
+	if (!x)
+		return -ENOMEM;
+	x->help = calloc(1, sizeof(*x->help));
+	if (!x->help)
+		return -ENOMEM;
+	x->help->kind = (uint8_t)kind;
+	c->status |= IPS_HELPER;
+	return 0;
+}
+
+const char *ctk_engine_conn_helper(const struct ctk_engine *eng, const struct ctk_conn *c)
+{
+	const struct eng_help *h = eng_conn_help(eng, c);
+
+	return h ? eng_helper_name((enum eng_helper_kind)h->kind) : "";
 }

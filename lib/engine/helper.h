@@ -57,6 +57,9 @@ struct eng_help_pkt {
 enum eng_helper_kind eng_helper_kind(const char *type, uint8_t l4proto);
 const char *eng_helper_name(enum eng_helper_kind kind);
 
+/* helper.c: @c's helper state, NULL if it has no helper. */
+struct eng_help *eng_conn_help(const struct ctk_engine *eng, const struct ctk_conn *c);
+
 /* helper.c: run @c's helper, then its sequence adjustment, on @p. */
 void eng_helper_confirm(struct ctk_engine *eng, struct ctk_conn *c, struct eng_help *h,
 			struct eng_help_pkt *p, struct eng_help_out *out);

@@ -9,9 +9,11 @@
  * uses. With NAT, the announced address and port become the NAT side's,
  * the text is rewritten and the sequence numbers shifted.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include "engine/csum_edit.h"
 #include "engine/expect.h"
 #include "engine/fwext.h"
 #include "engine/ftp.h"

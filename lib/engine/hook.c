@@ -13,7 +13,9 @@
 #include <string.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <ctkit/engine_hook.h>
+#include <stdio.h>
 #include "engine/fwext.h"
+#include "engine/helper.h"
 
 /* Keep a writable copy of the datagram the tracker saw, with room to grow. */
 static bool keep_packet(struct eng_fw *fw, const uint8_t *l3, size_t len)
@@ -119,6 +121,41 @@ static bool clashes(struct ctk_engine *eng, struct ctk_conn *c, uint64_t now)
 	return taken;
 }
 
+/*
+ * nf_confirm() runs the entry's helper first (it may create expectations
+ * and, with NAT, rewrite the packet), then the sequence adjustment. A
+ * helper's drop is logged by the kernel: it becomes the verdict's reason.
+ */
+static bool run_helper(struct ctk_engine *eng, struct eng_fw *fw, struct ctk_conn *c,
+		       struct ctk_verdict *v)
+{
+	struct eng_help *h = eng_conn_help(eng, c);
+	struct eng_pkt parsed = { .now = fw->pkt_now };
+	struct eng_help_pkt p;
+	struct eng_help_out out;
+	struct ctk_verdict *saved = eng->v;
+
+	if (!h || !fw->buf_valid)
+		return true;
+	eng->v = NULL;	/* the packet was judged at track time: nothing more to log */
+	if (!eng_parse_ip(eng, fw->buf, fw->buf_len, &parsed) || parsed.frag) {
+		eng->v = saved;
+		return true;
+	}
+	eng->v = saved;
+	p = (struct eng_help_pkt){ .l3 = fw->buf, .len = fw->buf_len, .cap = fw->buf_cap,
+				   .l4off = parsed.l4off, .dir = v->dir,
+				   .established = v->state == CTK_CT_ESTABLISHED,
+				   .now = fw->pkt_now };
+	eng_helper_confirm(eng, c, h, &p, &out);
+	fw->buf_len = p.len;
+	if (!out.drop)
+		return true;
+	snprintf(v->reason, sizeof(v->reason), "%s: dropping packet: %.*s",
+		 eng_helper_name((enum eng_helper_kind)h->kind), 64, out.note);
+	return false;
+}
+
 int ctk_engine_confirm(struct ctk_engine *eng, struct ctk_verdict *v)
 {
 	struct eng_fw *fw = eng->fw;
@@ -131,6 +168,11 @@ int ctk_engine_confirm(struct ctk_engine *eng, struct ctk_verdict *v)
 	c = fw->pkt_conn;
 	if (!c)
 		return 0;
+	if (!run_helper(eng, fw, c, v)) {
+		fw->in_packet = true;
+		ctk_engine_drop(eng, v);
+		return -EPERM;
+	}
 	eng->ev_mask = fw->pkt_ev;
 	if (!(c->flags & CONN_LINKED)) {
 		if (clashes(eng, c, fw->pkt_now)) {
@@ -155,7 +197,6 @@ void ctk_engine_drop(struct ctk_engine *eng, struct ctk_verdict *v)
 	struct eng_fw *fw = eng->fw;
 	struct ctk_conn *c;
 
-	(void)v;
 	if (!fw || !fw->in_packet)
 		return;
 	fw->in_packet = false;
@@ -164,6 +205,7 @@ void ctk_engine_drop(struct ctk_engine *eng, struct ctk_verdict *v)
 		return;
 	if (!(c->flags & CONN_LINKED)) {
 		eng_release(eng, c);
+		v->conn = NULL;	/* gone: the verdict keeps only the packet's tuple */
 		return;
 	}
 	/* NEW never waits: only an unconfirmed entry has it, and that one is gone. */

@@ -16,6 +16,7 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>
 #include "engine/eng.h"
+#include "engine/helper.h"
 
 /* Flags in the TCP header's 14th byte. */
 enum {
@@ -269,9 +270,10 @@ static void note_retransmission(struct eng_tcp *st, enum ctk_dir dir, uint32_t s
  *   III. sack <= R.td_end			(no ACK of unseen data)
  *   IV.  sack >= R.td_end - MAXACKWINDOW(S)	(not an ancient ACK)
  */
-static enum tcp_action in_window(struct ctk_engine *eng, struct eng_tcp *st, enum ctk_dir dir,
+static enum tcp_action in_window(struct ctk_engine *eng, struct ctk_conn *c, enum ctk_dir dir,
 				 enum tcp_index index, const struct tcp_view *th)
 {
+	struct eng_tcp *st = &c->p.tcp;
 	struct tcp_side *sender = &st->seen[dir];
 	struct tcp_side *receiver = &st->seen[!dir];
 	uint32_t seq = th->seq, ack = th->ack, sack = th->ack, end = th->end;
@@ -305,6 +307,13 @@ static enum tcp_action in_window(struct ctk_engine *eng, struct eng_tcp *st, enu
 	}
 	if ((th->flags & TH_RST) && seq == 0 && st->state == TCP_S_SYN_SENT)
 		seq = end = sender->td_end;		/* RST answering a SYN */
+	if (c->status & IPS_SEQ_ADJUST) {
+		/* A NAT helper resized the peer's data: its ack counts the bytes sent on. */
+		int32_t off = eng_seqadj_offset(eng_conn_help(eng, c), (enum ctk_dir)!dir, ack - 1);
+
+		ack -= (uint32_t)off;
+		sack -= (uint32_t)off;
+	}
 
 	if (!seq_before(seq, sender->td_maxend + 1)) {
 		uint32_t overshot = end - sender->td_maxend + 1;
@@ -707,7 +716,7 @@ enum eng_res eng_tcp_packet(struct ctk_engine *eng, struct ctk_conn *c, const st
 	case NEXT_WINDOW:
 		break;
 	}
-	switch (in_window(eng, &c->p.tcp, dir, s.index, &th)) {
+	switch (in_window(eng, c, dir, s.index, &th)) {
 	case A_IGNORE:
 		return ENG_ACCEPT;
 	case A_INVALID:

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include "engine/eng.h"
+#include "engine/expect.h"
 #include "engine/fwext.h"
 
 static uint64_t mix64(uint64_t x)
@@ -579,7 +580,7 @@ static unsigned int settle_list(struct ctk_engine *eng, uint32_t idx, uint64_t n
 	return n;
 }
 
-unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now)
+static unsigned int expire_conns(struct ctk_engine *eng, uint64_t now)
 {
 	uint64_t cur = slot_of(now);
 	unsigned int n = 0;
@@ -614,6 +615,16 @@ unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now)
 	i = (uint32_t)(cur & (WHEEL_SLOTS - 1));
 	if (eng->wheel_min[i] <= now)
 		n += settle_list(eng, take_list(eng, i), now);
+	return n;
+}
+
+/* Entries due by @now, then expectations past their time or whose master went. */
+unsigned int ctk_engine_expire(struct ctk_engine *eng, uint64_t now)
+{
+	unsigned int n = expire_conns(eng, now);
+
+	if (eng->nexp)
+		eng_expect_expire(eng, now);
 	return n;
 }
 

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "fw/fw_priv.h"
 
 enum rule_res {
@@ -225,6 +226,19 @@ static bool set_ct(struct fw_ctx *x, const struct fw_expr *e)
 	}
 }
 
+/* nft_ct_helper_obj_eval(): only a new entry, of the object's family, gets a helper. */
+static void set_helper(struct fw_ctx *x, const struct fw_helper *obj)
+{
+	struct ctk_conn *conn = x->v->ct.conn;
+
+	if (!x->ct_done || x->notrack || !conn || !obj)
+		return;
+	if (obj->l3proto && obj->l3proto != (x->h.family == 4 ? AF_INET : AF_INET6))
+		return;
+	/* A confirmed entry, or one with a helper already, keeps what it has. */
+	ctk_engine_conn_set_helper(x->fw->eng, conn, obj->type);
+}
+
 static void notrack(struct fw_ctx *x)
 {
 	/* nft_notrack_eval(): a packet that already has an entry keeps it. */
@@ -277,8 +291,7 @@ static enum rule_res run_stmt(struct fw_ctx *x, const struct fw_expr *e,
 		return RULE_END;
 	}
 	case FW_E_CT_HELPER:
-		if (x->ct_done && x->v->ct.conn)
-			x->helper = e->u.helper.name;
+		set_helper(x, e->u.helper.obj);
 		return RULE_END;
 	case FW_E_NAT:
 		out->code = fw_nat_eval(x, &e->u.nat);

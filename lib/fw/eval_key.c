@@ -257,13 +257,16 @@ static bool ct(struct fw_ctx *x, const struct fw_key *k, struct fw_value *out)
 		return put_uint(out, ctk_engine_conn_mark(eng, v->conn), 4);
 	case FW_CT_ZONE:
 		return put_uint(out, ctk_engine_conn_zone(eng, v->conn), 2);
-	case FW_CT_HELPER:
-		if (!x->helper)
+	case FW_CT_HELPER: {
+		const char *name = ctk_engine_conn_helper(eng, v->conn);
+
+		if (!name[0])
 			return false;
 		out->len = 16;
 		memset(out->bytes, 0, 16);
-		strncpy((char *)out->bytes, x->helper, 15);
+		strncpy((char *)out->bytes, name, 15);
 		return true;
+	}
 	case FW_CT_L3PROTO:
 		return put_uint(out, v->tuple.l3num == AF_INET ? 2 : 10, 1);
 	case FW_CT_PROTOCOL:

@@ -6,6 +6,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fw/fw_priv.h"
@@ -79,4 +81,76 @@ void ctk_fw_set_trace_cb(struct ctk_fw *fw, ctk_fw_trace_cb cb, void *data)
 {
 	fw->trace_cb = cb;
 	fw->trace_data = data;
+}
+
+static bool ifname_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n < IFNAMSIZ && !strchr(name, '/') && !strchr(name, ' ');
+}
+
+int ctk_fw_add_route(struct ctk_fw *fw, const char *prefix, const char *ifname)
+{
+	struct fw_route *r;
+	char text[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned long plen;
+	int family;
+
+	if (!ifname_ok(ifname) || strlen(prefix) >= sizeof(text))
+		return -EINVAL;
+	if (fw->nroutes == FW_ROUTE_MAX)
+		return -ENOMEM;
+	r = &fw->routes[fw->nroutes];
+	strcpy(text, prefix);
+	slash = strchr(text, '/');
+	if (slash)
+		*slash = '\0';
+	family = parse_addr(text, r->addr);
+	if (!family)
+		return -EINVAL;
+	plen = family == 4 ? 32 : 128;
+	if (slash) {
+		unsigned long max = plen;
+
+		errno = 0;
+		plen = strtoul(slash + 1, &end, 10);
+		if (errno || end == slash + 1 || *end || plen > max)
+			return -EINVAL;
+	}
+	r->family = (uint8_t)family;
+	r->plen = (uint8_t)plen;
+	snprintf(r->ifname, sizeof(r->ifname), "%s", ifname);
+	fw->nroutes++;
+	return 0;
+}
+
+static bool prefix_has(const struct fw_route *r, const uint8_t *addr)
+{
+	unsigned int full = r->plen / 8, rest = r->plen % 8;
+
+	if (memcmp(r->addr, addr, full))
+		return false;
+	return !rest || ((r->addr[full] ^ addr[full]) & (0xff00 >> rest)) == 0;
+}
+
+const char *fw_route_lookup(const struct ctk_fw *fw, uint8_t family, const uint8_t *dst)
+{
+	const struct fw_route *best = NULL;
+
+	for (unsigned int i = 0; i < fw->nroutes; i++) {
+		const struct fw_route *r = &fw->routes[i];
+
+		if (r->family == family && prefix_has(r, dst) && (!best || r->plen > best->plen))
+			best = r;
+	}
+	return best ? best->ifname : NULL;
+}
+
+int ctk_fw_set_iifname(struct ctk_fw *fw, const char *ifname)
+{
+	if (!ifname_ok(ifname))
+		return -EINVAL;
+	snprintf(fw->iifname, sizeof(fw->iifname), "%s", ifname);
+	return 0;
 }

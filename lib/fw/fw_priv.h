@@ -17,6 +17,7 @@
 
 #define FW_JUMP_DEPTH 16	/* NFT_JUMP_STACK_SIZE */
 #define FW_LOCAL_MAX 64
+#define FW_ROUTE_MAX 64
 
 /* Where the headers of the packet being evaluated are. */
 struct fw_hdrs {
@@ -43,7 +44,6 @@ struct fw_ctx {
 	bool ct_done;		/* conntrack has run (chains before it see no ct) */
 	bool notrack;		/* untracked: raw's notrack, or no ct and notrack later */
 	uint16_t zone;		/* ct zone set before conntrack */
-	const char *helper;	/* ct helper set: the helper object, NULL if none */
 	int error;		/* a rule needed what the packet cannot give (-ENXIO) */
 };
 
@@ -55,6 +55,14 @@ struct ctk_fw {
 		uint8_t family;
 		uint8_t addr[16];
 	} local[FW_LOCAL_MAX];
+	unsigned int nroutes;
+	struct fw_route {
+		uint8_t family;
+		uint8_t plen;
+		uint8_t addr[16];
+		char ifname[16];
+	} routes[FW_ROUTE_MAX];
+	char iifname[16];		/* "" unless set */
 	bool has_masq[2];		/* [0] IPv4, [1] IPv6 */
 	uint8_t masq[2][16];
 	struct fw_hook_list no_chains[FW_HOOK_NONE];	/* without a ruleset */
@@ -64,6 +72,9 @@ struct ctk_fw {
 	const uint8_t *out;
 	size_t out_len;
 };
+
+/* fw.c: the interface a route sends @dst out of, NULL if none. */
+const char *fw_route_lookup(const struct ctk_fw *fw, uint8_t family, const uint8_t *dst);
 
 /* pkt.c: headers of an IP datagram (false: not one nft can read). */
 bool fw_hdrs_parse(struct fw_hdrs *h, const uint8_t *l3, uint32_t len);

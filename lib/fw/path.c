@@ -178,12 +178,27 @@ static const uint8_t *daddr(const struct fw_hdrs *h)
 	return h->l3 + (h->family == 4 ? 16 : 24);
 }
 
+/* Multicast and broadcast are delivered to the firewall itself, never forwarded. */
+static bool for_all(const struct fw_hdrs *h)
+{
+	const uint8_t *d = daddr(h);
+
+	if (h->family == 6)
+		return d[0] == 0xff;
+	return (d[0] >= 224 && d[0] < 240) || (d[0] == 255 && d[1] == 255 && d[2] == 255 &&
+					       d[3] == 255);
+}
+
 /* The hooks after the first, once routing has decided. */
 static enum fw_verdict_code route_and_run(struct walk *w, bool from_local, uint64_t now)
 {
 	struct fw_ctx *x = &w->x;
+	const char *oif = fw_route_lookup(x->fw, x->h.family, daddr(&x->h));
 
-	if (!from_local && is_local(x->fw, x->h.family, daddr(&x->h))) {
+	if (oif)
+		x->oifname = oif;
+
+	if (!from_local && (is_local(x->fw, x->h.family, daddr(&x->h)) || for_all(&x->h))) {
 		x->v->path_local_in = true;
 		return run_hook(w, &plans[FW_HOOK_INPUT], now);
 	}
@@ -215,6 +230,7 @@ static enum ctk_fw_verdict_code finish(struct walk *w, enum fw_verdict_code code
 			code = FW_V_DROP;
 		else if (code == FW_V_DROP)
 			ctk_engine_drop(fw->eng, &v->ct);
+		reparse(w);	/* a helper may have rewritten it */
 	}
 	fw->accepted = code == FW_V_ACCEPT;
 	fw->out = w->x.h.l3;
@@ -241,6 +257,8 @@ int ctk_fw_packet(struct ctk_fw *fw, const struct ctk_fw_packet *p, struct ctk_f
 		return 0;
 	}
 	w.chains = fw->rs ? fw->rs->hooks[w.x.h.family == 6] : fw->no_chains;
+	if (!w.x.iifname && fw->iifname[0])
+		w.x.iifname = fw->iifname;
 	from_local = is_local(fw, w.x.h.family, saddr(&w.x.h));
 	v->path_local_out = from_local;
 	if (from_local)

@@ -136,6 +136,9 @@ struct ct_cli {
 	unsigned int n_local_addr;
 	const char *masq_addr[CT_ADDR_MAX];	/* --masquerade-address ADDR: masquerade's target */
 	unsigned int n_masq_addr;
+	const char *routes[CT_ADDR_MAX];	/* --route PREFIX=IFNAME: where oifname comes from */
+	unsigned int n_routes;
+	const char *iifname;		/* --iifname NAME: for captures that do not name it */
 	const char *pcap_out;		/* --pcap-out FILE: accepted packets as they leave */
 	uint64_t trace_packet;		/* --trace N: chains and rules evaluated for packet N */
 	unsigned int row;		/* parser-internal: the reference's command row */

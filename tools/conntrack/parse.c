@@ -29,6 +29,7 @@ enum {
 	CT_LOPT_DEBUG = 0x80, CT_LOPT_RESYNC, CT_LOPT_FILTER_FILE,
 	CT_LOPT_PCAP, CT_LOPT_PACKETS, CT_LOPT_SYSCTL, CT_LOPT_TIMEOUT_POLICY,
 	CT_LOPT_RULESET, CT_LOPT_LOCAL_ADDR, CT_LOPT_MASQ_ADDR, CT_LOPT_PCAP_OUT, CT_LOPT_TRACE,
+	CT_LOPT_ROUTE, CT_LOPT_IIFNAME,
 };
 
 #define OPTION_OFFSET 256
@@ -62,6 +63,7 @@ static const struct option base_opts[] = {
 	{ "ruleset", 1, NULL, CT_LOPT_RULESET }, { "local-address", 1, NULL, CT_LOPT_LOCAL_ADDR },
 	{ "masquerade-address", 1, NULL, CT_LOPT_MASQ_ADDR },
 	{ "pcap-out", 1, NULL, CT_LOPT_PCAP_OUT }, { "trace", 1, NULL, CT_LOPT_TRACE },
+	{ "route", 1, NULL, CT_LOPT_ROUTE }, { "iifname", 1, NULL, CT_LOPT_IIFNAME },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -550,6 +552,14 @@ static int parse_option(struct ct_parse *ps, struct opt_table *t, int c)
 			return ct_fail(ps, 2, "at most one `--masquerade-address' per family");
 		cli->masq_addr[cli->n_masq_addr++] = optarg;
 		return 0;
+	case CT_LOPT_ROUTE:
+		if (cli->n_routes >= CT_ADDR_MAX)
+			return ct_fail(ps, 2, "too many `--route' options (at most %d)", CT_ADDR_MAX);
+		cli->routes[cli->n_routes++] = optarg;
+		return 0;
+	case CT_LOPT_IIFNAME:
+		cli->iifname = optarg;
+		return 0;
 	case CT_LOPT_PCAP_OUT:
 		cli->pcap_out = optarg;
 		return 0;
@@ -754,6 +764,10 @@ static int check_pcap_options(const struct ct_cli *cli, struct ct_error *err)
 			return pcap_option_error(err, "Illegal option `--masquerade-address' without `--pcap'");
 		if (cli->pcap_out)
 			return pcap_option_error(err, "Illegal option `--pcap-out' without `--pcap'");
+		if (cli->n_routes)
+			return pcap_option_error(err, "Illegal option `--route' without `--pcap'");
+		if (cli->iifname)
+			return pcap_option_error(err, "Illegal option `--iifname' without `--pcap'");
 		if (cli->trace_packet)
 			return pcap_option_error(err, "Illegal option `--trace' without `--pcap'");
 		return 0;

@@ -17,6 +17,7 @@
  * entry could expire, so the table, counters and output are those of one
  * packet at a time (CTKIT_PCAP_BATCH=0 forces that path, for tests).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -460,7 +461,14 @@ static int fw_frame(struct replay *r, const struct ct_pcap_frame *f, const uint8
 	size_t out_len;
 
 	ctk_fw_set_trace_cb(r->fw, cli->trace_packet == f->num ? on_trace : NULL, r);
-	ctk_fw_packet(r->fw, &p, &v);
+	if (ctk_fw_packet(r->fw, &p, &v) == -ENXIO) {
+		/* The ruleset needs what the capture does not hold: no answer would be right. */
+		ctk_out_flush(r->out);
+		ct_say("packet %llu: %s; give --iifname NAME, --route PREFIX=NAME, or a capture "
+		       "that names interfaces (pcapng, tcpdump -i any)",
+		       (unsigned long long)f->num, v.nnotes ? v.notes[v.nnotes - 1] : "");
+		return -1;
+	}
 	count_verdict(r, &v.ct);
 	if (cli->pcap_packets)
 		print_verdict(r, &v);
@@ -686,7 +694,7 @@ static int apply_policy_file(const struct ct_cli *cli, struct ctk_engine_config 
 static bool firewall_wanted(const struct ct_cli *cli)
 {
 	return cli->ruleset || cli->n_local_addr || cli->n_masq_addr || cli->pcap_out ||
-	       cli->trace_packet;
+	       cli->trace_packet || cli->n_routes || cli->iifname;
 }
 
 static int setup_addresses(struct replay *r)
@@ -699,6 +707,25 @@ static int setup_addresses(struct replay *r)
 			       cli->local_addr[i]);
 			return CT_EXIT_PARAM;
 		}
+	for (unsigned int i = 0; i < cli->n_routes; i++) {
+		const char *eq = strchr(cli->routes[i], '=');
+		char prefix[INET6_ADDRSTRLEN + 8];
+
+		if (!eq || (size_t)(eq - cli->routes[i]) >= sizeof(prefix)) {
+			ct_say("--route `%s': expected PREFIX=IFNAME", cli->routes[i]);
+			return CT_EXIT_PARAM;
+		}
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(eq - cli->routes[i]), cli->routes[i]);
+		if (ctk_fw_add_route(r->fw, prefix, eq + 1) < 0) {
+			ct_say("--route `%s': not an address prefix and an interface name",
+			       cli->routes[i]);
+			return CT_EXIT_PARAM;
+		}
+	}
+	if (cli->iifname && ctk_fw_set_iifname(r->fw, cli->iifname) < 0) {
+		ct_say("--iifname `%s': not an interface name", cli->iifname);
+		return CT_EXIT_PARAM;
+	}
 	for (unsigned int i = 0; i < cli->n_masq_addr; i++)
 		if (ctk_fw_set_masquerade_address(r->fw, cli->masq_addr[i]) < 0) {
 			ct_say("--masquerade-address `%s': not an IPv4 or IPv6 address",
