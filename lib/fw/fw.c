@@ -32,6 +32,15 @@ struct ctk_fw *ctk_fw_new(struct ctk_engine *eng, const struct ctk_ruleset *rs)
 		return NULL;
 	fw->eng = eng;
 	fw->rs = rs;
+	/*
+	 * The kernel hooks NAT for a family when its first nat chain appears;
+	 * without one, entries get no (null) bindings and no *_NAT_DONE bits.
+	 */
+	for (int f = 0; rs && f < 2; f++)
+		for (int h = 0; h < FW_HOOK_NONE; h++)
+			for (uint32_t i = 0; i < rs->hooks[f][h].n; i++)
+				if (rs->hooks[f][h].chains[i]->type == FW_CHAIN_NAT)
+					fw->nat_on[f] = true;
 	return fw;
 }
 

@@ -63,6 +63,7 @@ struct ctk_fw {
 		char ifname[16];
 	} routes[FW_ROUTE_MAX];
 	char iifname[16];		/* "" unless set */
+	bool nat_on[2];			/* a nat chain exists for IPv4 / IPv6 */
 	bool has_masq[2];		/* [0] IPv4, [1] IPv6 */
 	uint8_t masq[2][16];
 	struct fw_hook_list no_chains[FW_HOOK_NONE];	/* without a ruleset */

@@ -103,7 +103,7 @@ static enum fw_verdict_code nat_slot(struct walk *w, const struct hook_plan *pla
 	struct ctk_verdict *ct = &x->v->ct;
 	struct ctk_tuple before, after;
 
-	if (!ct->conn || x->notrack)
+	if (!ct->conn || x->notrack || !x->fw->nat_on[x->h.family == 6])
 		return FW_V_ACCEPT;
 	if (nat_first_packet(ct) && !ctk_engine_nat_done(eng, ct->conn, plan->manip)) {
 		for (uint32_t i = 0; i < l->n; i++) {

@@ -16,10 +16,11 @@ written as a raw-IP pcap, the case's knobs are passed as --sysctl, and
 Kernel facts the comparison models (tests/oracle/README.md):
 
   * a fragment still waiting for the rest of its datagram gets no verdict in
-    the kernel (not forwarded, state null); the engine reports it `held`
-    (state invalid, reason "(fragment held for reassembly)");
+    the kernel (not forwarded, state null); so in the engine (state null,
+    verdict `held`, reason "(fragment held for reassembly)");
   * an IPv4 header with a bad checksum is dropped by ip_rcv before conntrack
-    (not forwarded, state null); the engine calls it invalid with the
+    (not forwarded, state null); so in the engine (state null, verdict
+    `discard`), with the
     parenthesised reason "(ip: bad header checksum)";
   * some INVALID verdicts log nothing (an ICMP error for no connection,
     tcp_loose=0 mid-stream, a TCP header too short): the kernel's reason is
@@ -221,11 +222,13 @@ class Replay:
     def no_verdict_diffs(self, got, want):
         """The kernel gave no verdict: a held fragment or a packet dropped
         before conntrack (a bad IPv4 header checksum)."""
-        if got.get("held") and got["reason"] == HELD_REASON:
+        if got["state"] is None and got["verdict"] == "held" and got["reason"] == HELD_REASON:
             return []
-        if got["state"] == "invalid" and got["reason"] == BAD_IP_HEADER_REASON:
+        if (got["state"] is None and got["verdict"] == "discard"
+                and got["reason"] == BAD_IP_HEADER_REASON):
             return []
-        return [("verdict", "%s %r" % (got["state"], got["reason"]), "none (not forwarded)")]
+        return [("verdict", "%s %s %r" % (got["state"], got["verdict"], got["reason"]),
+                 "none (not forwarded)")]
 
     def reason_diffs(self, got, want):
         mine, theirs = got["reason"], want["reason"]

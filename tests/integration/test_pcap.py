@@ -320,7 +320,7 @@ def test_block_reader_crosses_blocks(tmp_path):
 
 
 def test_option_errors():
-    for args in (["--pcap", SAMPLE, "-D"], ["--pcap", SAMPLE, "-F"], ["--pcap", SAMPLE, "-L", "expect"],
+    for args in (["--pcap", SAMPLE, "-D"], ["--pcap", SAMPLE, "-F"], ["--pcap", SAMPLE, "-F", "expect"],
                  ["--packets", "-L"], ["--sysctl", "nf_conntrack_max=1", "-L"],
                  ["--pcap", SAMPLE, "-E", "--packets"]):
         rc, out, err = ctk(*args)

@@ -104,7 +104,11 @@ static void test_illegal_combinations(void **state)
 {
 	(void)state;
 	expect_illegal((const char *const[]){"-D", "--pcap", "f"}, 3, "`--pcap' with this command");
-	expect_illegal((const char *const[]){"-L", "expect", "--pcap", "f"}, 4, "`--pcap'");
+	expect_illegal((const char *const[]){"-F", "expect", "--pcap", "f"}, 4, "`--pcap'");
+	expect_illegal((const char *const[]){"-L", "expect", "--pcap", "f", "--packets"}, 5,
+		       "`--packets'");
+	expect_illegal((const char *const[]){"-L", "--ruleset", "r"}, 3, "without `--pcap'");
+	expect_illegal((const char *const[]){"-L", "--trace", "1"}, 3, "without `--pcap'");
 	expect_illegal((const char *const[]){"-C", "--pcap", "f", "--packets"}, 4, "`--packets'");
 	expect_illegal((const char *const[]){"-L", "--packets"}, 2, "without `--pcap'");
 	expect_illegal((const char *const[]){"-L", "--sysctl", "a=1"}, 3, "without `--pcap'");
