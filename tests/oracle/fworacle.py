@@ -322,8 +322,15 @@ def _finish(rec, groups):
                 if g is not None:
                     pool.remove(g)
                     row["trace"] = g["steps"]
+    last = None
     for n, row in enumerate(rows, 1):
         row["packet"] = n
+        # distinct, increasing times: the router's answers carry their
+        # trigger's time, and --pcap-out packets are matched by time stamp
+        if row["time"] is not None:
+            if last is not None and row["time"] <= last:
+                row["time"] = round(last + 1e-6, 6)
+            last = row["time"]
         row["rule"] = decision(row["trace"])
         dropped = row["rule"] is not None and row["rule"]["verdict"] == "drop"
         row["notes"] = []
