@@ -13,7 +13,8 @@ import time
 
 from cases import C4, C6, S4, S6, Case, Tcp, timed
 from lab import in_netns
-from scapy.all import ICMP, IP, UDP, ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest, IPv6, Raw
+from scapy.all import (ICMP, IP, UDP, ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest, IPv6,  # noqa: E402
+                       IPv6ExtHdrFragment, Raw, fragment, fragment6)
 
 R4C, R6C = "192.0.2.1", "2001:db8:1::1"          # router, client side
 R4, R6 = "198.51.100.1", "2001:db8:2::1"          # router, server side (WAN)
@@ -144,6 +145,32 @@ def icmp_error_nat(v6):
     err = (IPv6(src=s, dst=r) / ICMPv6DestUnreach(code=4) / bytes(quoted) if v6
            else IP(src=s, dst=r) / ICMP(type=3, code=3) / bytes(quoted))
     return timed([("client", ip(v6)(src=c, dst=s) / UDP(sport=5000, dport=53) / b"query"), ("server", err)])
+
+
+def fragments_snat(v6):
+    """A UDP datagram in three fragments, SNATed: the first two are held,
+    the third completes it; the reply comes back to the WAN address."""
+    c, s, r, _, _ = addrs(v6)
+    if v6:
+        big = IPv6(src=c, dst=s) / IPv6ExtHdrFragment(id=4242) / UDP(sport=50010, dport=7) / Raw(b"f" * 1200)
+        frags = fragment6(big, 500)
+    else:
+        frags = fragment(IP(src=c, dst=s, id=4242) / UDP(sport=50010, dport=7) / Raw(b"f" * 1200), 496)
+    return timed([("client", f) for f in frags] + [("server", ip(v6)(src=s, dst=r) / UDP(sport=7, dport=50010)
+                                                    / Raw(b"ok"))])
+
+
+def bad_header(v6):
+    """IPv4: a header checksum ip_rcv rejects (no hook sees it); then a
+    good datagram of the same flow.  IPv6 has no header checksum: a
+    payload length beyond the packet instead."""
+    c, s, _, _, _ = addrs(v6)
+    bad = ip(v6)(src=c, dst=s) / UDP(sport=5000, dport=53) / b"q"
+    if v6:
+        bad.plen = 200
+    else:
+        bad.chksum = 0x0bad
+    return timed([("client", bad), ("client", ip(v6)(src=c, dst=s) / UDP(sport=5000, dport=53) / b"q")])
 
 
 # --- notrack, zones, marks, filter drops ---------------------------------------------
@@ -474,6 +501,12 @@ CASES = (
                 "\t\tudp dport 53 accept\n"))
     + _both("icmp_error_nat", "port unreachable about a SNATed UDP flow: RELATED, inner packet translated back",
             icmp_error_nat, lambda v6: snat_rules(v6) + forward_policy("\t\tudp dport 53 accept\n"))
+    + _both("fragments_snat", "a UDP datagram in three fragments through SNAT: two held, the last one decides",
+            fragments_snat, lambda v6: snat_rules(v6) + forward_policy("\t\tudp dport 7 accept\n"))
+    + _both("bad_header", "a bad IPv4 header checksum / IPv6 payload length: discarded before any hook",
+            bad_header, lambda v6: forward_policy("\t\tudp dport 53 accept\n"), wait=0.3)
+    + _both("tftp_snat", "TFTP with the client SNATed: the data from a new server port comes to the WAN address",
+            lambda v6: tftp(v6, True), lambda v6: helper_ruleset(v6, True), expect_snapshots=True)
     + _both("notrack", "UDP port 9 notracked both ways (raw prerouting), accepted as untracked; port 53 tracked",
             notrack, lambda v6: "table inet raw {\n\tchain prerouting {\n\t\ttype filter hook prerouting priority "
             "raw; policy accept;\n\t\tudp dport 9 notrack\n\t\tudp sport 9 notrack\n\t}\n}\n"
