@@ -22,7 +22,8 @@ IPCTNL_MSG_CT_NEW, IPCTNL_MSG_CT_GET, IPCTNL_MSG_CT_DELETE = 0, 1, 2
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP, NLM_F_CREATE = 0x1, 0x4, 0x300, 0x400
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 
-CTA_TUPLE_ORIG, CTA_STATUS, CTA_PROTOINFO, CTA_TIMEOUT = 1, 3, 4, 7
+CTA_TUPLE_ORIG, CTA_TUPLE_REPLY, CTA_STATUS, CTA_PROTOINFO, CTA_HELP, CTA_TIMEOUT = 1, 2, 3, 4, 5, 7
+CTA_MARK, CTA_ZONE, CTA_HELP_NAME = 8, 18, 1
 CTA_TUPLE_IP, CTA_TUPLE_PROTO = 1, 2
 CTA_IP_V4_SRC, CTA_IP_V4_DST, CTA_IP_V6_SRC, CTA_IP_V6_DST = 1, 2, 3, 4
 CTA_PROTO_NUM, CTA_PROTO_SRC_PORT, CTA_PROTO_DST_PORT = 1, 2, 3
@@ -89,7 +90,7 @@ def _protoinfo(buf):
     return None
 
 
-def decode(kind, flags, body):
+def decode(kind, flags, body, full=False):
     """One ctnetlink event message -> dict (event, orig tuple, state, status, timeout)."""
     msg = kind & 0xff
     if msg == IPCTNL_MSG_CT_DELETE:
@@ -97,12 +98,30 @@ def decode(kind, flags, body):
     else:
         event = "NEW" if flags & NLM_F_CREATE else "UPDATE"
     ev = {"event": event}
-    ev.update(decode_entry(body))
+    ev.update(decode_entry(body, full))
     return ev
 
 
-def decode_entry(body):
-    """The entry in a ctnetlink message (after nlmsghdr): orig tuple, state, status, timeout."""
+def _extras(attrs):
+    """What NAT, marks, zones and helpers add to an entry: the reply tuple,
+    mark, zone and helper name (only the attributes the kernel sent)."""
+    out = {}
+    if CTA_TUPLE_REPLY in attrs:
+        out["reply"] = _tuple(attrs[CTA_TUPLE_REPLY])
+    if CTA_MARK in attrs:
+        out["mark"] = _be(attrs[CTA_MARK])
+    if CTA_ZONE in attrs:
+        out["zone"] = _be(attrs[CTA_ZONE])
+    if CTA_HELP in attrs:
+        name = _attrs(attrs[CTA_HELP]).get(CTA_HELP_NAME)
+        if name:
+            out["helper"] = name.split(b"\0", 1)[0].decode()
+    return out
+
+
+def decode_entry(body, full=False):
+    """The entry in a ctnetlink message (after nlmsghdr): orig tuple, state,
+    status, timeout; with `full` also reply tuple, mark, zone, helper."""
     attrs = _attrs(body[4:])
     ev = {"l3": {socket.AF_INET: "ipv4", socket.AF_INET6: "ipv6"}.get(body[0], str(body[0]))}
     ev.update(_tuple(attrs.get(CTA_TUPLE_ORIG, b"")))
@@ -115,6 +134,8 @@ def decode_entry(body):
         ev["status"] = [name for i, name in enumerate(STATUS_BITS) if bits & (1 << i)]
     if CTA_TIMEOUT in attrs:
         ev["timeout"] = _be(attrs[CTA_TIMEOUT])
+    if full:
+        ev.update(_extras(attrs))
     return ev
 
 
@@ -147,11 +168,12 @@ class TableReader:
     (global) conntrack hash, tens of ms; get() looks one entry up by its
     tuple, cheap enough for a snapshot after every packet."""
 
-    def __init__(self):
+    def __init__(self, full=False):
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
         self.sock.bind((0, 0))
         self.seq = 0
+        self.full = full        # decode reply tuple, mark, zone, helper too
 
     def dump(self):
         """Every entry, decoded (see decode_entry), sorted."""
@@ -168,7 +190,7 @@ class TableReader:
                     err = struct.unpack_from("=i", body)[0]
                     raise OSError(-err, "ctnetlink dump")
                 if kind >> 8 == NFNL_SUBSYS_CTNETLINK:
-                    entries.append(decode_entry(body))
+                    entries.append(decode_entry(body, self.full))
 
     def flush(self):
         """Delete every entry of the namespace (conntrack -F)."""
@@ -199,14 +221,15 @@ class TableReader:
                         raise OSError(-err, "ctnetlink get")
                     return entry
                 if kind >> 8 == NFNL_SUBSYS_CTNETLINK:
-                    entry = decode_entry(body)
+                    entry = decode_entry(body, self.full)
 
     def close(self):
         self.sock.close()
 
 
 class EventReader:
-    def __init__(self):
+    def __init__(self, full=False):
+        self.full = full
         groups = 0
         for g in (NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY):
             groups |= 1 << (g - 1)
@@ -230,7 +253,7 @@ class EventReader:
             for kind, flags, body in _messages(buf):
                 if kind >> 8 != NFNL_SUBSYS_CTNETLINK:
                     continue
-                events.append(decode(kind, flags, body))
+                events.append(decode(kind, flags, body, self.full))
                 key = tuple_key(body)
                 if events[-1]["event"] == "NEW" and key and key not in self.created:
                     self.created.append(key)

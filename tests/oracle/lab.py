@@ -184,16 +184,26 @@ class OracleLab:
         _sh(["ip", "-n", r, "-batch", "-"], stdin="\n".join(batch) + "\n")
         for dev in ("r-cli", "r-srv"):
             self.sysctl(r, "net/ipv4/conf/%s/rp_filter" % dev, 0)
-        self.nft(r, ruleset())
+        self.nft(r, self.base_ruleset())
         self.sysctl(r, "net/netfilter/nf_log/2", "nfnetlink_log")
         self.sysctl(r, "net/netfilter/nf_log/10", "nfnetlink_log")
         self.sysctl(r, "net/netfilter/nf_conntrack_log_invalid", 255)
         if self.read_sysctl(r, "net/netfilter/nf_conntrack_log_invalid") != "255":
             raise RuntimeError("nf_conntrack_log_invalid is not per-netns here")
 
-    def _sockets(self):
+    def base_ruleset(self):
+        """The router's own nft ruleset (fwlab.FwLab replaces it)."""
+        return ruleset()
+
+    def _readers(self):
+        """Netlink readers of the router namespace (called inside it)."""
         from ctevents import EventReader, TableReader
         from nflog import NflogReader
+        self.nflog = NflogReader(0)
+        self.events = EventReader()
+        self.dumper = TableReader()
+
+    def _sockets(self):
         for side, ns, dev in (("client", self.client, "c0"), ("server", self.server, "s0")):
             with in_netns(ns):
                 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
@@ -203,9 +213,7 @@ class OracleLab:
             s.setblocking(False)
             self.socks[side] = s
         with in_netns(self.router):
-            self.nflog = NflogReader(0)
-            self.events = EventReader()
-            self.dumper = TableReader()
+            self._readers()
 
     def destroy(self):
         for s in self.socks.values():

@@ -27,6 +27,9 @@ NFULA_CFG_QTHRESH = 4
 NFULNL_CFG_CMD_BIND = 1
 NFULNL_COPY_PACKET = 2
 
+NFULA_TIMESTAMP = 3
+NFULA_IFINDEX_INDEV = 4
+NFULA_IFINDEX_OUTDEV = 5
 NFULA_PAYLOAD = 9
 NFULA_PREFIX = 10
 
@@ -81,7 +84,13 @@ class NflogReader:
         return self.sock.fileno()
 
     def read(self):
-        """Everything queued now, without waiting."""
+        """Everything queued now, without waiting: (prefix, payload) pairs."""
+        return [(r["prefix"], r["payload"]) for r in self.read_records()]
+
+    def read_records(self):
+        """Everything queued now, without waiting, as dicts: prefix,
+        payload, indev / outdev (ifindex or None), stamp (s, or None when
+        the packet had no time stamp)."""
         records = []
         while True:
             try:
@@ -100,7 +109,15 @@ class NflogReader:
             if kind == (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET:
                 attrs = _attrs(buf[off + 20:off + length])
                 prefix = attrs.get(NFULA_PREFIX, b"").split(b"\0", 1)[0].decode("utf-8", "replace")
-                yield prefix, attrs.get(NFULA_PAYLOAD, b"")
+                rec = {"prefix": prefix, "payload": attrs.get(NFULA_PAYLOAD, b""), "stamp": None,
+                       "indev": None, "outdev": None}
+                for key, attr in (("indev", NFULA_IFINDEX_INDEV), ("outdev", NFULA_IFINDEX_OUTDEV)):
+                    if attr in attrs:
+                        rec[key] = struct.unpack(">I", attrs[attr][:4])[0]
+                if NFULA_TIMESTAMP in attrs:
+                    sec, usec = struct.unpack(">QQ", attrs[NFULA_TIMESTAMP][:16])
+                    rec["stamp"] = sec + usec / 1e6
+                yield rec
             off += (length + 3) & ~3
 
     def close(self):
