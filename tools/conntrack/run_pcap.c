@@ -406,7 +406,7 @@ static void track_frame(struct replay *r, const struct ct_pcap_frame *f)
 	struct ctk_verdict v;
 	size_t off, len;
 
-	if (ctk_frame_l3(ct_pcap_linktype(r->src), f->data, f->caplen, &off) != 0)
+	if (ctk_frame_l3(f->linktype, f->data, f->caplen, &off) != 0)
 		return;		/* not IP (ARP, LLDP...) or a cut link header: conntrack never sees it */
 	len = f->caplen - off;
 	if (r->batch) {
@@ -608,12 +608,18 @@ static int setup(struct replay *r)
 	if (cli->cmd == CT_CMD_EVENT && !cli->pcap_packets)
 		ctk_engine_set_event_cb(r->eng, on_event, r);
 	/* A progress line would tear streamed lines on the same terminal. */
-	r->src = ct_pcap_open(cli->pcap_file, !streaming || !isatty(STDOUT_FILENO), err);
+	if (cli->capture_iface)
+		r->src = ct_pcap_open_live(cli->capture_iface, cli->capture_filter, err);
+	else
+		r->src = ct_pcap_open(cli->pcap_file, !streaming || !isatty(STDOUT_FILENO), err);
 	if (!r->src) {
+		/* A filter that does not compile is a usage error, as a bad --sysctl. */
+		int rc = cli->capture_iface && errno == EINVAL ? CT_EXIT_PARAM : CT_EXIT_OTHER;
+
 		ct_say("%s", err);
-		return CT_EXIT_OTHER;
+		return rc;
 	}
-	r->live = streaming && !strcmp(cli->pcap_file, "-");
+	r->live = streaming && (cli->capture_iface || !strcmp(cli->pcap_file, "-"));
 	batch = getenv("CTKIT_PCAP_BATCH");
 	if (!streaming && !(batch && !strcmp(batch, "0"))) {
 		r->batch = malloc(sizeof(*r->batch));
