@@ -111,6 +111,12 @@ $(BUILD)/bench/%: bench/%.c $(LIBA)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+# pcap_frames shows what conntrack's capture reader (a CLI part) makes of a capture.
+$(BUILD)/tests/tools/pcap_frames: tests/tools/pcap_frames.c $(CLI_OBJ) $(LIBA)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itools/conntrack $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 # Helper programs of the integration tests, on the public API only.
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBA)
 	@mkdir -p $(dir $@)

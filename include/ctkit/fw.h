@@ -104,6 +104,7 @@ struct ctk_fw_packet {
 	uint64_t now_ns;
 	const char *iifname;
 	const char *oifname;
+	bool outgoing;		/* the capture saw it leave the firewall */
 };
 
 /*
@@ -163,7 +164,10 @@ void ctk_fw_set_trace_cb(struct ctk_fw *fw, ctk_fw_trace_cb cb, void *data);
 
 /*
  * ctk_fw_packet - take one packet through the firewall. Fills @v.
- * Returns 0, or a negative errno when the ruleset needs what the packet
+ * Returns 0; 1 when @p is outgoing but not from a local address, i.e.
+ * the firewall's own copy of a packet it forwarded, seen leaving (a
+ * capture on several interfaces has both): nothing is done, @v is not
+ * filled; or a negative errno when the ruleset needs what the packet
  * cannot give (-ENXIO: an interface name the capture does not have),
  * with a note in @v naming the rule; the packet is then dropped.
  */

@@ -256,10 +256,12 @@ int ctk_fw_packet(struct ctk_fw *fw, const struct ctk_fw_packet *p, struct ctk_f
 		v->verdict = CTK_FW_DISCARD;
 		return 0;
 	}
+	from_local = is_local(fw, w.x.h.family, saddr(&w.x.h));
+	if (p->outgoing && !from_local)
+		return 1;	/* the forwarded copy: its verdict was given on the way in */
 	w.chains = fw->rs ? fw->rs->hooks[w.x.h.family == 6] : fw->no_chains;
 	if (!w.x.iifname && fw->iifname[0])
 		w.x.iifname = fw->iifname;
-	from_local = is_local(fw, w.x.h.family, saddr(&w.x.h));
 	v->path_local_out = from_local;
 	if (from_local)
 		w.x.iifname = NULL;

@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ctk_engine_reset(eng);
 	}
 	while ((ret = ct_pcap_next(p, &f, err)) == 1)
-		track(eng, ct_pcap_linktype(p), &f, &now);
+		track(eng, f.linktype, &f, &now);
 	if (ret < 0 && !err[0])
 		abort();
 	ct_pcap_close(p);

@@ -112,6 +112,40 @@ static void test_illegal_combinations(void **state)
 	expect_illegal((const char *const[]){"-C", "--pcap", "f", "--packets"}, 4, "`--packets'");
 	expect_illegal((const char *const[]){"-L", "--packets"}, 2, "without `--pcap'");
 	expect_illegal((const char *const[]){"-L", "--sysctl", "a=1"}, 3, "without `--pcap'");
+	expect_illegal((const char *const[]){"-L", "--capture", "eth0", "--pcap", "f"}, 5,
+		       "`--capture' with `--pcap'");
+	expect_illegal((const char *const[]){"-L", "--capture-filter", "tcp"}, 3,
+		       "`--capture-filter' without `--capture'");
+	expect_illegal((const char *const[]){"-D", "--capture", "eth0"}, 3,
+		       "`--capture' with this command");
+	expect_illegal((const char *const[]){"-E", "--capture", "eth0", "--packets"}, 4, "`--packets'");
+}
+
+/* --capture takes --pcap's commands and options; the source is the interface. */
+static void test_capture_options(void **state)
+{
+	struct ct_cli cli;
+	struct ct_error err;
+
+	(void)state;
+	assert_int_equal(PARSE(&cli, &err, "--capture", "any", "--capture-filter", "udp port 53",
+			       "--packets", "--sysctl", "nf_conntrack_checksum=0", "-p", "udp"), 0);
+	assert_int_equal(cli.cmd, CT_CMD_LIST);
+	assert_true(cli.pcap_packets);
+	assert_null(cli.pcap_file);
+	assert_string_equal(cli.capture_iface, "any");
+	assert_string_equal(cli.capture_filter, "udp port 53");
+	ct_cli_free(&cli);
+	for (const char *cmd = "LGCSE"; *cmd; cmd++) {
+		char opt[3] = { '-', *cmd, '\0' };
+		int ret = *cmd == 'G' ? PARSE(&cli, &err, opt, "--capture", "eth0", "-p", "udp", "-s",
+					      "1.1.1.1", "-d", "2.2.2.2", "--sport", "1", "--dport", "2")
+				      : PARSE(&cli, &err, opt, "--capture", "eth0");
+
+		assert_int_equal(ret, 0);
+		assert_string_equal(cli.capture_iface, "eth0");
+		ct_cli_free(&cli);
+	}
 }
 
 int main(void)
@@ -121,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_sysctl_repeatable),
 		cmocka_unit_test(test_too_many_sysctls),
 		cmocka_unit_test(test_illegal_combinations),
+		cmocka_unit_test(test_capture_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

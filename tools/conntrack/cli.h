@@ -126,6 +126,8 @@ struct ct_cli {
 	size_t n_any_of;
 	/* --pcap: the command runs on the userspace engine fed with a capture (run_pcap.c). */
 	const char *pcap_file;		/* --pcap FILE ('-': stdin) */
+	const char *capture_iface;	/* --capture IFACE: a live capture instead (pcap_live.c) */
+	const char *capture_filter;	/* --capture-filter EXPR: its BPF filter */
 	bool pcap_packets;		/* --packets: one verdict per packet (alone or with -L) */
 	const char *sysctl[CT_SYSCTL_MAX];	/* --sysctl NAME=VALUE: engine knobs, checked by run_pcap.c */
 	unsigned int n_sysctl;

@@ -30,6 +30,7 @@ enum {
 	CT_LOPT_PCAP, CT_LOPT_PACKETS, CT_LOPT_SYSCTL, CT_LOPT_TIMEOUT_POLICY,
 	CT_LOPT_RULESET, CT_LOPT_LOCAL_ADDR, CT_LOPT_MASQ_ADDR, CT_LOPT_PCAP_OUT, CT_LOPT_TRACE,
 	CT_LOPT_ROUTE, CT_LOPT_IIFNAME,
+	CT_LOPT_CAPTURE, CT_LOPT_CAPTURE_FILTER,
 };
 
 #define OPTION_OFFSET 256
@@ -64,6 +65,8 @@ static const struct option base_opts[] = {
 	{ "masquerade-address", 1, NULL, CT_LOPT_MASQ_ADDR },
 	{ "pcap-out", 1, NULL, CT_LOPT_PCAP_OUT }, { "trace", 1, NULL, CT_LOPT_TRACE },
 	{ "route", 1, NULL, CT_LOPT_ROUTE }, { "iifname", 1, NULL, CT_LOPT_IIFNAME },
+	{ "capture", 1, NULL, CT_LOPT_CAPTURE },
+	{ "capture-filter", 1, NULL, CT_LOPT_CAPTURE_FILTER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -565,6 +568,12 @@ static int parse_option(struct ct_parse *ps, struct opt_table *t, int c)
 		return 0;
 	case CT_LOPT_TRACE:
 		return parse_trace_packet(ps, optarg);
+	case CT_LOPT_CAPTURE:
+		cli->capture_iface = optarg;
+		return 0;
+	case CT_LOPT_CAPTURE_FILTER:
+		cli->capture_filter = optarg;
+		return 0;
 	case ':':
 		return ct_fail(ps, 2, "option `%s' requires an argument", ps->argv[optind - 1]);
 	case '?':
@@ -746,10 +755,17 @@ static int pcap_option_error(struct ct_error *err, const char *msg)
 	return -1;
 }
 
-/* --pcap runs -L, -G, -C, -S, -E (conntrack table) or --packets on a capture. */
+/*
+ * --pcap runs -L, -G, -C, -S, -E (conntrack table) or --packets on a
+ * capture; --capture on a live one, with the same rules.
+ */
 static int check_pcap_options(const struct ct_cli *cli, struct ct_error *err)
 {
-	if (!cli->pcap_file) {
+	if (cli->capture_filter && !cli->capture_iface)
+		return pcap_option_error(err, "Illegal option `--capture-filter' without `--capture'");
+	if (cli->capture_iface && cli->pcap_file)
+		return pcap_option_error(err, "Illegal option `--capture' with `--pcap'");
+	if (!cli->pcap_file && !cli->capture_iface) {
 		if (cli->pcap_packets)
 			return pcap_option_error(err, "Illegal option `--packets' without `--pcap'");
 		if (cli->n_sysctl)
@@ -781,7 +797,9 @@ static int check_pcap_options(const struct ct_cli *cli, struct ct_error *err)
 	if (cli->table != CT_TABLE_CONNTRACK ||
 	    (cli->cmd != CT_CMD_LIST && cli->cmd != CT_CMD_GET && cli->cmd != CT_CMD_COUNT &&
 	     cli->cmd != CT_CMD_STATS && cli->cmd != CT_CMD_EVENT))
-		return pcap_option_error(err, "Illegal option `--pcap' with this command");
+		return pcap_option_error(err, cli->pcap_file
+					 ? "Illegal option `--pcap' with this command"
+					 : "Illegal option `--capture' with this command");
 	if (cli->pcap_packets && cli->cmd != CT_CMD_LIST)
 		return pcap_option_error(err, "Illegal option `--packets' with this command");
 	return 0;

@@ -28,7 +28,9 @@
 
 #include <ctkit/engine.h>
 
+#include "pcap_live.h"
 #include "pcap_source.h"
+#include "pcapng.h"
 #include "progress.h"
 
 /* The clock is read once per this many packets (progress.h). */
@@ -55,8 +57,19 @@ struct pcap_blocks {
 	bool swapped;
 };
 
+/* Linux cooked headers: where the packet type is, and its value for a sent packet. */
+#define DLT_LINUX_SLL_ 113
+#define DLT_LINUX_SLL2_ 276
+#define SLL_PKTTYPE_AT 0
+#define SLL2_PKTTYPE_AT 10
+#define PACKET_OUTGOING_ 4
+
+/* One of three readers: libpcap (pc, with m), pcapng.c (ng) or a live capture (live). */
 struct ct_pcap {
 	pcap_t *pc;
+	struct ct_pcapng *ng;
+	FILE *ng_file;		/* ng's file, unless stdin */
+	struct ct_live *live;
 	struct pcap_blocks m;
 	uint32_t linktype;
 	uint64_t count;
@@ -72,6 +85,33 @@ static bool linktype_supported(uint32_t linktype)
 
 	/* The engine answers -EPROTONOSUPPORT before it looks at the (empty) frame. */
 	return ctk_frame_l3(linktype, empty, 0, &off) != -EPROTONOSUPPORT;
+}
+
+bool ct_pcap_check_linktype(uint32_t dlt, const char *what, char err[CT_PCAP_ERR_MAX])
+{
+	const char *name;
+
+	if (dlt <= INT32_MAX && linktype_supported(dlt))
+		return true;
+	name = dlt <= INT32_MAX ? pcap_datalink_val_to_name((int)dlt) : NULL;
+	snprintf(err, CT_PCAP_ERR_MAX,
+		 "%s: link type %d (%s) is not supported "
+		 "(Ethernet, Linux cooked SLL/SLL2, raw IP and BSD loopback are)",
+		 what, (int)dlt, name ? name : "unknown");
+	return false;
+}
+
+enum ct_pcap_dir ct_pcap_cooked_dir(uint32_t linktype, const uint8_t *data, uint32_t caplen)
+{
+	unsigned int type;
+
+	if (linktype == DLT_LINUX_SLL_ && caplen >= SLL_PKTTYPE_AT + 2)
+		type = (unsigned int)data[SLL_PKTTYPE_AT] << 8 | data[SLL_PKTTYPE_AT + 1];
+	else if (linktype == DLT_LINUX_SLL2_ && caplen > SLL2_PKTTYPE_AT)
+		type = data[SLL2_PKTTYPE_AT];
+	else
+		return CT_PCAP_DIR_UNKNOWN;
+	return type == PACKET_OUTGOING_ ? CT_PCAP_DIR_OUT : CT_PCAP_DIR_IN;
 }
 
 static uint32_t file_u32(const struct pcap_blocks *m, size_t at)
@@ -186,16 +226,59 @@ static int blocks_next(struct pcap_blocks *m, struct ct_pcap_frame *f)
 	return 1;
 }
 
+/*
+ * The first byte of a pcapng file is 0x0A, never a classic pcap's: peek
+ * at it and keep the stream for pcapng.c, or put it back for libpcap.
+ */
+static FILE *peek_pcapng(const char *path)
+{
+	bool is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	int c;
+
+	if (!f)
+		return NULL;	/* libpcap opens it again and says why it can't */
+	c = getc(f);
+	if (c != EOF)
+		ungetc(c, f);
+	if (ct_pcapng_is(c))
+		return f;
+	if (!is_stdin)
+		fclose(f);
+	return NULL;
+}
+
+static struct ct_pcap *open_pcapng(struct ct_pcap *p, FILE *f, const char *path, int progress,
+				   char err[CT_PCAP_ERR_MAX])
+{
+	p->ng = ct_pcapng_open(f, path, err);
+	if (!p->ng) {
+		if (f != stdin)
+			fclose(f);
+		free(p);
+		return NULL;
+	}
+	p->ng_file = f != stdin ? f : NULL;
+	p->name = path;
+	ct_progress_init(&p->progress, path, progress ? fileno(f) : -1);
+	return p;
+}
+
 struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ERR_MAX])
 {
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
 	struct ct_pcap *p = calloc(1, sizeof(*p));
+	char what[CT_PCAP_ERR_MAX];
+	FILE *ng;
 	int dlt;
 
 	if (!p) {
 		snprintf(err, CT_PCAP_ERR_MAX, "%s: %s", path, strerror(ENOMEM));
 		return NULL;
 	}
+	ng = peek_pcapng(path);
+	if (ng)
+		return open_pcapng(p, ng, path, progress, err);
 	p->pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (!p->pc) {
 		/* libpcap's text names the problem ("unknown file format", "No such file ..."). */
@@ -204,13 +287,8 @@ struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ER
 		return NULL;
 	}
 	dlt = pcap_datalink(p->pc);
-	if (dlt < 0 || !linktype_supported((uint32_t)dlt)) {
-		const char *name = dlt >= 0 ? pcap_datalink_val_to_name(dlt) : NULL;
-
-		snprintf(err, CT_PCAP_ERR_MAX,
-			 "capture `%s': link type %d (%s) is not supported "
-			 "(Ethernet, Linux cooked SLL/SLL2, raw IP and BSD loopback are)",
-			 path, dlt, name ? name : "unknown");
+	snprintf(what, sizeof(what), "capture `%s'", path);
+	if (!ct_pcap_check_linktype(dlt < 0 ? UINT32_MAX : (uint32_t)dlt, what, err)) {
 		pcap_close(p->pc);
 		free(p);
 		return NULL;
@@ -223,9 +301,31 @@ struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ER
 	return p;
 }
 
+struct ct_pcap *ct_pcap_open_live(const char *iface, const char *filter,
+				  char err[CT_PCAP_ERR_MAX])
+{
+	struct ct_pcap *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		snprintf(err, CT_PCAP_ERR_MAX, "--capture `%s': %s", iface, strerror(ENOMEM));
+		return NULL;
+	}
+	p->live = ct_live_open(iface, filter, err);
+	if (!p->live) {
+		int e = errno;
+
+		free(p);
+		errno = e;
+		return NULL;
+	}
+	p->name = iface;
+	ct_progress_init(&p->progress, iface, -1);
+	return p;
+}
+
 static void draw_progress(struct ct_pcap *p)
 {
-	FILE *f = pcap_file(p->pc);
+	FILE *f = p->pc ? pcap_file(p->pc) : p->ng_file;
 	long pos = p->m.buf ? (long)(p->m.base + (off_t)p->m.pos) : f ? ftell(f) : -1;
 
 	ct_progress_draw(&p->progress, pos, p->count, "packets");
@@ -242,14 +342,11 @@ static int next_block(struct ct_pcap *p, struct ct_pcap_frame *f)
 			blocks_close(&p->m, p->pc);
 		return 0;
 	}
-	p->count++;
-	if (ct_progress_on(&p->progress) && p->count % PROGRESS_EVERY == 0)
-		draw_progress(p);
-	f->num = p->count;
 	return 1;
 }
 
-int ct_pcap_next(struct ct_pcap *p, struct ct_pcap_frame *f, char err[CT_PCAP_ERR_MAX])
+/* A classic pcap record, by the block walk or libpcap. */
+static int next_classic(struct ct_pcap *p, struct ct_pcap_frame *f, char err[CT_PCAP_ERR_MAX])
 {
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
@@ -267,15 +364,39 @@ int ct_pcap_next(struct ct_pcap *p, struct ct_pcap_frame *f, char err[CT_PCAP_ER
 			 (unsigned long long)p->count, pcap_geterr(p->pc));
 		return -1;
 	}
-	p->count++;
-	if (ct_progress_on(&p->progress) && p->count % PROGRESS_EVERY == 0)
-		draw_progress(p);
 	/* Nanosecond precision was asked for: tv_usec holds nanoseconds. */
-	f->num = p->count;
 	f->ts_ns = (uint64_t)hdr->ts.tv_sec * 1000000000ull + (uint64_t)hdr->ts.tv_usec;
 	f->data = data;
 	f->caplen = hdr->caplen;
 	f->len = hdr->len;
+	return 1;
+}
+
+int ct_pcap_next(struct ct_pcap *p, struct ct_pcap_frame *f, char err[CT_PCAP_ERR_MAX])
+{
+	int ret;
+
+	if (p->live) {
+		ret = ct_live_next(p->live, f, err);
+	} else if (p->ng) {
+		ret = ct_pcapng_next(p->ng, f, err);
+		/* The packet type, when the interface's flags do not say. */
+		if (ret == 1 && f->dir == CT_PCAP_DIR_UNKNOWN)
+			f->dir = ct_pcap_cooked_dir(f->linktype, f->data, f->caplen);
+	} else {
+		ret = next_classic(p, f, err);
+		if (ret == 1) {
+			f->linktype = p->linktype;
+			f->ifname = NULL;
+			f->dir = ct_pcap_cooked_dir(f->linktype, f->data, f->caplen);
+		}
+	}
+	if (ret != 1)
+		return ret;
+	p->count++;
+	if (ct_progress_on(&p->progress) && p->count % PROGRESS_EVERY == 0)
+		draw_progress(p);
+	f->num = p->count;
 	return 1;
 }
 
@@ -290,6 +411,11 @@ void ct_pcap_close(struct ct_pcap *p)
 		return;
 	ct_progress_clear(&p->progress);
 	blocks_free(&p->m);
-	pcap_close(p->pc);
+	if (p->pc)
+		pcap_close(p->pc);
+	ct_pcapng_close(p->ng);
+	if (p->ng_file)
+		fclose(p->ng_file);
+	ct_live_close(p->live);
 	free(p);
 }

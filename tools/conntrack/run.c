@@ -135,7 +135,7 @@ int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch)
 	int rc;
 
 	/* A capture replayed through the userspace engine instead of the kernel. */
-	if (cli->pcap_file)
+	if (cli->pcap_file || cli->capture_iface)
 		return ct_run_pcap(cli, out);
 	switch (cli->cmd) {
 	case CT_CMD_NONE:

@@ -455,13 +455,20 @@ static int fw_frame(struct replay *r, const struct ct_pcap_frame *f, const uint8
 		    size_t len)
 {
 	const struct ct_cli *cli = r->cli;
-	struct ctk_fw_packet p = { .l3 = l3, .len = (uint32_t)len, .now_ns = r->now };
+	struct ctk_fw_packet p = { .l3 = l3, .len = (uint32_t)len, .now_ns = r->now,
+				   .outgoing = f->dir == CT_PCAP_DIR_OUT };
 	struct ctk_fw_verdict v;
 	const uint8_t *out;
 	size_t out_len;
+	int ret;
 
+	if (f->dir != CT_PCAP_DIR_OUT)
+		p.iifname = f->ifname;
 	ctk_fw_set_trace_cb(r->fw, cli->trace_packet == f->num ? on_trace : NULL, r);
-	if (ctk_fw_packet(r->fw, &p, &v) == -ENXIO) {
+	ret = ctk_fw_packet(r->fw, &p, &v);
+	if (ret == 1)
+		return 0;	/* a forwarded packet leaving: shown when it came in */
+	if (ret == -ENXIO) {
 		/* The ruleset needs what the capture does not hold: no answer would be right. */
 		ctk_out_flush(r->out);
 		ct_say("packet %llu: %s; give --iifname NAME, --route PREFIX=NAME, or a capture "
@@ -487,7 +494,7 @@ static int track_frame(struct replay *r, const struct ct_pcap_frame *f)
 {
 	size_t off, len;
 
-	if (ctk_frame_l3(ct_pcap_linktype(r->src), f->data, f->caplen, &off) != 0)
+	if (ctk_frame_l3(f->linktype, f->data, f->caplen, &off) != 0)
 		return 0;	/* not IP (ARP, LLDP...) or a cut link header: conntrack never sees it */
 	len = f->caplen - off;
 	if (r->batch) {
@@ -792,12 +799,17 @@ static int setup(struct replay *r)
 	if (rc != CT_EXIT_OK)
 		return rc;
 	/* A progress line would tear streamed lines on the same terminal. */
-	r->src = ct_pcap_open(cli->pcap_file, !streaming || !isatty(STDOUT_FILENO), err);
+	if (cli->capture_iface)
+		r->src = ct_pcap_open_live(cli->capture_iface, cli->capture_filter, err);
+	else
+		r->src = ct_pcap_open(cli->pcap_file, !streaming || !isatty(STDOUT_FILENO), err);
 	if (!r->src) {
+		/* A filter that does not compile is a usage error, as a bad --sysctl. */
+		rc = cli->capture_iface && errno == EINVAL ? CT_EXIT_PARAM : CT_EXIT_OTHER;
 		ct_say("%s", err);
-		return CT_EXIT_OTHER;
+		return rc;
 	}
-	r->live = streaming && !strcmp(cli->pcap_file, "-");
+	r->live = streaming && (cli->capture_iface || !strcmp(cli->pcap_file, "-"));
 	batch = getenv("CTKIT_PCAP_BATCH");
 	/* The firewall path takes one packet at a time. */
 	if (!streaming && !firewall_wanted(cli) && !(batch && !strcmp(batch, "0"))) {
