@@ -10,6 +10,7 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <ctkit/engine_hook.h>
 #include "engine/fwext.h"
+#include "engine/helper.h"
 
 struct eng_fw *eng_fw_get(struct ctk_engine *eng)
 {
@@ -98,6 +99,7 @@ void eng_fwext_free(struct ctk_engine *eng, struct ctk_conn *c)
 	struct eng_fw *fw = eng->fw;
 	uint32_t i = fw->map[c->self >> 31][c->self & ~POOL_V6];
 
+	eng_helper_unlink(eng, &fw->ext[i]);
 	free(fw->ext[i].help);
 	fw->ext[i].help = NULL;
 	fw->ext[i].conn = ENG_NIL;	/* no owner: appropriate_src() skips it */

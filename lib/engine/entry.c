@@ -165,7 +165,7 @@ void eng_fill_entry(const struct ctk_engine *eng, const struct ctk_conn *c, uint
 	ctk_entry_set(e, CTK_ATTR_ID);
 	fill_fw(eng, c, ev, ev_mask, e);
 	if (ev == CTK_EV_NONE) {
-		e->use = 1;
+		e->use = 1 + eng_helper_refs(eng, c);
 		ctk_entry_set(e, CTK_ATTR_USE);
 	}
 	if (ev != CTK_EV_DESTROY) {

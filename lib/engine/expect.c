@@ -22,6 +22,7 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include "engine/eng.h"
 #include "engine/expect.h"
+#include "engine/helper.h"
 
 #define EXPECT_GROW 16
 
@@ -94,13 +95,16 @@ void eng_expect_entry(const struct ctk_engine *eng, const struct eng_expect *x, 
 	}
 	out->timeout = x->expires > now ? (uint32_t)((x->expires - now) / NSEC_PER_SEC) : 0;
 	out->id = x->id;
-	out->zone = x->zone;
 	out->flags = 0;
 	out->exp_class = 0;
 	strncpy(out->helper_name, x->helper, sizeof(out->helper_name) - 1);
 	ctk_expect_set(out, CTK_EXPECT_ATTR_TIMEOUT);
 	ctk_expect_set(out, CTK_EXPECT_ATTR_ID);
-	ctk_expect_set(out, CTK_EXPECT_ATTR_ZONE);
+	if (x->zone) {
+		/* ctnetlink names a zone only when it is not the default one */
+		out->zone = x->zone;
+		ctk_expect_set(out, CTK_EXPECT_ATTR_ZONE);
+	}
 	ctk_expect_set(out, CTK_EXPECT_ATTR_FLAGS);
 	ctk_expect_set(out, CTK_EXPECT_ATTR_CLASS);
 	ctk_expect_set(out, CTK_EXPECT_ATTR_HELPER_NAME);
@@ -293,6 +297,7 @@ void eng_expect_apply(struct ctk_engine *eng, struct ctk_conn *c, const struct e
 	if (!eng_expect_take(eng, t, eng->cur_zone, now, &x))
 		return;
 	c->status |= IPS_EXPECTED;
+	eng_helper_link(eng, c, x.master, now);
 	if (x.nat)
 		follow_master(eng, c, &x, now);
 }

@@ -27,6 +27,7 @@ struct eng_fwext {
 	uint16_t zone;
 	uint8_t flags;
 	struct eng_help *help;	/* the entry's helper and its state (helper.h), or NULL */
+	struct ctk_conn_handle master;	/* an expected entry's master, { 0, 0 } if none */
 };
 
 struct eng_fw {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include "engine/fwext.h"
+#include "engine/expect.h"
 #include "engine/helper.h"
 
 static const struct {
@@ -79,4 +80,49 @@ const char *ctk_engine_conn_helper(const struct ctk_engine *eng, const struct ct
 	const struct eng_help *h = eng_conn_help(eng, c);
 
 	return h ? eng_helper_name((enum eng_helper_kind)h->kind) : "";
+}
+
+uint32_t eng_helper_refs(const struct ctk_engine *eng, const struct ctk_conn *c)
+{
+	const struct eng_help *h = eng_conn_help(eng, c);
+	struct ctk_conn_handle me = ctk_engine_conn_handle(c);
+	uint32_t n;
+
+	if (!h)
+		return 0;
+	n = h->children;
+	for (uint32_t i = 0; i < eng->nexp; i++)
+		n += eng->exps[i].master.index == me.index &&
+		     eng->exps[i].master.generation == me.generation;
+	return n;
+}
+
+/* An expected entry holds its master: counted while it lives (eng_helper_unlink). */
+void eng_helper_link(struct ctk_engine *eng, struct ctk_conn *child, struct ctk_conn_handle master,
+		     uint64_t now)
+{
+	struct eng_fwext *x;
+	struct eng_help *h;
+	struct ctk_conn *m;
+
+	if (ctk_engine_resolve(eng, master, now, &m) != 0 || !(h = eng_conn_help(eng, m)))
+		return;
+	x = eng_fwext_get(eng, child);
+	if (!x)
+		return;
+	x->master = master;
+	h->children++;
+}
+
+void eng_helper_unlink(struct ctk_engine *eng, struct eng_fwext *x)
+{
+	struct ctk_conn *m;
+	struct eng_help *h;
+
+	if (!x->master.generation)
+		return;
+	if (ctk_engine_resolve(eng, x->master, 0, &m) == 0 && (h = eng_conn_help(eng, m)) &&
+	    h->children)
+		h->children--;
+	x->master = (struct ctk_conn_handle){ 0, 0 };
 }

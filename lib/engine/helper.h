@@ -34,6 +34,7 @@ struct eng_help {
 	uint8_t nl_num[2];	/* FTP: positions known after a newline, per direction */
 	uint32_t nl_seq[2][2];
 	struct eng_seqadj seq[2];
+	uint32_t children;	/* live entries it was expecting: each holds a reference */
 };
 
 /* What a helper made of a packet: its note (a log line of the kernel), and whether it drops it. */
@@ -59,6 +60,19 @@ const char *eng_helper_name(enum eng_helper_kind kind);
 
 /* helper.c: @c's helper state, NULL if it has no helper. */
 struct eng_help *eng_conn_help(const struct ctk_engine *eng, const struct ctk_conn *c);
+
+/*
+ * helper.c: references a master's dump shows in `use` beyond its own: its
+ * expectations and the entries that came from them (the kernel counts
+ * both in the entry's refcount).
+ */
+uint32_t eng_helper_refs(const struct ctk_engine *eng, const struct ctk_conn *c);
+
+struct eng_fwext;
+/* helper.c: an expected entry's reference to its master, taken and dropped. */
+void eng_helper_link(struct ctk_engine *eng, struct ctk_conn *child, struct ctk_conn_handle master,
+		     uint64_t now);
+void eng_helper_unlink(struct ctk_engine *eng, struct eng_fwext *x);
 
 /* helper.c: run @c's helper, then its sequence adjustment, on @p. */
 void eng_helper_confirm(struct ctk_engine *eng, struct ctk_conn *c, struct eng_help *h,

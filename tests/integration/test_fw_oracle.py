@@ -92,6 +92,13 @@ if __name__ != "__main__":
                                     reason="conntrack has no --ruleset yet (issue 14's firewall path)")
 
 
+# The router's routing table (tests/oracle/fwlab.py): each side's prefixes
+# leave through that side's interface; the engine gets it with --route, since
+# a capture holds no routes (oifname rules need it).
+LAB_ROUTES = ("192.0.2.0/24=r-cli", "2001:db8:1::/64=r-cli",
+              "198.51.100.0/24=r-srv", "2001:db8:2::/64=r-srv")
+
+
 def run_ctk(args, check=True):
     p = subprocess.run(ctharness.ctk_cmd() + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        env=ctharness.RUN_ENV, timeout=300)
@@ -170,6 +177,8 @@ class Replay:
             self.args += ["--local-address", addr]
         for addr in self.header["masquerade_addresses"]:
             self.args += ["--masquerade-address", addr]
+        for route in LAB_ROUTES:
+            self.args += ["--route", route]
         self.verdicts = {}
         listing = run_ctk(["--pcap", self.trace] + self.args + ["--pcap-out", self.out, "--packets", "-o", "json"])
         for line in listing.splitlines():
