@@ -223,13 +223,22 @@ static enum ctk_fw_verdict_code finish(struct walk *w, enum fw_verdict_code code
 	struct ctk_fw *fw = w->x.fw;
 	struct ctk_fw_verdict *v = w->x.v;
 
-	if (code == FW_V_ACCEPT && v->ct.dropped)
+	if (code == FW_V_ACCEPT && v->ct.dropped) {
 		code = FW_V_DROP;	/* conntrack itself dropped it (table full) */
+		v->has_rule = false;
+	}
 	if (w->tracked) {
-		if (code == FW_V_ACCEPT && ctk_engine_confirm(fw->eng, &v->ct) != 0)
+		int err = code == FW_V_ACCEPT ? ctk_engine_confirm(fw->eng, &v->ct) : 0;
+
+		if (err) {
+			/* Not a rule's doing: the entry could not be confirmed. */
 			code = FW_V_DROP;
-		else if (code == FW_V_DROP)
+			v->has_rule = false;
+			fw_note(&w->x, err == -EEXIST ? "conntrack: its tuple is taken (insert failed)" :
+				"conntrack: its helper dropped it");
+		} else if (code == FW_V_DROP) {
 			ctk_engine_drop(fw->eng, &v->ct);
+		}
 		reparse(w);	/* a helper may have rewritten it */
 	}
 	fw->accepted = code == FW_V_ACCEPT;

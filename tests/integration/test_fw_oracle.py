@@ -242,12 +242,40 @@ class Replay:
             return [] if mine in accepting else [("rule", mine, theirs)]
         return [] if mine == theirs else [("rule", mine, theirs)]
 
+    @staticmethod
+    def offloaded_only(mine, theirs):
+        """Do two packets differ only in the transport checksum, the kernel's
+        being a partial one (CHECKSUM_PARTIAL on the veth: the pseudo-header
+        sum a NIC would complete, left when nf_nat_ftp rewrote the segment)
+        and the engine's right?"""
+        a, b = bytes.fromhex(mine), bytes.fromhex(theirs)
+        if len(a) != len(b) or not a:
+            return False
+        v6 = a[0] >> 4 == 6
+        l4 = 40 if v6 else (a[0] & 15) * 4
+        proto = a[6] if v6 else a[9]
+        at = l4 + {6: 16, 17: 6}.get(proto, -l4 - 1)
+        if at < l4 or a[:at] + a[at + 2:] != b[:at] + b[at + 2:]:
+            return False
+        pseudo = (a[8:40] if v6 else a[12:20]) + bytes([0, proto]) + (len(a) - l4).to_bytes(2, "big")
+
+        def fold(data):
+            data += b"\0" * (len(data) & 1)
+            n = sum(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+            while n >> 16:
+                n = (n & 0xffff) + (n >> 16)
+            return n
+        return fold(pseudo) == int.from_bytes(b[at:at + 2], "big") and fold(pseudo + a[l4:]) == 0xffff
+
     def left_diffs(self, want):
         if not want["left"] and want["delivered"]:
             return []
         mine = fworacle.left_comparable(self.left.get(want["packet"], []))
         theirs = fworacle.left_comparable([bytes.fromhex(x["l3"]) for x in want["left"]])
-        return [] if mine == theirs else [("left", mine, theirs)]
+        if len(mine) == len(theirs) and all(x == y or self.offloaded_only(x, y)
+                                            for x, y in zip(mine, theirs)):
+            return []
+        return [("left", mine, theirs)]
 
     def expect_after_diffs(self, want):
         written = fworacle.write_trace(self.packets[:want["packet"]], "%s.cut%d" % (self.base, want["packet"]))
