@@ -143,6 +143,7 @@ struct ct_cli {
 	const char *iifname;		/* --iifname NAME: for captures that do not name it */
 	const char *pcap_out;		/* --pcap-out FILE: accepted packets as they leave */
 	uint64_t trace_packet;		/* --trace N: chains and rules evaluated for packet N */
+	bool trace_only;		/* --trace N alone: only packet N's trace and verdict */
 	unsigned int row;		/* parser-internal: the reference's command row */
 };
 

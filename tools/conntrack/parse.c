@@ -737,7 +737,14 @@ int ct_parse_args_shared(int argc, char **argv, struct ct_cli *cli, struct ct_er
 	err->try_help = false;
 	err->msg[0] = '\0';
 	ret = parse_loop(&ps);
-	/* --packets alone is a listing of verdicts: it takes -L's options. */
+	/*
+	 * --packets alone is a listing of verdicts: it takes -L's options.
+	 * --trace N alone is the same listing cut to packet N, after its trace.
+	 */
+	if (ret == 0 && !cli->pcap_packets && cli->trace_packet && ps.row == CT_ROW_NONE) {
+		cli->pcap_packets = true;
+		cli->trace_only = true;
+	}
 	if (ret == 0 && cli->pcap_packets && ps.row == CT_ROW_NONE)
 		ps.row = CT_ROW_LIST;
 	if (ret == 0)

@@ -477,7 +477,7 @@ static int fw_frame(struct replay *r, const struct ct_pcap_frame *f, const uint8
 		return -1;
 	}
 	count_verdict(r, &v.ct);
-	if (cli->pcap_packets)
+	if (cli->pcap_packets && (!cli->trace_only || f->num == cli->trace_packet))
 		print_verdict(r, &v);
 	else if (cli->cmd == CT_CMD_EVENT && !expect_table(r) && v.tracked &&
 		 v.ct.state == CTK_CT_INVALID && !(cli->opts & (1u << CT_OPT_EVENT_MASK)))
