@@ -179,6 +179,10 @@ class Replay:
             self.args += ["--masquerade-address", addr]
         for route in LAB_ROUTES:
             self.args += ["--route", route]
+        if not self.trace.endswith(".pcapng"):
+            # A live session's plain pcap names no interface: its packets
+            # all reached the router from the client side.
+            self.args += ["--iifname", "r-cli"]
         self.verdicts = {}
         listing = run_ctk(["--pcap", self.trace] + self.args + ["--pcap-out", self.out, "--packets", "-o", "json"])
         for line in listing.splitlines():
@@ -304,7 +308,8 @@ class Replay:
             picks.append(drops[0])
         out = []
         for want in picks:
-            text = run_ctk(["--pcap", self.trace] + self.args + ["--trace", str(want["packet"])], check=False)
+            text = run_ctk(["--pcap", self.trace] + self.args + ["--trace", str(want["packet"]), "-o", "json"],
+                           check=False)
             mine = [s for s in parse_engine_trace(text)]
             theirs = [tuple(s) for s in steps_of(want["trace"])]
             if mine != theirs:
