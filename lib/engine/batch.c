@@ -96,3 +96,31 @@ void ctk_engine_packets(struct ctk_engine *eng, const struct ctk_packet *pkts, u
 			track_one(eng, &pkts[t], &ring[t % RING], &v[t]);
 	}
 }
+
+/*
+ * Warm the cache for packets about to be tracked one at a time (the
+ * firewall path cannot batch: chains run between conntrack's steps).
+ * Two passes over the group, as the pipeline above: buckets, then their
+ * first entries. Nothing is changed, so the verdicts cannot depend on it.
+ */
+void ctk_engine_prefetch(struct ctk_engine *eng, const struct ctk_packet *pkts, unsigned int n)
+{
+	uint32_t hash[CTK_ENGINE_PREFETCH_MAX];
+	bool ok[CTK_ENGINE_PREFETCH_MAX];
+	struct ctk_verdict *saved = eng->v;
+	struct batch_slot s;
+
+	if (n > CTK_ENGINE_PREFETCH_MAX)
+		n = CTK_ENGINE_PREFETCH_MAX;
+	eng->v = NULL;
+	for (unsigned int i = 0; i < n; i++) {
+		ok[i] = parse_ahead(eng, &pkts[i], &s);
+		hash[i] = s.hash;
+		if (ok[i])
+			eng_prefetch(&eng->buckets[hash[i] & eng->bucket_mask]);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (ok[i])
+			eng_prefetch_conn(eng, eng->buckets[hash[i] & eng->bucket_mask]);
+	eng->v = saved;
+}

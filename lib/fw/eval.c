@@ -157,14 +157,14 @@ static bool match(struct fw_ctx *x, const struct fw_expr *e)
 		return false;
 	switch (m->rhs) {
 	case FW_RHS_VALUE:
-		return op_holds(m->op, memcmp(k.bytes, m->value.bytes, k.len));
+		return op_holds(m->op, fw_value_cmp(k.bytes, m->value.bytes, k.len));
 	case FW_RHS_MASK:
 		if (m->op == FW_OP_IN)
 			return any_bit(&k, &m->mask);
 		return op_holds(m->op, cmp_masked(&k, &m->mask, &m->value));
 	case FW_RHS_RANGE:
-		in = memcmp(k.bytes, m->value.bytes, k.len) >= 0 &&
-		     memcmp(k.bytes, m->hi.bytes, k.len) <= 0;
+		in = fw_value_cmp(k.bytes, m->value.bytes, k.len) >= 0 &&
+		     fw_value_cmp(k.bytes, m->hi.bytes, k.len) <= 0;
 		return m->op == FW_OP_NE ? !in : in;
 	case FW_RHS_SET:
 		in = fw_set_lookup(m->set, &k) != NULL;
@@ -209,7 +209,7 @@ static bool set_ct(struct fw_ctx *x, const struct fw_expr *e)
 	struct ctk_conn *conn = x->v->ct.conn;
 	struct fw_value val;
 
-	if (!src_eval(x, &e->u.set.src, &val))
+	if (!src_eval(x, e->u.set.src, &val))
 		return false;
 	switch (e->u.set.ct_key) {
 	case FW_CT_ZONE:
@@ -284,7 +284,7 @@ static enum rule_res run_stmt(struct fw_ctx *x, const struct fw_expr *e,
 	case FW_E_SET_META: {
 		struct fw_value val;
 
-		if (!src_eval(x, &e->u.set.src, &val))
+		if (!src_eval(x, e->u.set.src, &val))
 			return RULE_BREAK;
 		if (e->u.set.meta == FW_META_MARK)
 			x->meta_mark = value_u32(&val);
@@ -294,7 +294,7 @@ static enum rule_res run_stmt(struct fw_ctx *x, const struct fw_expr *e,
 		set_helper(x, e->u.helper.obj);
 		return RULE_END;
 	case FW_E_NAT:
-		out->code = fw_nat_eval(x, &e->u.nat);
+		out->code = fw_nat_eval(x, e->u.nat);
 		out->chain = NULL;
 		return out->code == FW_V_CONTINUE ? RULE_BREAK : RULE_VERDICT;
 	case FW_E_LIMIT:

@@ -62,8 +62,10 @@ static bool load_bits(const uint8_t *base, uint32_t avail, unsigned int off, uns
 	if (last >= avail)
 		return false;
 	if (off % 8 == 0 && bits % 8 == 0) {
+		/* the common case: whole bytes; a loop, not a libc call, for 1-16 of them */
 		out->len = (uint8_t)(bits / 8);
-		memcpy(out->bytes, base + first, out->len);
+		for (unsigned int i = 0; i < out->len; i++)
+			out->bytes[i] = base[first + i];
 		return true;
 	}
 	for (unsigned int i = first; i <= last; i++)

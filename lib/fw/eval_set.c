@@ -10,7 +10,7 @@
 
 static bool in_range(const uint8_t *k, const uint8_t *lo, const uint8_t *hi, unsigned int len)
 {
-	return memcmp(k, lo, len) >= 0 && memcmp(k, hi, len) <= 0;
+	return fw_value_cmp(k, lo, len) >= 0 && fw_value_cmp(k, hi, len) <= 0;
 }
 
 static const struct fw_elem *scan_concat(const struct fw_set *s, const struct fw_value *key)
@@ -39,7 +39,7 @@ static const struct fw_elem *floor_elem(const struct fw_set *s, const struct fw_
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (memcmp(s->elems[mid].lo.bytes, key->bytes, s->key_len) <= 0)
+		if (fw_value_cmp(s->elems[mid].lo.bytes, key->bytes, s->key_len) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -58,5 +58,5 @@ const struct fw_elem *fw_set_lookup(const struct fw_set *s, const struct fw_valu
 	e = floor_elem(s, key);
 	if (!e)
 		return NULL;
-	return memcmp(key->bytes, e->hi.bytes, s->key_len) <= 0 ? e : NULL;
+	return fw_value_cmp(key->bytes, e->hi.bytes, s->key_len) <= 0 ? e : NULL;
 }

@@ -47,14 +47,19 @@ void fw_expr_release(struct fw_expr *e)
 		break;
 	case FW_E_SET_CT:
 	case FW_E_SET_META:
-		release_src(&e->u.set.src);
+		if (e->u.set.src)
+			release_src(e->u.set.src);
+		free(e->u.set.src);
 		break;
 	case FW_E_CT_HELPER:
 		free(e->u.helper.name);
 		break;
 	case FW_E_NAT:
-		release_src(&e->u.nat.addr_lo);
-		release_src(&e->u.nat.port_lo);
+		if (e->u.nat) {
+			release_src(&e->u.nat->addr_lo);
+			release_src(&e->u.nat->port_lo);
+		}
+		free(e->u.nat);
 		break;
 	default:
 		break;

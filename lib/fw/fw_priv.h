@@ -77,6 +77,18 @@ struct ctk_fw {
 /* fw.c: the interface a route sends @dst out of, NULL if none. */
 const char *fw_route_lookup(const struct ctk_fw *fw, uint8_t family, const uint8_t *dst);
 
+/*
+ * Values compare as big-endian numbers, byte by byte: keys are 1 to 16
+ * bytes, too short for a libc call to pay off on every rule.
+ */
+static inline int fw_value_cmp(const uint8_t *a, const uint8_t *b, unsigned int len)
+{
+	for (unsigned int i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
 /* pkt.c: headers of an IP datagram (false: not one nft can read). */
 bool fw_hdrs_parse(struct fw_hdrs *h, const uint8_t *l3, uint32_t len);
 

@@ -350,13 +350,13 @@ struct fw_expr {
 		struct {
 			enum fw_ct_key ct_key;	/* FW_E_SET_CT */
 			enum fw_meta meta;	/* FW_E_SET_META */
-			struct fw_src src;
+			struct fw_src *src;	/* owned; out of line to keep expressions small */
 		} set;
 		struct {
 			char *name;	/* the "ct helper" object's name */
 			struct fw_helper *obj;	/* resolved by the reader */
 		} helper;
-		struct fw_nat nat;
+		struct fw_nat *nat;	/* owned; out of line: rules are walked, NAT is rare */
 	} u;
 };
 

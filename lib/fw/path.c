@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include "fw/fw_priv.h"
 
 /* enum nf_ip_hook_priorities (the same numbers for IPv6) */
@@ -118,6 +119,9 @@ static enum fw_verdict_code nat_slot(struct walk *w, const struct hook_plan *pla
 		    ctk_engine_nat_setup(eng, ct->conn, plan->manip, NULL) != 0)
 			return FW_V_DROP;
 	}
+	/* nf_nat_packet() rewrites only what a binding changed: most entries have none. */
+	if (!(ctk_engine_conn_status(eng, ct->conn) & (IPS_SRC_NAT | IPS_DST_NAT)))
+		return FW_V_ACCEPT;
 	if (ctk_engine_nat_packet(eng, ct, plan->manip, &before, &after) > 0) {
 		add_nat_step(x, &before, &after);
 		reparse(w);

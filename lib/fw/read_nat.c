@@ -4,6 +4,7 @@
  * addresses, ports, ranges, prefixes, maps and flags.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "fw/read.h"
 
@@ -138,11 +139,14 @@ static int read_port(struct fw_rd *rd, json_t *p, struct fw_nat *n)
 
 int fw_read_nat(struct fw_rd *rd, const char *kind, json_t *v, struct fw_expr *e)
 {
-	struct fw_nat *n = &e->u.nat;
+	struct fw_nat *n = calloc(1, sizeof(*n));
 	json_t *addr = json_object_get(v, "addr"), *port = json_object_get(v, "port");
 	int fam;
 
 	e->kind = FW_E_NAT;
+	e->u.nat = n;
+	if (!n)
+		return fw_err(rd, "out of memory");
 	n->kind = !strcmp(kind, "snat")		? FW_NAT_SNAT
 		  : !strcmp(kind, "dnat")	? FW_NAT_DNAT
 		  : !strcmp(kind, "masquerade") ? FW_NAT_MASQUERADE

@@ -125,7 +125,10 @@ int fw_read_mangle(struct fw_rd *rd, json_t *m, struct fw_expr *e)
 				      json_object_iter_value(json_object_iter(kj)), "key"))
 				      ?: "?");
 	}
-	return fw_read_src(rd, json_object_get(m, "value"), &d, &e->u.set.src);
+	e->u.set.src = calloc(1, sizeof(*e->u.set.src));
+	if (!e->u.set.src)
+		return fw_err(rd, "out of memory");
+	return fw_read_src(rd, json_object_get(m, "value"), &d, e->u.set.src);
 }
 
 static int read_helper(struct fw_rd *rd, json_t *v, struct fw_expr *e)

@@ -65,6 +65,9 @@ for zone, base in (("from_lan", 1), ("from_dmz", 2), ("from_wan", 3)):
             p("\t\tip saddr != 10.0.0.0/8 tcp dport %d reject with tcp reset" % port)
         else:
             p("\t\ticmp type { echo-request, echo-reply } ip daddr 10.81.%d.%d accept" % (base, i))
+    if zone == "from_lan":
+        # The LAN may open anything else (new connections walk every rule above first).
+        p("\t\tct state new accept")
     p("\t\treturn")
     p("\t}")
 p("}")
