@@ -99,7 +99,7 @@ int fw_read_mangle(struct fw_rd *rd, json_t *m, struct fw_expr *e);
 int fw_read_nat(struct fw_rd *rd, const char *kind, json_t *m, struct fw_expr *e);
 
 /* render.c: the rule as `nft list ruleset` prints it, malloc'd; NULL on error. */
-char *fw_render_rule(struct fw_rd *rd, json_t *exprs);
+char *fw_render_rule(struct fw_rd *rd, json_t *rule);
 
 /* free.c */
 void fw_set_free(struct fw_set *s);

@@ -91,7 +91,8 @@ int fw_set_compile(struct fw_rd *rd, struct fw_set *s, json_t *elems, const stru
 		if (memcmp(e->lo.bytes, e->hi.bytes, e->lo.len))
 			s->flags |= FW_SET_INTERVAL;
 	}
-	qsort(s->elems, s->nelems, sizeof(*s->elems), elem_cmp);
+	if (s->nelems)
+		qsort(s->elems, s->nelems, sizeof(*s->elems), elem_cmp);
 	return check_overlap(rd, s);
 }
 

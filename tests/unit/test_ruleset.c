@@ -423,6 +423,43 @@ static void test_syntax(void **state)
 	ctk_ruleset_free(rs);
 }
 
+static void test_syntax_more(void **state)
+{
+	struct ctk_ruleset *rs = load("syntax3");
+	struct fw_chain *c = chain(table(rs, FW_FAMILY_IP, "f"), "c");
+	struct fw_table *t;
+	struct fw_expr *e;
+
+	(void)state;
+	/* "tcp flags ! syn,rst": none of the bits */
+	e = &rule(c, 37)->exprs[0];
+	assert_int_equal(e->u.match.rhs, FW_RHS_MASK);
+	assert_int_equal(e->u.match.op, FW_OP_EQ);
+	assert_bytes(&e->u.match.mask, "\x06", 1);
+	assert_bytes(&e->u.match.value, "\0", 1);
+	assert_string_equal(rule(c, 37)->text, "tcp flags ! syn,rst accept");
+	/* "ip saddr & 255.255.0.0 == 10.1.0.0" comes back as a prefix */
+	e = &rule(c, 38)->exprs[0];
+	assert_int_equal(e->u.match.rhs, FW_RHS_MASK);
+	assert_bytes(&e->u.match.mask, "\xff\xff\0\0", 4);
+	assert_string_equal(rule(c, 48)->text,
+			    "tcp dport 22 ct state new accept comment \"ssh in\"");
+	ctk_ruleset_free(rs);
+
+	rs = load("syntax4");
+	t = table(rs, FW_FAMILY_IP, "d");
+	assert_true(t->dormant);
+	assert_false(table(rs, FW_FAMILY_INET, "f")->dormant);
+	/* the dormant table's input chain runs nowhere */
+	assert_int_equal(rs->hooks[0][FW_HOOK_INPUT].n, 1);
+	assert_string_equal(rs->hooks[0][FW_HOOK_INPUT].chains[0]->table->name, "f");
+	t = table(rs, FW_FAMILY_INET, "f");
+	assert_int_equal(named(t, "s")->nelems, 2);
+	assert_int_equal(named(t, "vm")->elems[0].verdict->code, FW_V_GOTO);
+	assert_ptr_equal(named(t, "vm")->elems[0].verdict->chain, chain(t, "x"));
+	ctk_ruleset_free(rs);
+}
+
 static void test_bench_ruleset(void **state)
 {
 	struct ctk_ruleset *rs = load("bench_200");
@@ -622,9 +659,9 @@ int main(void)
 		cmocka_unit_test(test_home_router),   cmocka_unit_test(test_server),
 		cmocka_unit_test(test_raw_zone_mark), cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_sets_maps),     cmocka_unit_test(test_syntax),
-		cmocka_unit_test(test_bench_ruleset), cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_hook_order),
-		cmocka_unit_test(test_big_set),
+		cmocka_unit_test(test_syntax_more),   cmocka_unit_test(test_bench_ruleset),
+		cmocka_unit_test(test_refused),	      cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_hook_order),    cmocka_unit_test(test_big_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
