@@ -224,6 +224,18 @@ static int read_component(struct fw_rd *rd, json_t *j, uint8_t vt, uint8_t len, 
 			return fw_err(rd, "range ends before it starts");
 		return 0;
 	}
+	if (vt == FW_VT_IFNAME && json_is_string(j) && json_string_length(j) &&
+	    json_string_length(j) <= len &&
+	    json_string_value(j)[json_string_length(j) - 1] == '*') {
+		/* "eth*": every name that starts so, as the range eth\0.. to eth\xff.. */
+		size_t n = json_string_length(j) - 1;
+
+		memset(lo, 0, len);
+		memset(hi, 0xff, len);
+		memcpy(lo, json_string_value(j), n);
+		memcpy(hi, json_string_value(j), n);
+		return 0;
+	}
 	if (fw_read_scalar(rd, j, vt, len, lo) < 0)
 		return -EINVAL;
 	memcpy(hi, lo, len);

@@ -446,6 +446,20 @@ static void test_syntax_more(void **state)
 			    "tcp dport 22 ct state new accept comment \"ssh in\"");
 	ctk_ruleset_free(rs);
 
+	rs = load("syntax5");
+	c = chain(table(rs, FW_FAMILY_INET, "f"), "c");
+	e = &rule(c, 7)->exprs[0];
+	assert_true(e->u.match.set->flags & FW_SET_INTERVAL);
+	assert_bytes(&e->u.match.set->elems[0].lo, "eth\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	assert_bytes(&e->u.match.set->elems[0].hi,
+		     "eth\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 16);
+	assert_bytes(&e->u.match.set->elems[1].hi, "lo\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	e = &rule(c, 8)->exprs[0];
+	assert_int_equal(e->u.match.op, FW_OP_NE);
+	assert_int_equal(e->u.match.rhs, FW_RHS_MASK);
+	assert_bytes(&e->u.match.value, "veth\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	ctk_ruleset_free(rs);
+
 	rs = load("syntax4");
 	t = table(rs, FW_FAMILY_IP, "d");
 	assert_true(t->dormant);
