@@ -33,7 +33,9 @@ enum fw_vtype {
 	FW_VT_ICMPCODE,
 	FW_VT_ICMP6CODE,
 	FW_VT_DSCP,
-	FW_VT_TIME,    /* seconds, printed as 1m30s */
+	FW_VT_TIME, /* seconds, printed as 1m30s */
+	FW_VT_RAW,  /* raw payload "@th,64,16": printed 0x%x */
+	FW_VT_ECN,
 	FW_VT_UNKNOWN, /* a set declared "integer": length from its use */
 };
 

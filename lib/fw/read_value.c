@@ -74,6 +74,12 @@ static const struct sym icmp6codes[] = {
 	{"no-route", 0},	 {"admin-prohibited", 1}, {"addr-unreachable", 3},
 	{"port-unreachable", 4}, {"policy-fail", 5},	  {"reject-route", 6},
 };
+static const struct sym ecns[] = {
+	{"not-ect", 0},
+	{"ect1", 1},
+	{"ect0", 2},
+	{"ce", 3},
+};
 static const struct sym dscps[] = {
 	{"cs0", 0},   {"cs1", 8},   {"cs2", 16},  {"cs3", 24},	{"cs4", 32},  {"cs5", 40},
 	{"cs6", 48},  {"cs7", 56},  {"af11", 10}, {"af12", 12}, {"af13", 14}, {"af21", 18},
@@ -98,6 +104,7 @@ static const struct {
 	[FW_VT_ICMPCODE] = {icmpcodes, N(icmpcodes)},
 	[FW_VT_ICMP6CODE] = {icmp6codes, N(icmp6codes)},
 	[FW_VT_DSCP] = {dscps, N(dscps)},
+	[FW_VT_ECN] = {ecns, N(ecns)},
 };
 
 static void put_be(uint8_t *out, uint8_t len, uint64_t v)

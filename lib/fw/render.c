@@ -92,6 +92,8 @@ static void scalar(struct sb *b, json_t *j, uint8_t vt, uint8_t len)
 	if (json_is_integer(j)) {
 		if (vt == FW_VT_HEX)
 			put(b, "0x%0*llx", 2 * len, (unsigned long long)json_integer_value(j));
+		else if (vt == FW_VT_RAW)
+			put(b, "0x%llx", (unsigned long long)json_integer_value(j));
 		else if (vt == FW_VT_TIME)
 			duration(b, json_integer_value(j));
 		else
