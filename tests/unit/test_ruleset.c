@@ -554,6 +554,8 @@ static void expect_error(const char *json, const char *want)
 	"{\"nftables\": [" TABLE CHAIN ", {\"rule\": {\"family\": \"ip\", \"table\": \"t\", "      \
 	"\"chain\": \"c\", \"handle\": 5, \"expr\": [" x "]}}]}"
 
+#define EMPTY "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}}]}"
+
 static void test_bad_input(void **state)
 {
 	char err[CTK_RULESET_ERR_MAX];
@@ -587,6 +589,12 @@ static void test_bad_input(void **state)
 	rs = ctk_ruleset_parse(RULE("{\"accept\": null}"), strlen(RULE("{\"accept\": null}")), err);
 	assert_non_null(rs);
 	assert_string_equal(rs->tables[0].chains[0].rules[0].text, "accept");
+	ctk_ruleset_free(rs);
+	/* an empty ruleset: what `nft -j list ruleset` prints on a fresh box */
+	rs = ctk_ruleset_parse(EMPTY, strlen(EMPTY), err);
+	assert_non_null(rs);
+	assert_int_equal(rs->ntables, 0);
+	assert_int_equal(ctk_ruleset_count_rules(rs), 0);
 	ctk_ruleset_free(rs);
 	ctk_ruleset_free(NULL);
 	assert_int_equal(ctk_ruleset_count_rules(NULL), 0);
