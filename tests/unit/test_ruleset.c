@@ -579,6 +579,10 @@ static void test_bad_input(void **state)
 	expect_error(RULE("{\"match\": {\"op\": \"==\", \"left\": {\"ct\": {\"key\": \"state\"}}, "
 			  "\"right\": \"sleepy\"}}"),
 		     "table ip t, chain c, rule handle 5: unknown value \"sleepy\"");
+	expect_error("{\"nftables\": [" TABLE "{\"set\": {\"family\": \"ip\", \"name\": \"s\", "
+		     "\"table\": \"t\", \"type\": \"ipv4_addr\", \"handle\": 2, \"elem\": "
+		     "[\"1.2.3.4\", \"1.2.3.400\"]}}]}",
+		     "table ip t, set @s: \"1.2.3.400\" is not an IPv4 address");
 	expect_error(RULE("{\"frobnicate\": null}"),
 		     "table ip t, chain c, rule handle 5: \"frobnicate\" is not supported by the "
 		     "offline firewall");
