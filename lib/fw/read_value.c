@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <string.h>
 #include "fw/read.h"
 
@@ -134,6 +135,17 @@ static int lookup_sym(struct fw_rd *rd, uint8_t vt, const char *s, uint32_t *v)
 				*v = symtabs[vt].t[i].val;
 				return 0;
 			}
+	if (vt == FW_VT_L4PROTO) {
+		/* nft names protocols from /etc/protocols ("ospf", "vrrp"): so do we. */
+		struct protoent pe, *res = NULL;
+		char buf[1024];
+
+		if (!getprotobyname_r(s, &pe, buf, sizeof(buf), &res) && res && res->p_proto >= 0 &&
+		    res->p_proto < 256) {
+			*v = (uint32_t)res->p_proto;
+			return 0;
+		}
+	}
 	return fw_err(rd, "unknown value \"%s\"", s);
 }
 
