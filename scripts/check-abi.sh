@@ -64,7 +64,7 @@ fi
 	echo 'return 0; }'
 } >"$tmp/decl.c"
 if ! cc -std=c99 -Wall -Werror -Wno-pedantic -Iinclude -o "$tmp/decl" "$tmp/decl.c" "$a" \
-	-lmnl -lpcap -pthread ${ABI_LDFLAGS:-} 2>"$tmp/decl.err"; then
+	-lmnl -lpcap -ljansson -pthread ${ABI_LDFLAGS:-} 2>"$tmp/decl.err"; then
 	echo "abi: exported symbols not declared in the public headers:"
 	grep -o "'ctk_[A-Za-z0-9_]*'" "$tmp/decl.err" | sort -u || cat "$tmp/decl.err"
 	fail=1

@@ -40,5 +40,6 @@
 #include <ctkit/engine.h>
 #include <ctkit/engine_policy.h>
 #include <ctkit/sync.h>
+#include <ctkit/ruleset.h>
 
 #endif

@@ -66,9 +66,10 @@ void fw_expr_release(struct fw_expr *e)
 	}
 }
 
+/* A parse that failed half way leaves counts whose arrays are not there yet. */
 static void free_chain(struct fw_chain *c)
 {
-	for (uint32_t r = 0; r < c->nrules; r++) {
+	for (uint32_t r = 0; c->rules && r < c->nrules; r++) {
 		for (uint32_t e = 0; e < c->rules[r].nexprs; e++)
 			fw_expr_release(&c->rules[r].exprs[e]);
 		free(c->rules[r].exprs);
@@ -80,17 +81,17 @@ static void free_chain(struct fw_chain *c)
 
 static void free_table(struct fw_table *t)
 {
-	for (uint32_t c = 0; c < t->nchains; c++)
+	for (uint32_t c = 0; t->chains && c < t->nchains; c++)
 		free_chain(&t->chains[c]);
 	free(t->chains);
-	for (uint32_t s = 0; s < t->nsets; s++) {
+	for (uint32_t s = 0; t->sets && s < t->nsets; s++) {
 		for (uint32_t i = 0; i < t->sets[s].nelems; i++)
 			free(t->sets[s].elems[i].verdict);
 		free(t->sets[s].elems);
 		free(t->sets[s].name);
 	}
 	free(t->sets);
-	for (uint32_t h = 0; h < t->nhelpers; h++) {
+	for (uint32_t h = 0; t->helpers && h < t->nhelpers; h++) {
 		free(t->helpers[h].name);
 		free(t->helpers[h].type);
 	}

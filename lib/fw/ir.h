@@ -394,6 +394,7 @@ struct fw_table {
 	char *name;
 	enum fw_family family;
 	uint64_t handle;
+	bool dormant;		/* "flags dormant": read, its base chains in no hook list */
 	uint32_t nchains;
 	struct fw_chain *chains;
 	uint32_t nsets;

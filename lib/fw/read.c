@@ -116,6 +116,12 @@ static int read_table(struct fw_rd *rd, json_t *b, struct fw_table *t)
 		return fw_err(rd, "a table without a known family and a name");
 	t->family = (enum fw_family)f;
 	t->handle = (uint64_t)json_integer_value(json_object_get(b, "handle"));
+	/*
+	 * "dormant" is the only table flag nft 1.0.6 knows, and its JSON writer
+	 * prints a freed string for it (fixed upstream: "json: fix use after
+	 * free in table_flags_json()"): any flag means a dormant table.
+	 */
+	t->dormant = json_object_get(b, "flags") != NULL;
 	t->name = strdup(name);
 	return t->name ? 0 : fw_err(rd, "out of memory");
 }
@@ -289,7 +295,7 @@ static int read_rule(struct fw_rd *rd, json_t *b)
 	r->handle = (uint64_t)json_integer_value(handle);
 	if (fw_read_rule_exprs(rd, json_object_get(b, "expr"), r) < 0)
 		return -EINVAL;
-	r->text = fw_render_rule(rd, json_object_get(b, "expr"));
+	r->text = fw_render_rule(rd, b);
 	return r->text ? 0 : -EINVAL;
 }
 
@@ -351,7 +357,7 @@ static int build_hooks(struct fw_rd *rd)
 		for (uint32_t i = 0; i < t->nchains; i++) {
 			struct fw_chain *c = &t->chains[i];
 
-			if (!c->base || c->hook >= FW_HOOK_INGRESS)
+			if (!c->base || c->hook >= FW_HOOK_INGRESS || t->dormant)
 				continue;
 			if (t->family != FW_FAMILY_IP6 &&
 			    add_hook(&rd->rs->hooks[0][c->hook], c) < 0)

@@ -33,7 +33,9 @@ enum fw_vtype {
 	FW_VT_ICMPCODE,
 	FW_VT_ICMP6CODE,
 	FW_VT_DSCP,
-	FW_VT_TIME,    /* seconds, printed as 1m30s */
+	FW_VT_TIME, /* seconds, printed as 1m30s */
+	FW_VT_RAW,  /* raw payload "@th,64,16": printed 0x%x */
+	FW_VT_ECN,
 	FW_VT_UNKNOWN, /* a set declared "integer": length from its use */
 };
 
@@ -99,7 +101,7 @@ int fw_read_mangle(struct fw_rd *rd, json_t *m, struct fw_expr *e);
 int fw_read_nat(struct fw_rd *rd, const char *kind, json_t *m, struct fw_expr *e);
 
 /* render.c: the rule as `nft list ruleset` prints it, malloc'd; NULL on error. */
-char *fw_render_rule(struct fw_rd *rd, json_t *exprs);
+char *fw_render_rule(struct fw_rd *rd, json_t *rule);
 
 /* free.c */
 void fw_set_free(struct fw_set *s);

@@ -11,8 +11,9 @@ static const struct {
 	const char *name;
 	enum fw_op op;
 } ops[] = {
-	{"==", FW_OP_EQ}, {"!=", FW_OP_NE}, {"<", FW_OP_LT},  {">", FW_OP_GT},
-	{"<=", FW_OP_LE}, {">=", FW_OP_GE}, {"in", FW_OP_IN},
+	{"==", FW_OP_EQ}, {"!=", FW_OP_NE}, {"<", FW_OP_LT}, {">", FW_OP_GT}, {"<=", FW_OP_LE},
+	{">=", FW_OP_GE}, {"in", FW_OP_IN}, {"!", FW_OP_EQ}, /* "tcp flags ! syn,rst": none of the
+								bits, see fw_read_match() */
 };
 
 static int read_op(struct fw_rd *rd, json_t *j, enum fw_op *op)
@@ -106,6 +107,17 @@ static int read_right(struct fw_rd *rd, json_t *r, const struct fw_vdesc *d, boo
 	return 0;
 }
 
+/* Flags as (key & bits) against 0: "in" tests any bit (FW_OP_IN), "!" none (EQ). */
+static bool as_flag_mask(struct fw_expr *e, const struct fw_vdesc *d)
+{
+	if (e->u.match.rhs != FW_RHS_VALUE || d->n != 1 || !fw_vt_is_flags(d->vt[0]))
+		return false;
+	e->u.match.rhs = FW_RHS_MASK;
+	e->u.match.mask = e->u.match.value;
+	memset(e->u.match.value.bytes, 0, sizeof(e->u.match.value.bytes));
+	return true;
+}
+
 int fw_read_match(struct fw_rd *rd, json_t *m, struct fw_expr *e)
 {
 	struct fw_vdesc d;
@@ -118,16 +130,14 @@ int fw_read_match(struct fw_rd *rd, json_t *m, struct fw_expr *e)
 	fw_key_vdesc(&e->u.match.key, &d);
 	if (read_right(rd, json_object_get(m, "right"), &d, masked, e) < 0)
 		return -EINVAL;
-	if (e->u.match.op == FW_OP_IN) {
-		/* nft's implicit match: a flag list tests any bit, anything else equality. */
-		if (e->u.match.rhs == FW_RHS_VALUE && d.n == 1 && fw_vt_is_flags(d.vt[0])) {
-			e->u.match.rhs = FW_RHS_MASK;
-			e->u.match.mask = e->u.match.value;
-			memset(e->u.match.value.bytes, 0, sizeof(e->u.match.value.bytes));
-			return 0;
-		}
-		e->u.match.op = FW_OP_EQ;
+	if (!strcmp(json_string_value(json_object_get(m, "op")), "!")) {
+		if (!as_flag_mask(e, &d))
+			return fw_err(rd, "\"!\" applies to a flag list");
+		return 0;
 	}
+	/* nft's implicit match: a flag list tests any bit, anything else equality. */
+	if (e->u.match.op == FW_OP_IN && !as_flag_mask(e, &d))
+		e->u.match.op = FW_OP_EQ;
 	if ((e->u.match.rhs == FW_RHS_SET || e->u.match.rhs == FW_RHS_RANGE) &&
 	    e->u.match.op != FW_OP_EQ && e->u.match.op != FW_OP_NE)
 		return fw_err(rd, "only == and != apply to a set or a range");

@@ -22,7 +22,7 @@ static const struct field_def fields[] = {
 	{"ip", "version", FW_P_IP, FW_F_IP_VERSION, 1, FW_VT_INT},
 	{"ip", "hdrlength", FW_P_IP, FW_F_IP_HDRLENGTH, 1, FW_VT_INT},
 	{"ip", "dscp", FW_P_IP, FW_F_IP_DSCP, 1, FW_VT_DSCP},
-	{"ip", "ecn", FW_P_IP, FW_F_IP_ECN, 1, FW_VT_INT},
+	{"ip", "ecn", FW_P_IP, FW_F_IP_ECN, 1, FW_VT_ECN},
 	{"ip", "length", FW_P_IP, FW_F_IP_LENGTH, 2, FW_VT_INT},
 	{"ip", "id", FW_P_IP, FW_F_IP_ID, 2, FW_VT_INT},
 	{"ip", "frag-off", FW_P_IP, FW_F_IP_FRAG_OFF, 2, FW_VT_INT},
@@ -33,7 +33,7 @@ static const struct field_def fields[] = {
 	{"ip", "daddr", FW_P_IP, FW_F_IP_DADDR, 4, FW_VT_ADDR4},
 	{"ip6", "version", FW_P_IP6, FW_F_IP6_VERSION, 1, FW_VT_INT},
 	{"ip6", "dscp", FW_P_IP6, FW_F_IP6_DSCP, 1, FW_VT_DSCP},
-	{"ip6", "ecn", FW_P_IP6, FW_F_IP6_ECN, 1, FW_VT_INT},
+	{"ip6", "ecn", FW_P_IP6, FW_F_IP6_ECN, 1, FW_VT_ECN},
 	{"ip6", "flowlabel", FW_P_IP6, FW_F_IP6_FLOWLABEL, 4, FW_VT_INT},
 	{"ip6", "length", FW_P_IP6, FW_F_IP6_LENGTH, 2, FW_VT_INT},
 	{"ip6", "nexthdr", FW_P_IP6, FW_F_IP6_NEXTHDR, 1, FW_VT_L4PROTO},
@@ -154,6 +154,8 @@ static uint8_t key_vt(const struct fw_key *k)
 			if (cts[i].id == (int)k->u.ct.key)
 				return cts[i].vt;
 		return FW_VT_INT;
+	case FW_KEY_RAW:
+		return FW_VT_RAW;
 	default:
 		return FW_VT_INT;
 	}

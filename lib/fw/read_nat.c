@@ -141,6 +141,7 @@ int fw_read_nat(struct fw_rd *rd, const char *kind, json_t *v, struct fw_expr *e
 {
 	struct fw_nat *n = calloc(1, sizeof(*n));
 	json_t *addr = json_object_get(v, "addr"), *port = json_object_get(v, "port");
+	const char *tf;
 	int fam;
 
 	e->kind = FW_E_NAT;
@@ -155,6 +156,11 @@ int fw_read_nat(struct fw_rd *rd, const char *kind, json_t *v, struct fw_expr *e
 		return fw_err(rd, "%s: unexpected value", kind);
 	if (read_flags(rd, json_object_get(v, "flags"), &n->flags) < 0)
 		return -EINVAL;
+	/* "prefix" is the address's own shape; "interval" and "concat" maps are not read. */
+	tf = json_string_value(json_object_get(v, "type_flags"));
+	if (json_object_get(v, "type_flags") && (!tf || strcmp(tf, "prefix")))
+		return fw_err(rd, "%s with type_flags %s is not supported by the offline firewall",
+			      kind, tf ? tf : "(a list)");
 	if ((n->kind == FW_NAT_SNAT || n->kind == FW_NAT_DNAT) && !addr)
 		return fw_err(rd, "%s without an address", kind);
 	if ((n->kind == FW_NAT_MASQUERADE || n->kind == FW_NAT_REDIRECT) && addr)

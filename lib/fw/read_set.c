@@ -91,7 +91,8 @@ int fw_set_compile(struct fw_rd *rd, struct fw_set *s, json_t *elems, const stru
 		if (memcmp(e->lo.bytes, e->hi.bytes, e->lo.len))
 			s->flags |= FW_SET_INTERVAL;
 	}
-	qsort(s->elems, s->nelems, sizeof(*s->elems), elem_cmp);
+	if (s->nelems)
+		qsort(s->elems, s->nelems, sizeof(*s->elems), elem_cmp);
 	return check_overlap(rd, s);
 }
 
@@ -148,6 +149,21 @@ static int check_types(struct fw_rd *rd, const char *name, json_t *type, const s
 	return 0;
 }
 
+/* A bad element names its set: the rule that uses it may be far away. */
+static int compile_elems(struct fw_rd *rd, struct fw_set *s, json_t *elems,
+			 const struct fw_vdesc *key, const struct fw_vdesc *data, bool vmap)
+{
+	char where[sizeof(rd->where)];
+	size_t n = strlen(rd->where);
+	int rc;
+
+	memcpy(where, rd->where, sizeof(where));
+	snprintf(rd->where + n, sizeof(rd->where) - n, "%sset @%s", n ? ", " : "", s->name);
+	rc = fw_set_compile(rd, s, elems, key, data, vmap);
+	memcpy(rd->where, where, sizeof(where));
+	return rc;
+}
+
 static int compile_named(struct fw_rd *rd, struct fw_set *s, json_t *j, const struct fw_vdesc *key,
 			 const struct fw_vdesc *data, bool vmap)
 {
@@ -172,7 +188,7 @@ static int compile_named(struct fw_rd *rd, struct fw_set *s, json_t *j, const st
 		s->flags |= FW_SET_INTERVAL;
 	if (has_flag(flags, "constant"))
 		s->flags |= FW_SET_CONSTANT;
-	return fw_set_compile(rd, s, json_object_get(j, "elem"), key, data, vmap);
+	return compile_elems(rd, s, json_object_get(j, "elem"), key, data, vmap);
 }
 
 static bool same_shape(const struct fw_set *s, const struct fw_vdesc *key,

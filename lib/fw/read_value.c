@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <string.h>
 #include "fw/read.h"
 
@@ -74,6 +75,12 @@ static const struct sym icmp6codes[] = {
 	{"no-route", 0},	 {"admin-prohibited", 1}, {"addr-unreachable", 3},
 	{"port-unreachable", 4}, {"policy-fail", 5},	  {"reject-route", 6},
 };
+static const struct sym ecns[] = {
+	{"not-ect", 0},
+	{"ect1", 1},
+	{"ect0", 2},
+	{"ce", 3},
+};
 static const struct sym dscps[] = {
 	{"cs0", 0},   {"cs1", 8},   {"cs2", 16},  {"cs3", 24},	{"cs4", 32},  {"cs5", 40},
 	{"cs6", 48},  {"cs7", 56},  {"af11", 10}, {"af12", 12}, {"af13", 14}, {"af21", 18},
@@ -98,6 +105,7 @@ static const struct {
 	[FW_VT_ICMPCODE] = {icmpcodes, N(icmpcodes)},
 	[FW_VT_ICMP6CODE] = {icmp6codes, N(icmp6codes)},
 	[FW_VT_DSCP] = {dscps, N(dscps)},
+	[FW_VT_ECN] = {ecns, N(ecns)},
 };
 
 static void put_be(uint8_t *out, uint8_t len, uint64_t v)
@@ -127,6 +135,17 @@ static int lookup_sym(struct fw_rd *rd, uint8_t vt, const char *s, uint32_t *v)
 				*v = symtabs[vt].t[i].val;
 				return 0;
 			}
+	if (vt == FW_VT_L4PROTO) {
+		/* nft names protocols from /etc/protocols ("ospf", "vrrp"): so do we. */
+		struct protoent pe, *res = NULL;
+		char buf[1024];
+
+		if (!getprotobyname_r(s, &pe, buf, sizeof(buf), &res) && res && res->p_proto >= 0 &&
+		    res->p_proto < 256) {
+			*v = (uint32_t)res->p_proto;
+			return 0;
+		}
+	}
 	return fw_err(rd, "unknown value \"%s\"", s);
 }
 
@@ -222,6 +241,18 @@ static int read_component(struct fw_rd *rd, json_t *j, uint8_t vt, uint8_t len, 
 			return fw_err(rd, "bad range");
 		if (memcmp(lo, hi, len) > 0)
 			return fw_err(rd, "range ends before it starts");
+		return 0;
+	}
+	if (vt == FW_VT_IFNAME && json_is_string(j) && json_string_length(j) &&
+	    json_string_length(j) <= len &&
+	    json_string_value(j)[json_string_length(j) - 1] == '*') {
+		/* "eth*": every name that starts so, as the range eth\0.. to eth\xff.. */
+		size_t n = json_string_length(j) - 1;
+
+		memset(lo, 0, len);
+		memset(hi, 0xff, len);
+		memcpy(lo, json_string_value(j), n);
+		memcpy(hi, json_string_value(j), n);
 		return 0;
 	}
 	if (fw_read_scalar(rd, j, vt, len, lo) < 0)

@@ -92,6 +92,8 @@ static void scalar(struct sb *b, json_t *j, uint8_t vt, uint8_t len)
 	if (json_is_integer(j)) {
 		if (vt == FW_VT_HEX)
 			put(b, "0x%0*llx", 2 * len, (unsigned long long)json_integer_value(j));
+		else if (vt == FW_VT_RAW)
+			put(b, "0x%llx", (unsigned long long)json_integer_value(j));
 		else if (vt == FW_VT_TIME)
 			duration(b, json_integer_value(j));
 		else
@@ -137,6 +139,8 @@ static void component(struct sb *b, json_t *j, uint8_t vt, uint8_t len)
 		scalar(b, json_array_get(x, 1), vt, len);
 	} else if (json_is_object(j) && (x = json_object_get(j, "elem"))) {
 		component(b, json_object_get(x, "val"), vt, len);
+		if (json_is_string(json_object_get(x, "comment")))
+			put(b, " comment \"%s\"", json_string_value(json_object_get(x, "comment")));
 	} else if (fw_is_verdict(j)) {
 		verdict(b, j);
 	} else {
@@ -189,7 +193,7 @@ static void value(struct fw_rd *rd, struct sb *b, json_t *j, const struct fw_vde
 static const char *const unqualified_meta[] = {"iifname", "oifname",  "iif",
 					       "oif",	  "iifgroup", "oifgroup"};
 
-static void key(struct sb *b, json_t *j)
+static void key(struct fw_rd *rd, struct sb *b, json_t *j)
 {
 	const char *name = json_object_iter_key(json_object_iter(j));
 	json_t *v = json_object_iter_value(json_object_iter(j)), *x;
@@ -214,13 +218,18 @@ static void key(struct sb *b, json_t *j)
 	} else if (!strcmp(name, "ct")) {
 		const char *dir = json_string_value(json_object_get(v, "dir"));
 
-		put(b, "ct %s%s%s", dir ? dir : "", dir ? " " : "",
-		    json_string_value(json_object_get(v, "key")));
+		const char *k = json_string_value(json_object_get(v, "key")) ?: "";
+		/* A bare "saddr" is the table's family's: nft prints which. */
+		const char *fam = (strcmp(k, "saddr") && strcmp(k, "daddr")) ? ""
+				  : rd->table->family == FW_FAMILY_IP6	     ? "ip6 "
+									     : "ip ";
+
+		put(b, "ct %s%s%s%s", dir ? dir : "", dir ? " " : "", fam, k);
 	} else if (!strcmp(name, "concat")) {
 		json_array_foreach(v, i, x)
 		{
 			put(b, "%s", i ? " . " : "");
-			key(b, x);
+			key(rd, b, x);
 		}
 	} else {
 		b->bad = true;
@@ -235,7 +244,7 @@ static void map(struct fw_rd *rd, struct sb *b, json_t *m, const char *kw,
 	json_t *k = json_object_get(m, "key"), *d = json_object_get(m, "data"), *x;
 
 	key_desc(rd, k, &kd);
-	key(b, k);
+	key(rd, b, k);
 	put(b, " %s ", kw);
 	if (json_is_object(d) && (x = json_object_get(d, "set")))
 		set(rd, b, x, &kd, data);
@@ -261,7 +270,7 @@ static void computed(struct fw_rd *rd, struct sb *b, json_t *j, const struct fw_
 	else if (json_is_object(j) && !json_object_get(j, "prefix") &&
 		 !json_object_get(j, "range") && !json_object_get(j, "concat") &&
 		 !json_object_get(j, "set"))
-		key(b, j);
+		key(rd, b, j);
 	else
 		value(rd, b, j, d);
 }
@@ -281,7 +290,7 @@ static void match(struct fw_rd *rd, struct sb *b, json_t *m)
 
 	if (and) {
 		key_desc(rd, json_array_get(and, 0), &d);
-		key(b, json_array_get(and, 0));
+		key(rd, b, json_array_get(and, 0));
 		if (d.n == 1 && fw_vt_is_flags(d.vt[0])) {
 			/* nft 1.0's form for flag types: "tcp flags syn / syn,ack". */
 			if (strcmp(op, "==") && strcmp(op, "in"))
@@ -299,7 +308,7 @@ static void match(struct fw_rd *rd, struct sb *b, json_t *m)
 		return;
 	}
 	key_desc(rd, l, &d);
-	key(b, l);
+	key(rd, b, l);
 	if (!strcmp(op, "in") ||
 	    (!strcmp(op, "==") && !(d.n == 1 && fw_vt_is_flags(d.vt[0]) && !is_set_ref(r))))
 		put(b, " ");
@@ -353,17 +362,62 @@ static void nat(struct fw_rd *rd, struct sb *b, const char *name, json_t *v)
 		if (json_is_object(first) && (x = json_object_get(first, "prefix")))
 			first = json_object_get(x, "addr");
 		six = json_is_string(first) && strchr(json_string_value(first), ':');
-		if (six && port)
+		x = json_is_object(addr) ? json_object_get(addr, "range") : NULL;
+		if (six && port && x) {
+			/* "[::5]-[::6]:80" */
 			put(b, "[");
-		value(rd, b, addr, &d);
-		if (six && port)
+			value(rd, b, json_array_get(x, 0), &d);
+			put(b, "]-[");
+			value(rd, b, json_array_get(x, 1), &d);
 			put(b, "]");
+		} else if (six && port) {
+			put(b, "[");
+			value(rd, b, addr, &d);
+			put(b, "]");
+		} else {
+			value(rd, b, addr, &d);
+		}
 	}
 	if (port) {
 		put(b, ":");
 		value(rd, b, port, &d);
 	}
 	flags(b, json_object_get(v, "flags"));
+}
+
+static bool has_name(json_t *list, const char *name)
+{
+	size_t i;
+	json_t *x;
+
+	if (json_is_string(list))
+		return !strcmp(json_string_value(list), name);
+	json_array_foreach(list, i, x)
+	{
+		if (json_is_string(x) && !strcmp(json_string_value(x), name))
+			return true;
+	}
+	return false;
+}
+
+/* nft groups the log flags: "flags tcp sequence,options flags ip options". */
+static void log_flags(struct sb *b, json_t *f)
+{
+	bool seq = has_name(f, "tcp sequence"), opt = has_name(f, "tcp options");
+
+	if (has_name(f, "all")) {
+		put(b, " flags all");
+		return;
+	}
+	if (seq || opt)
+		put(b, " flags tcp%s%s%s", seq ? " sequence" : "", seq && opt ? "," : " ",
+		    opt ? "options" : "");
+	if (has_name(f, "ip options"))
+		put(b, " flags ip options");
+	if (has_name(f, "skuid"))
+		put(b, " flags skuid");
+	if (has_name(f, "ether"))
+		put(b, " flags ether");
 }
 
 static void log_stmt(struct sb *b, json_t *v)
@@ -379,10 +433,8 @@ static void log_stmt(struct sb *b, json_t *v)
 			put(b, " %s %lld", nums[i], json_integer_value(x));
 	if ((x = json_object_get(v, "level")))
 		put(b, " level %s", json_string_value(x));
-	if ((x = json_object_get(v, "flags"))) {
-		put(b, " flags ");
-		scalar(b, x, FW_VT_INT, 0);
-	}
+	if ((x = json_object_get(v, "flags")))
+		log_flags(b, x);
 }
 
 static void reject(struct fw_rd *rd, struct sb *b, json_t *v)
@@ -429,7 +481,7 @@ static void stmt(struct fw_rd *rd, struct sb *b, json_t *j)
 		struct fw_vdesc d;
 
 		key_desc(rd, json_object_get(v, "key"), &d);
-		key(b, json_object_get(v, "key"));
+		key(rd, b, json_object_get(v, "key"));
 		put(b, " set ");
 		computed(rd, b, json_object_get(v, "value"), &d);
 	} else if (!strcmp(name, "snat") || !strcmp(name, "dnat") || !strcmp(name, "masquerade") ||
@@ -439,8 +491,10 @@ static void stmt(struct fw_rd *rd, struct sb *b, json_t *j)
 		b->bad = true;
 }
 
-char *fw_render_rule(struct fw_rd *rd, json_t *exprs)
+char *fw_render_rule(struct fw_rd *rd, json_t *rule)
 {
+	json_t *exprs = json_object_get(rule, "expr");
+	json_t *comment = json_object_get(rule, "comment");
 	struct sb b = {0};
 	size_t i;
 	json_t *j;
@@ -452,6 +506,8 @@ char *fw_render_rule(struct fw_rd *rd, json_t *exprs)
 			put(&b, " ");
 		stmt(rd, &b, j);
 	}
+	if (json_is_string(comment))
+		put(&b, " comment \"%s\"", json_string_value(comment));
 	if (b.bad) {
 		free(b.p);
 		fw_err(rd, "cannot print this rule");

@@ -119,10 +119,13 @@ def test_committed_json_is_current(ns, sample):
     fresh = json.loads(nft(ns, "-j", "list", "ruleset"))["nftables"]
     with open(sample[:-4] + ".json") as f:
         committed = json.load(f)["nftables"]
-    # Table handles count up in a namespace that loaded other files before.
+    # Table handles count up in a namespace that loaded other files before;
+    # nft 1.0.6 prints a freed string for a table's flags (only "is there one" holds).
     for items in (fresh, committed):
         for item in items:
             item.get("table", {}).pop("handle", None)
+            if "flags" in item.get("table", {}):
+                item["table"]["flags"] = True
     assert committed == fresh, "run tests/data/rulesets/regen.sh"
 
 
