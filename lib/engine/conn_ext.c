@@ -129,6 +129,7 @@ void eng_fw_reset(struct ctk_engine *eng)
 	fw->next = 0;
 	fw->free_head = ENG_NIL;
 	fw->buf_valid = false;
+	fw->src = NULL;
 	fw->in_packet = false;
 	fw->pkt_conn = NULL;
 	fw->rng = eng->seed ^ 0x9e3779b97f4a7c15ull;

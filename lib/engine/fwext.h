@@ -43,6 +43,8 @@ struct eng_fw {
 	size_t buf_cap;
 	size_t buf_len;
 	bool buf_valid;
+	const uint8_t *src;	/* the tracked datagram, copied into @buf on first need */
+	size_t src_len;
 	uint64_t rng;		/* the seeded generator where the kernel is random */
 	/* The packet between ctk_engine_track() and its confirm or drop. */
 	bool in_packet;
@@ -66,6 +68,12 @@ bool eng_fw_match(const struct ctk_engine *eng, const struct ctk_conn *c, int d)
 /* The entry's reply tuple: NATed when bound, else the inverse of the original. */
 void eng_conn_reply(const struct ctk_engine *eng, const struct ctk_conn *c, struct eng_tuple *t);
 uint16_t eng_conn_zone(const struct ctk_engine *eng, const struct ctk_conn *c);
+
+/*
+ * hook.c: the tracked datagram as a writable copy, made on first need
+ * (most packets are never rewritten). False without memory or packet.
+ */
+bool eng_fw_writable(struct eng_fw *fw);
 
 /* nat.c: the NAT reply hash */
 void eng_nat_link(struct ctk_engine *eng, struct ctk_conn *c);

@@ -17,7 +17,7 @@
 #include "engine/fwext.h"
 #include "engine/helper.h"
 
-/* Keep a writable copy of the datagram the tracker saw, with room to grow. */
+/* A writable copy of the datagram the tracker saw, with room to grow. */
 static bool keep_packet(struct eng_fw *fw, const uint8_t *l3, size_t len)
 {
 	size_t need = len + CTK_ENGINE_MANGLE_ROOM;
@@ -73,6 +73,7 @@ enum ctk_ct_state ctk_engine_track(struct ctk_engine *eng, const uint8_t *l3, si
 		abandon(eng, fw);
 	eng_flush_deferred(eng);
 	fw->buf_valid = false;
+	fw->src = NULL;
 	eng->hooked = true;
 	eng->cur_zone = zone;
 	st = eng_packet(eng, l3, len, now_ns, v);
@@ -85,20 +86,30 @@ enum ctk_ct_state ctk_engine_track(struct ctk_engine *eng, const uint8_t *l3, si
 	fw->in_packet = !v->held;
 	if (v->held)
 		return st;
-	if ((fw->pkt_conn && !set_zone(eng, fw->pkt_conn, zone)) ||
-	    !keep_packet(fw, eng->whole ? eng->whole : l3, eng->whole ? eng->whole_len : len)) {
+	fw->src = eng->whole ? eng->whole : l3;
+	fw->src_len = eng->whole ? eng->whole_len : len;
+	if (fw->pkt_conn && !set_zone(eng, fw->pkt_conn, zone)) {
 		/* No memory for what the firewall path needs: the kernel would drop it. */
 		v->dropped = true;
 		ctk_engine_drop(eng, v);
 		return st;
 	}
-	fw->buf_valid = true;
 	return st;
+}
+
+bool eng_fw_writable(struct eng_fw *fw)
+{
+	if (fw->buf_valid)
+		return true;
+	if (!fw->src || !keep_packet(fw, fw->src, fw->src_len))
+		return false;
+	fw->buf_valid = true;
+	return true;
 }
 
 uint8_t *ctk_engine_track_packet(struct ctk_engine *eng, size_t *len)
 {
-	if (!eng->fw || !eng->fw->buf_valid)
+	if (!eng->fw || !eng_fw_writable(eng->fw))
 		return NULL;
 	*len = eng->fw->buf_len;
 	return eng->fw->buf;
@@ -135,7 +146,7 @@ static bool run_helper(struct ctk_engine *eng, struct eng_fw *fw, struct ctk_con
 	struct eng_help_out out;
 	struct ctk_verdict *saved = eng->v;
 
-	if (!h || !fw->buf_valid)
+	if (!h || !eng_fw_writable(fw))
 		return true;
 	eng->v = NULL;	/* the packet was judged at track time: nothing more to log */
 	if (!eng_parse_ip(eng, fw->buf, fw->buf_len, &parsed) || parsed.frag) {
@@ -180,6 +191,7 @@ int ctk_engine_confirm(struct ctk_engine *eng, struct ctk_verdict *v)
 			eng->stats[CTK_STAT_INSERT_FAILED]++;
 			eng->ev_mask = 0;
 			eng_release(eng, c);
+			v->conn = NULL;
 			v->dropped = true;
 			return -EEXIST;
 		}

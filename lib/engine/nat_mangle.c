@@ -330,7 +330,7 @@ int ctk_engine_nat_packet(struct ctk_engine *eng, const struct ctk_verdict *v,
 	struct hdr h;
 	int ret = 0;
 
-	if (!fw || !fw->buf_valid)
+	if (!fw || !eng_fw_writable(fw))
 		return -EINVAL;
 	memset(&p, 0, sizeof(p));
 	if (!eng_parse_ip(eng, fw->buf, fw->buf_len, &p) || p.frag)

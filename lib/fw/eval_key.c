@@ -133,17 +133,24 @@ static bool raw(const struct fw_ctx *x, const struct fw_key *k, struct fw_value 
 	}
 }
 
-static bool ifname(struct fw_ctx *x, const char *name, bool known, struct fw_value *out)
+static bool ifname(struct fw_ctx *x, unsigned int which, const char *name, bool known,
+		   struct fw_value *out)
 {
-	out->len = 16;
-	memset(out->bytes, 0, 16);
-	if (!known)
-		return true;	/* no such device at this hook: nft stores "" */
-	if (!name) {
-		x->error = -ENXIO;
-		return false;
+	struct fw_value *k = &x->ifkey[which];
+
+	if (!x->ifkey_ok[which]) {
+		k->len = 16;
+		memset(k->bytes, 0, 16);
+		if (known && !name) {
+			x->error = -ENXIO;
+			return false;
+		}
+		/* no such device at this hook: nft stores "" */
+		if (known)
+			strncpy((char *)k->bytes, name, 15);
+		x->ifkey_ok[which] = true;
 	}
-	strncpy((char *)out->bytes, name, 15);
+	*out = *k;
 	return true;
 }
 
@@ -175,9 +182,9 @@ static bool meta(struct fw_ctx *x, const struct fw_key *k, struct fw_value *out)
 	case FW_META_MARK:
 		return put_uint(out, x->meta_mark, 4);
 	case FW_META_IIFNAME:
-		return ifname(x, x->iifname, in, out);
+		return ifname(x, 0, x->iifname, in, out);
 	case FW_META_OIFNAME:
-		return ifname(x, x->oifname, outdev, out);
+		return ifname(x, 1, x->oifname, outdev, out);
 	case FW_META_LENGTH:
 		return put_uint(out, h->len, 4);
 	case FW_META_PKTTYPE:

@@ -26,7 +26,7 @@
 #include <stdint.h>
 #include <ctkit/ruleset.h>
 
-#define FW_VALUE_MAX 64		/* longest key: a concatenation, in bytes */
+#define FW_VALUE_MAX 40		/* longest key: a concatenation (two IPv6 addresses and two ports fit) */
 #define FW_CONCAT_MAX 8		/* components of one concatenation */
 
 enum fw_family {

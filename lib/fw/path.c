@@ -47,14 +47,19 @@ struct walk {
 	const uint8_t *dgram;			/* the datagram before conntrack */
 	size_t dlen;
 	bool tracked;				/* ctk_engine_track() ran */
+	bool rewritten;				/* NAT changed it: read the engine's copy */
 };
 
+/* After a rewrite, the packet is the engine's copy. */
 static void reparse(struct walk *w)
 {
 	size_t len;
-	uint8_t *p = ctk_engine_track_packet(w->x.fw->eng, &len);
+	uint8_t *p;
 
-	if (w->tracked && p)
+	if (!w->tracked)
+		return;
+	p = ctk_engine_track_packet(w->x.fw->eng, &len);
+	if (p)
 		fw_hdrs_parse(&w->x.h, p, (uint32_t)len);
 }
 
@@ -70,7 +75,6 @@ static void conntrack(struct walk *w, uint64_t now)
 	ctk_engine_track(x->fw->eng, w->dgram, w->dlen, now, x->zone, &x->v->ct);
 	w->tracked = true;
 	x->v->tracked = true;
-	reparse(w);
 }
 
 static bool nat_first_packet(const struct ctk_verdict *ct)
@@ -124,6 +128,7 @@ static enum fw_verdict_code nat_slot(struct walk *w, const struct hook_plan *pla
 		return FW_V_ACCEPT;
 	if (ctk_engine_nat_packet(eng, ct, plan->manip, &before, &after) > 0) {
 		add_nat_step(x, &before, &after);
+		w->rewritten = true;
 		reparse(w);
 	}
 	return FW_V_ACCEPT;
@@ -138,6 +143,7 @@ static enum fw_verdict_code run_hook(struct walk *w, const struct hook_plan *pla
 	int32_t nat_prio = plan->manip == CTK_NAT_MANIP_DST ? PRI_NAT_DST : PRI_NAT_SRC;
 
 	x->hook = plan->hook;
+	x->ifkey_ok[0] = x->ifkey_ok[1] = false;	/* which devices exist depends on the hook */
 	for (uint32_t i = 0; i < l->n; i++) {
 		const struct fw_chain *c = l->chains[i];
 
@@ -199,8 +205,10 @@ static enum fw_verdict_code route_and_run(struct walk *w, bool from_local, uint6
 	struct fw_ctx *x = &w->x;
 	const char *oif = fw_route_lookup(x->fw, x->h.family, daddr(&x->h));
 
-	if (oif)
+	if (oif) {
 		x->oifname = oif;
+		x->ifkey_ok[1] = false;
+	}
 
 	if (!from_local && (is_local(x->fw, x->h.family, daddr(&x->h)) || for_all(&x->h))) {
 		x->v->path_local_in = true;
@@ -243,7 +251,8 @@ static enum ctk_fw_verdict_code finish(struct walk *w, enum fw_verdict_code code
 		} else if (code == FW_V_DROP) {
 			ctk_engine_drop(fw->eng, &v->ct);
 		}
-		reparse(w);	/* a helper may have rewritten it */
+		if (w->rewritten || (v->ct.conn && ctk_engine_conn_helper(fw->eng, v->ct.conn)[0]))
+			reparse(w);	/* NAT or a helper rewrote it */
 	}
 	fw->accepted = code == FW_V_ACCEPT;
 	fw->out = w->x.h.l3;
