@@ -9,7 +9,8 @@
 2. `conntrack --pcap FILE -C` beside `tcpdump -r FILE -w /dev/null` on a
    capture engine_bench writes (1 M packets over 100 k flows, the same mix,
    Ethernet) in a temporary directory: wall clock, median of 3, after one
-   untimed read so both find the file in the page cache.
+   untimed read so both find the file in the page cache; then the same
+   replay through a 200-rule ruleset (issue 14: at most 2x the plain one).
 3. The `engine-summary ...` line of step 1, printed last.
 
 --smoke: engine_bench --smoke and a 20 k-packet capture, one run each: a
@@ -49,6 +50,15 @@ def timed(cmd, runs):
     return statistics.median(times), out
 
 
+# The same capture through a realistic 200-rule router ruleset with sets
+# (tests/data/rulesets/bench_200.nft, written by gen_bench.py): new
+# connections walk the LAN zone's rules before `ct state new accept`,
+# established ones stop at the forward chain's first rule.
+HERE = os.path.dirname(os.path.abspath(__file__))
+RULESET_ARGS = ["--ruleset", os.path.join(HERE, "..", "tests", "data", "rulesets", "bench_200.json"),
+                "--iifname", "r-cli", "--route", "0.0.0.0/0=r-srv", "--route", "::/0=r-srv"]
+
+
 def pcap_replay(build, binary, smoke):
     flows, packets, runs = (2000, 20000, 1) if smoke else (100000, 1000000, 3)
     tmp = tempfile.mkdtemp(prefix="ctk-bench-engine-")
@@ -61,6 +71,7 @@ def pcap_replay(build, binary, smoke):
                 pass
         conntrack = [os.path.join(build, "conntrack"), "--pcap", path, "-C"]
         ct_s, out = timed(conntrack, runs)
+        fw_s, fw_out = timed(conntrack + RULESET_ARGS, runs)
         count = int(out.split()[-1])
         line = "pcap-replay packets=%d flows=%d conntrack_s=%.3f" % (packets, flows, ct_s)
         ok = count == flows
@@ -74,6 +85,14 @@ def pcap_replay(build, binary, smoke):
         else:
             line += " tcpdump=missing"
         print(line + " (wall, median of %d; entries %d)" % (runs, count), flush=True)
+        fw_count = int(fw_out.split()[-1])
+        print("pcap-replay-ruleset packets=%d rules=200 conntrack_s=%.3f plain_s=%.3f ratio=%.2f "
+              "target<=2.00 (wall, median of %d; entries %d)"
+              % (packets, fw_s, ct_s, fw_s / ct_s, runs, fw_count), flush=True)
+        if fw_count != flows:
+            print("engine.py: with the ruleset -C counted %d, expected %d" % (fw_count, flows),
+                  file=sys.stderr)
+            ok = False
         return ok
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
