@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The engine's NAT, zones and marks against the kernel's (issue 14).
+
+The same UDP exchange runs through the router namespace (the kernel, with
+nft: masquerade, a DNAT to the server, `ct zone set`, `ct mark set`) and
+through the engine hook by hook (tests/tools/engine_nat, with the same
+bindings); `conntrack -L -o extended` of the kernel's entry and the
+engine's entry printed by libctkit's formatter must be the same line, but
+for the remaining timeout. The packets the engine rewrote must be the ones
+the server and the client received.
+"""
+import os
+import re
+
+import pytest
+
+import ctharness
+
+EXTRA = """
+table ip ctkeng {
+	chain raw {
+		type filter hook prerouting priority raw;
+		udp sport 40001 udp dport 7001 ct zone set 5
+		udp sport 7001 udp dport 40001 ct zone set 5
+	}
+	chain pre { type nat hook prerouting priority dstnat; udp dport 7002 dnat to 10.81.2.2:7001; }
+	chain markit { type filter hook forward priority 0; ct state new udp sport 40001 ct mark set 42; }
+}
+"""
+
+CLIENT = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.81.1.2", int(sys.argv[1])))
+s.settimeout(5)
+s.sendto(b"x", (sys.argv[2], int(sys.argv[3])))
+data, peer = s.recvfrom(100)
+print("%s:%d" % peer)
+"""
+
+CASES = [
+    # (client port, destination, port, engine_nat options)
+    (40001, "10.81.2.2", 7001, ["--zone", "5", "--mark", "42", "--snat", "10.81.2.1"]),
+    (40002, "10.81.1.1", 7002, ["--dnat", "10.81.2.2:7001", "--snat", "10.81.2.1"]),
+]
+
+
+def tool_path():
+    build = os.path.dirname(ctharness.ctk_cmd()[-1])
+    return os.path.join(build, "tests", "tools", "engine_nat")
+
+
+@pytest.fixture(scope="module")
+def natlab(lab):
+    r = lab.run(["nft", "-f", "-"], stdin=EXTRA)
+    assert r.rc == 0, r.err
+    return lab
+
+
+def without_timeout(line):
+    # ipv4 2 udp 17 TIMEOUT src=...
+    return re.sub(r"^(\S+\s+\d+\s+\S+\s+\d+\s+)\d+ ", r"\1T ", line.strip())
+
+
+@pytest.mark.parametrize("sport,dst,dport,opts", CASES)
+def test_entry_as_kernel(natlab, sport, dst, dport, opts):
+    if not os.path.exists(tool_path()):
+        pytest.skip("build tests/tools/engine_nat first (make all)")
+    r = natlab.run([ctharness.PYTHON, "-c", CLIENT, str(sport), dst, str(dport)], ns=natlab.cli)
+    assert r.rc == 0, r.err
+    answered_by = r.out.strip()
+    kernel = natlab.ref(["-L", "-o", "extended", "-p", "udp", "--sport", str(sport)])
+    assert kernel.rc == 0, kernel.err
+    klines = [l for l in kernel.out.splitlines() if l.strip()]
+    assert len(klines) == 1, kernel.out
+
+    # traffic.py's UDP server answers b"echo " + the request
+    eng = ctharness.sh([tool_path(), "--reply-payload", "6"] + opts +
+                       ["10.81.1.2", str(sport), dst, str(dport)])
+    lines = eng.stdout.splitlines()
+    entries = [l for l in lines if l.startswith("ipv")]
+    assert len(entries) == 1, eng.stdout
+    assert without_timeout(entries[0]) == without_timeout(klines[0])
+    # The reply reached the client from the address it sent to, as the engine rewrote it.
+    assert "reply-out %s:%d -> 10.81.1.2:%d" % (dst, dport, sport) in lines
+    assert answered_by == "%s:%d" % (dst, dport)
+    assert "request-out 10.81.2.1:%d -> 10.81.2.2:7001" % sport in lines
+    assert "BAD-CHECKSUM" not in eng.stdout
