@@ -9,7 +9,8 @@
  *   --zone Z          the zone both packets are tracked in (ct zone set)
  *   --mark M          ct mark set on the request
  *   --dnat ADDR[:P]   a DNAT binding at the request (else the null binding)
- *   --snat ADDR       an SNAT binding at the request (else the null binding)
+ *   --snat ADDR[-ADDR] an SNAT binding at the request (else the null binding)
+ *   --no-reply        the server does not answer (the entry stays UNREPLIED)
  *   --payload N       bytes of UDP payload of the request (default 1)
  *   --reply-payload N bytes of the reply's (default: as the request's)
  *
@@ -36,6 +37,7 @@ struct opts {
 	bool has_mark;
 	struct ctk_nat_range dnat, snat;
 	bool has_dnat, has_snat;
+	bool no_reply;
 	unsigned int payload;
 	int reply_payload;	/* -1: as the request's */
 };
@@ -176,7 +178,7 @@ static bool parse_num(const char *s, unsigned long max, unsigned long *out)
 
 static bool parse_range(const char *arg, struct ctk_nat_range *r)
 {
-	char buf[64], *colon;
+	char buf[64], *colon, *dash;
 	unsigned long port;
 
 	if (strlen(arg) >= sizeof(buf))
@@ -191,8 +193,13 @@ static bool parse_range(const char *arg, struct ctk_nat_range *r)
 		r->has_port = true;
 		r->min_port = r->max_port = (uint16_t)port;
 	}
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash = '\0';
 	r->has_addr = parse_addr(buf, &r->min_addr);
 	r->max_addr = r->min_addr;
+	if (dash && !parse_addr(dash + 1, &r->max_addr))
+		return false;
 	return r->has_addr;
 }
 
@@ -207,6 +214,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	for (i = 1; i + 1 < argc && argv[i][0] == '-'; i += 2) {
 		const char *k = argv[i], *val = argv[i + 1];
 
+		if (!strcmp(k, "--no-reply")) {
+			o->no_reply = true;
+			i--;
+			continue;
+		}
 		if (!strcmp(k, "--zone") && parse_num(val, 65535, &n))
 			o->zone = (uint16_t)n;
 		else if (!strcmp(k, "--mark") && parse_num(val, UINT32_MAX, &n))
@@ -239,7 +251,7 @@ int main(int argc, char **argv)
 	if (i < 0 || !parse_addr(argv[i], &client) || !parse_num(argv[i + 1], 65535, &sport) ||
 	    !parse_addr(argv[i + 2], &dst) || !parse_num(argv[i + 3], 65535, &dport)) {
 		fprintf(stderr, "usage: engine_nat [--zone Z] [--mark M] [--dnat ADDR[:PORT]] "
-				"[--snat ADDR] [--payload N] [--reply-payload N] "
+				"[--snat ADDR[-ADDR]] [--no-reply] [--payload N] [--reply-payload N] "
 				"CLIENT SPORT DST DPORT\n");
 		return 1;
 	}
@@ -253,7 +265,7 @@ int main(int argc, char **argv)
 	}
 	len = udp4(b, &client, (uint16_t)sport, &dst, (uint16_t)dport, o.payload);
 	ret = pass(eng, &o, b, len, 1000000000ull, "request-out");
-	if (ret == 0) {
+	if (ret == 0 && !o.no_reply) {
 		/* The server answers what it received: the rewritten request, reversed. */
 		union ctk_addr s, d;
 		uint16_t rsport = (uint16_t)(b[22] << 8 | b[23]), rdport = (uint16_t)(b[20] << 8 | b[21]);
@@ -267,7 +279,8 @@ int main(int argc, char **argv)
 		ret = pass(eng, &o, b, len, 1100000000ull, "reply-out");
 	}
 	if (ret == 0)
-		ctk_engine_foreach(eng, 1100000000ull, print_entry, NULL);
+		ctk_engine_foreach(eng, o.no_reply ? 1000000000ull : 1100000000ull, print_entry,
+				   NULL);
 	else
 		fprintf(stderr, "engine_nat: %s\n", strerror(-ret));
 	ctk_engine_free(eng);
