@@ -17,8 +17,9 @@
  * The request goes CLIENT:SPORT -> DST:DPORT; the reply comes from the
  * entry's reply tuple (the NATed one), as the server answers the
  * translated request. Both are rewritten at both NAT hooks; the rewritten
- * request is printed as "request-out SRC:SPORT -> DST:DPORT" and the reply
- * as "reply-out ...", with a note if a checksum does not verify. Exit 0,
+ * request is printed as "request-out SRC:SPORT -> DST:DPORT udp=HEX" (HEX:
+ * the UDP header as rewritten) and the reply as "reply-out ...", with a
+ * note if a checksum does not verify. Exit 0,
  * or 1 on bad arguments or an engine error.
  */
 #include <arpa/inet.h>
@@ -99,8 +100,9 @@ static void show(const char *what, const uint8_t *b, size_t len)
 
 	inet_ntop(AF_INET, b + 12, s, sizeof(s));
 	inet_ntop(AF_INET, b + 16, d, sizeof(d));
-	printf("%s %s:%u -> %s:%u%s\n", what, s, b[20] << 8 | b[21], d, b[22] << 8 | b[23],
-	       csums_ok(b, len) ? "" : " BAD-CHECKSUM");
+	printf("%s %s:%u -> %s:%u udp=%02x%02x%02x%02x%02x%02x%02x%02x%s\n", what, s,
+	       b[20] << 8 | b[21], d, b[22] << 8 | b[23], b[20], b[21], b[22], b[23], b[24], b[25],
+	       b[26], b[27], csums_ok(b, len) ? "" : " BAD-CHECKSUM");
 }
 
 static int nat_hook(struct ctk_engine *eng, struct ctk_verdict *v, enum ctk_nat_manip manip,
