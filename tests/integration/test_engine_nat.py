@@ -27,42 +27,59 @@ table ip ctkeng {
 	chain post { type nat hook postrouting priority srcnat; udp dport 7005 snat to 10.81.9.1-10.81.9.200; }
 	chain markit { type filter hook forward priority 0; ct state new udp sport 40001 ct mark set 42; }
 }
+table ip6 ctkeng6 {
+	chain pre { type nat hook prerouting priority dstnat; udp dport 7002 dnat to [fd81:2::2]:7001; }
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname "r-srv" udp dport 7001 masquerade
+		udp dport 7005 snat to fd81:9::1-fd81:9::ff
+	}
+}
 """
 
 # The request goes out through a raw socket with a checksum computed here: a UDP socket's
 # would be left to offload (a partial sum on veth), not comparable with the engine's.
 CLIENT = """
 import socket, struct, sys
-sport, dst, dport = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-rx.bind(("10.81.1.2", sport))
+sport, dst, dport, want = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+fam, me = (socket.AF_INET6, "fd81:1::2") if ":" in dst else (socket.AF_INET, "10.81.1.2")
+rx = socket.socket(fam, socket.SOCK_DGRAM)
+rx.bind((me, sport))
 rx.settimeout(5)
 data = b"x"
 length = 8 + len(data)
-words = socket.inet_aton("10.81.1.2") + socket.inet_aton(dst) + struct.pack("!BBH", 0, 17, length)
+a, b = socket.inet_pton(fam, me), socket.inet_pton(fam, dst)
+words = a + b + (struct.pack("!BBH", 0, 17, length) if fam == socket.AF_INET else
+                 struct.pack("!IxxxB", length, 17))
 words += struct.pack("!HHHH", sport, dport, length, 0) + data + b"\\0"
 total = sum(struct.unpack("!%dH" % (len(words) // 2), words[:len(words) // 2 * 2]))
 while total >> 16:
     total = (total & 0xffff) + (total >> 16)
-raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+raw = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_UDP)
+raw.bind((me, 0))
 raw.sendto(struct.pack("!HHHH", sport, dport, length, ~total & 0xffff) + data, (dst, 0))
-if sys.argv[4] == "reply":
+if want == "reply":
     data, peer = rx.recvfrom(100)
-    print("%s:%d" % peer)
+    print("%s:%d" % peer[:2])
 """
 
-# In the server namespace: the first UDP datagram to PORT from SPORT, as the router forwarded it.
+# In the server namespace: the first UDP datagram to PORT, as the router forwarded it.
 SNIFF = """
 import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+v6 = sys.argv[2] == "6"
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x86dd if v6 else 0x0800))
 s.bind(("s0", 0))
 s.settimeout(5)
 print("ready", flush=True)
+port = int(sys.argv[1]).to_bytes(2, "big")
 while True:
     d = s.recv(2048)
-    hl = (d[0] & 15) * 4
-    if d[9] == 17 and d[hl + 2:hl + 4] == int(sys.argv[1]).to_bytes(2, "big"):
-        print(socket.inet_ntoa(d[12:16]), d[hl:hl + 8].hex(), flush=True)
+    if v6:
+        hl, proto, src = 40, d[6], socket.inet_ntop(socket.AF_INET6, d[8:24])
+    else:
+        hl, proto, src = (d[0] & 15) * 4, d[9], socket.inet_ntoa(d[12:16])
+    if proto == 17 and d[hl + 2:hl + 4] == port:
+        print(src, d[hl:hl + 8].hex(), flush=True)
         break
 """
 
@@ -74,6 +91,10 @@ CASES = [
     (40003, "10.81.2.2", 7005, ["--no-reply", "--snat", "10.81.9.1-10.81.9.200"]),
     (40004, "10.81.2.3", 7005, ["--no-reply", "--snat", "10.81.9.1-10.81.9.200"]),
     (40005, "10.81.2.4", 7005, ["--no-reply", "--snat", "10.81.9.1-10.81.9.200"]),
+    # IPv6: masquerade, DNAT and SNAT, a range walked word by word
+    (40011, "fd81:2::2", 7001, ["--snat", "fd81:2::1"]),
+    (40012, "fd81:1::1", 7002, ["--dnat", "[fd81:2::2]:7001", "--snat", "fd81:2::1"]),
+    (40013, "fd81:2::2", 7005, ["--no-reply", "--snat", "fd81:9::1-fd81:9::ff"]),
 ]
 
 
@@ -105,21 +126,25 @@ def test_entry_as_kernel(natlab, sport, dst, dport, opts):
     if not os.path.exists(tool_path()):
         pytest.skip("build tests/tools/engine_nat first (make all)")
     reply = "--no-reply" not in opts
-    sniff = natlab.popen(natlab.srv, [ctharness.PYTHON, "-c", SNIFF, "7001"]) if dport in (7001, 7002) else None
+    v6 = ":" in dst
+    sniff = None
+    if dport in (7001, 7002):
+        sniff = natlab.popen(natlab.srv, [ctharness.PYTHON, "-c", SNIFF, "7001", "6" if v6 else "4"])
     if sniff:
         assert sniff.stdout.readline().strip() == "ready"
     r = natlab.run([ctharness.PYTHON, "-c", CLIENT, str(sport), dst, str(dport),
                     "reply" if reply else "none"], ns=natlab.cli)
     assert r.rc == 0, r.err
     answered_by = r.out.strip()
-    kernel = natlab.ref(["-L", "-o", "extended", "-p", "udp", "--sport", str(sport)])
+    kernel = natlab.ref(["-L", "-f", "ipv6" if v6 else "ipv4", "-o", "extended", "-p", "udp",
+                         "--sport", str(sport)])
     assert kernel.rc == 0, kernel.err
     klines = [l for l in kernel.out.splitlines() if l.strip()]
     assert len(klines) == 1, kernel.out
 
     # traffic.py's UDP server answers b"echo " + the request
     eng = ctharness.sh([tool_path(), "--reply-payload", "6"] + opts +
-                       ["10.81.1.2", str(sport), dst, str(dport)])
+                       ["fd81:1::2" if v6 else "10.81.1.2", str(sport), dst, str(dport)])
     lines = eng.stdout.splitlines()
     entries = [l for l in lines if l.startswith("ipv")]
     assert len(entries) == 1, eng.stdout
@@ -136,6 +161,8 @@ def test_entry_as_kernel(natlab, sport, dst, dport, opts):
     if not reply:
         return
     # The reply reached the client from the address it sent to, as the engine rewrote it.
-    assert any(l.startswith("reply-out %s:%d -> 10.81.1.2:%d " % (dst, dport, sport)) for l in lines)
+    client, router, server = ("fd81:1::2", "fd81:2::1", "fd81:2::2") if v6 else \
+        ("10.81.1.2", "10.81.2.1", "10.81.2.2")
+    assert any(l.startswith("reply-out %s:%d -> %s:%d " % (dst, dport, client, sport)) for l in lines)
     assert answered_by == "%s:%d" % (dst, dport)
-    assert any(l.startswith("request-out 10.81.2.1:%d -> 10.81.2.2:7001 " % sport) for l in lines)
+    assert any(l.startswith("request-out %s:%d -> %s:7001 " % (router, sport, server)) for l in lines)

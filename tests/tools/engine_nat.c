@@ -65,44 +65,83 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* An IPv4 UDP datagram with right checksums; returns its length. */
-static size_t udp4(uint8_t *b, const union ctk_addr *src, uint16_t sport,
-		   const union ctk_addr *dst, uint16_t dport, unsigned int payload)
+/* The family of the exchange, from CLIENT: where the header's fields are. */
+static int family = AF_INET;
+
+static size_t hlen(void)
 {
-	size_t len = 28 + payload;
-	uint8_t *u = b + 20;
+	return family == AF_INET ? 20 : 40;
+}
+
+static size_t alen(void)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+static size_t src_at(void)
+{
+	return family == AF_INET ? 12 : 8;
+}
+
+static size_t dst_at(void)
+{
+	return family == AF_INET ? 16 : 24;
+}
+
+static uint32_t pseudo(const uint8_t *b, size_t l4len)
+{
+	return sum16(b + src_at(), 2 * alen(), 0) + IPPROTO_UDP + (uint32_t)l4len;
+}
+
+/* A UDP datagram with right checksums; returns its length. */
+static size_t udp_pkt(uint8_t *b, const union ctk_addr *src, uint16_t sport,
+		      const union ctk_addr *dst, uint16_t dport, unsigned int payload)
+{
+	size_t len = hlen() + 8 + payload;
+	uint8_t *u = b + hlen();
 
 	memset(b, 0, len);
-	b[0] = 0x45;
-	put16(b + 2, (uint16_t)len);
-	b[8] = 64;
-	b[9] = IPPROTO_UDP;
-	memcpy(b + 12, src, 4);
-	memcpy(b + 16, dst, 4);
-	put16(b + 10, fold(sum16(b, 20, 0)));
+	if (family == AF_INET) {
+		b[0] = 0x45;
+		put16(b + 2, (uint16_t)len);
+		b[8] = 64;
+		b[9] = IPPROTO_UDP;
+	} else {
+		b[0] = 0x60;
+		put16(b + 4, (uint16_t)(8 + payload));
+		b[6] = IPPROTO_UDP;
+		b[7] = 64;
+	}
+	memcpy(b + src_at(), src, alen());
+	memcpy(b + dst_at(), dst, alen());
+	if (family == AF_INET)
+		put16(b + 10, fold(sum16(b, 20, 0)));
 	put16(u, sport);
 	put16(u + 2, dport);
 	put16(u + 4, (uint16_t)(8 + payload));
 	memset(u + 8, 'x', payload);
-	put16(u + 6, fold(sum16(u, 8 + payload, sum16(b + 12, 8, 0) + IPPROTO_UDP + 8 + payload)));
+	put16(u + 6, fold(sum16(u, 8 + payload, pseudo(b, 8 + payload))));
 	return len;
 }
 
 static bool csums_ok(const uint8_t *b, size_t len)
 {
-	return fold(sum16(b, 20, 0)) == 0 &&
-	       fold(sum16(b + 20, len - 20, sum16(b + 12, 8, 0) + IPPROTO_UDP + len - 20)) == 0;
+	size_t l4len = len - hlen();
+
+	return (family != AF_INET || fold(sum16(b, 20, 0)) == 0) &&
+	       fold(sum16(b + hlen(), l4len, pseudo(b, l4len))) == 0;
 }
 
 static void show(const char *what, const uint8_t *b, size_t len)
 {
-	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	const uint8_t *u = b + hlen();
 
-	inet_ntop(AF_INET, b + 12, s, sizeof(s));
-	inet_ntop(AF_INET, b + 16, d, sizeof(d));
+	inet_ntop(family, b + src_at(), s, sizeof(s));
+	inet_ntop(family, b + dst_at(), d, sizeof(d));
 	printf("%s %s:%u -> %s:%u udp=%02x%02x%02x%02x%02x%02x%02x%02x%s\n", what, s,
-	       b[20] << 8 | b[21], d, b[22] << 8 | b[23], b[20], b[21], b[22], b[23], b[24], b[25],
-	       b[26], b[27], csums_ok(b, len) ? "" : " BAD-CHECKSUM");
+	       u[0] << 8 | u[1], d, u[2] << 8 | u[3], u[0], u[1], u[2], u[3], u[4], u[5], u[6],
+	       u[7], csums_ok(b, len) ? "" : " BAD-CHECKSUM");
 }
 
 static int nat_hook(struct ctk_engine *eng, struct ctk_verdict *v, enum ctk_nat_manip manip,
@@ -166,7 +205,7 @@ static int print_entry(const struct ctk_entry *e, enum ctk_event ev, void *data)
 static bool parse_addr(const char *s, union ctk_addr *a)
 {
 	memset(a, 0, sizeof(*a));
-	return inet_pton(AF_INET, s, a) == 1;
+	return inet_pton(family, s, a) == 1;
 }
 
 static bool parse_num(const char *s, unsigned long max, unsigned long *out)
@@ -187,7 +226,13 @@ static bool parse_range(const char *arg, struct ctk_nat_range *r)
 		return false;
 	strcpy(buf, arg);
 	memset(r, 0, sizeof(*r));
-	colon = strchr(buf, ':');
+	/* ADDR:PORT for IPv4, [ADDR]:PORT for IPv6 */
+	colon = family == AF_INET ? strchr(buf, ':') : (buf[0] == '[' ? strstr(buf, "]:") : NULL);
+	if (colon && family == AF_INET6) {
+		memmove(buf, buf + 1, strlen(buf));
+		colon--;
+		*colon++ = '\0';
+	}
 	if (colon) {
 		*colon = '\0';
 		if (!parse_num(colon + 1, 65535, &port) || !port)
@@ -248,8 +293,12 @@ int main(int argc, char **argv)
 	struct opts o;
 	uint8_t b[1500];
 	size_t len;
-	int i = parse_opts(argc, argv, &o), ret;
+	int i, ret;
 
+	/* The family first: the options' addresses are read in it. */
+	if (argc > 4 && strchr(argv[argc - 4], ':'))
+		family = AF_INET6;
+	i = parse_opts(argc, argv, &o);
 	if (i < 0 || !parse_addr(argv[i], &client) || !parse_num(argv[i + 1], 65535, &sport) ||
 	    !parse_addr(argv[i + 2], &dst) || !parse_num(argv[i + 3], 65535, &dport)) {
 		fprintf(stderr, "usage: engine_nat [--zone Z] [--mark M] [--dnat ADDR[:PORT]] "
@@ -265,18 +314,19 @@ int main(int argc, char **argv)
 		perror("engine_nat");
 		return 1;
 	}
-	len = udp4(b, &client, (uint16_t)sport, &dst, (uint16_t)dport, o.payload);
+	len = udp_pkt(b, &client, (uint16_t)sport, &dst, (uint16_t)dport, o.payload);
 	ret = pass(eng, &o, b, len, 1000000000ull, "request-out");
 	if (ret == 0 && !o.no_reply) {
 		/* The server answers what it received: the rewritten request, reversed. */
 		union ctk_addr s, d;
-		uint16_t rsport = (uint16_t)(b[22] << 8 | b[23]), rdport = (uint16_t)(b[20] << 8 | b[21]);
+		const uint8_t *u = b + hlen();
+		uint16_t rsport = (uint16_t)(u[2] << 8 | u[3]), rdport = (uint16_t)(u[0] << 8 | u[1]);
 
 		memset(&s, 0, sizeof(s));
 		memset(&d, 0, sizeof(d));
-		memcpy(&s, b + 16, 4);
-		memcpy(&d, b + 12, 4);
-		len = udp4(b, &s, rsport, &d, rdport,
+		memcpy(&s, b + dst_at(), alen());
+		memcpy(&d, b + src_at(), alen());
+		len = udp_pkt(b, &s, rsport, &d, rdport,
 			   o.reply_payload < 0 ? o.payload : (unsigned int)o.reply_payload);
 		ret = pass(eng, &o, b, len, 1100000000ull, "reply-out");
 	}
