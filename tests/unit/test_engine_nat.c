@@ -461,6 +461,42 @@ static void test_untracked_and_invalid_untouched(void **state)
 	ctk_engine_free(eng);
 }
 
+/* ICMP errors quoting every length of a NATed datagram: rewritten or refused, never out of bounds. */
+static void test_icmp_error_any_quote_length(void **state)
+{
+	struct ctk_engine *eng = ctk_engine_new(NULL);
+	struct ctk_nat_range r = snat_range(AF_INET, NAT_ADDR, 0, 0);
+	struct pkt syn = tcp4("10.0.0.2", 40000, "198.51.100.2", 80, 100, 0, F_SYN, 64000, 30);
+	struct ctk_tuple before, after;
+	struct ctk_verdict v;
+	int related = 0;
+
+	(void)state;
+	forward(eng, &syn, 0, NULL, &r, &v);
+	for (size_t n = 0; n <= syn.len; n++) {
+		struct pkt err = icmp_pkt(AF_INET, "192.0.2.9", NAT_ADDR, 11, 0, 0, &syn, n);
+		int ret;
+
+		if (ctk_engine_track(eng, err.b, err.len, ns(0.1), 0, &v) != CTK_CT_RELATED) {
+			ctk_engine_drop(eng, &v);
+			continue;
+		}
+		related++;
+		ret = ctk_engine_nat_packet(eng, &v, CTK_NAT_MANIP_DST, &before, &after);
+		assert_true(ret == 1 || ret == -EINVAL);
+		if (ret == 1) {
+			size_t len;
+			uint8_t *p = ctk_engine_track_packet(eng, &len);
+
+			memcpy(err.b, p, len);
+			assert_csums(&err);
+		}
+		ctk_engine_confirm(eng, &v);
+	}
+	assert_true(related > 0);
+	ctk_engine_free(eng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_reassembled_datagram_is_rewritten),
 		cmocka_unit_test(test_icmpv6_error_translated),
 		cmocka_unit_test(test_untracked_and_invalid_untouched),
+		cmocka_unit_test(test_icmp_error_any_quote_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
