@@ -39,6 +39,7 @@
 #include <ctkit/output.h>
 #include <ctkit/engine.h>
 #include <ctkit/engine_policy.h>
+#include <ctkit/engine_hook.h>
 #include <ctkit/sync.h>
 #include <ctkit/ruleset.h>
 

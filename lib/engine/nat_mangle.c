@@ -212,9 +212,8 @@ static bool inner_hdr(const struct hdr *outer, uint32_t off, struct hdr *in)
 			return false;
 		in->l4 = off + (outer->b[off] & 0x0f) * 4u;
 		in->l4num = outer->b[off + 9];
-		if (in->l4 > outer->len)
-			in->l4 = 0;
-		return true;
+		/* The kernel cannot make the quoted transport header writable: dropped. */
+		return in->l4 <= outer->len;
 	}
 	if (off + 40 > outer->len)
 		return false;

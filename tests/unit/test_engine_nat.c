@@ -359,6 +359,144 @@ static void test_icmp_error_translated(void **state)
 	ctk_engine_free(eng);
 }
 
+/* Bytes [off, off+len) of @whole's IPv4 payload as a fragment. */
+static struct pkt frag4(const struct pkt *whole, uint32_t off, uint32_t len, bool more)
+{
+	struct pkt f;
+
+	memcpy(f.b, whole->b, 20);
+	memcpy(f.b + 20, whole->b + 20 + off, len);
+	f.len = 20 + len;
+	put16(f.b + 2, (uint16_t)f.len);
+	put16(f.b + 6, (uint16_t)(off / 8 | (more ? 0x2000 : 0)));
+	put16(f.b + 4, 0x1234);
+	put16(f.b + 10, 0);
+	put16(f.b + 10, fold16(sum16(f.b, 20, 0)));
+	return f;
+}
+
+/* A datagram in two fragments: the first is held, the second brings the whole, NATed as one. */
+static void test_reassembled_datagram_is_rewritten(void **state)
+{
+	struct ctk_engine *eng = ctk_engine_new(NULL);
+	struct ctk_nat_range r = snat_range(AF_INET, NAT_ADDR, 0, 0);
+	struct pkt whole = udp_pkt(AF_INET, "10.0.0.2", 5000, "198.51.100.2", 53, 100);
+	struct pkt f1 = frag4(&whole, 0, 64, true), f2 = frag4(&whole, 64, 44, false);
+	struct ctk_tuple before, after;
+	struct ctk_verdict v;
+	struct pkt out;
+	uint8_t *p;
+	size_t len;
+	char a[INET6_ADDRSTRLEN];
+
+	(void)state;
+	ctk_engine_track(eng, f1.b, f1.len, 0, 0, &v);
+	assert_true(v.held);
+	assert_null(ctk_engine_track_packet(eng, &len));
+	assert_int_equal(ctk_engine_track(eng, f2.b, f2.len, ns(0.01), 0, &v), CTK_CT_NEW);
+	p = ctk_engine_track_packet(eng, &len);
+	assert_non_null(p);
+	assert_int_equal(len, whole.len);
+	assert_int_equal(ctk_engine_nat_setup(eng, v.conn, CTK_NAT_MANIP_SRC, &r), 0);
+	assert_int_equal(ctk_engine_nat_packet(eng, &v, CTK_NAT_MANIP_SRC, &before, &after), 1);
+	assert_int_equal(before.sport, 5000);
+	assert_string_equal(inet_ntop(AF_INET, &after.src, a, sizeof(a)), NAT_ADDR);
+	p = ctk_engine_track_packet(eng, &len);
+	memcpy(out.b, p, len);
+	out.len = len;
+	assert_int_equal((out.b[6] << 8 | out.b[7]) & 0x3fff, 0);
+	assert_csums(&out);
+	assert_int_equal(ctk_engine_confirm(eng, &v), 0);
+	assert_int_equal(ctk_engine_count(eng), 1);
+	ctk_engine_free(eng);
+}
+
+static void test_icmpv6_error_translated(void **state)
+{
+	struct ctk_engine *eng = ctk_engine_new(NULL);
+	struct ctk_nat_range r = snat_range(AF_INET6, "2001:db8:ff::1", 0, 0);
+	struct pkt u = udp_pkt(AF_INET6, "2001:db8:1::2", 7000, "2001:db8:2::2", 53, 11);
+	struct pkt err;
+	struct ctk_tuple before, after;
+	struct ctk_verdict v;
+	char s[INET6_ADDRSTRLEN];
+	uint8_t *p;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(forward(eng, &u, 0, NULL, &r, &v), 0);
+	err = icmp_pkt(AF_INET6, "2001:db8:2::2", "2001:db8:ff::1", 1, 4, 0, &u, u.len);
+	assert_int_equal(ctk_engine_track(eng, err.b, err.len, ns(0.1), 0, &v), CTK_CT_RELATED);
+	assert_int_equal(ctk_engine_nat_packet(eng, &v, CTK_NAT_MANIP_DST, &before, &after), 1);
+	p = ctk_engine_track_packet(eng, &len);
+	memcpy(err.b, p, len);
+	ctk_engine_confirm(eng, &v);
+	assert_string_equal(inet_ntop(AF_INET6, err.b + 24, s, sizeof(s)), "2001:db8:1::2");
+	assert_string_equal(inet_ntop(AF_INET6, err.b + 48 + 8, s, sizeof(s)), "2001:db8:1::2");
+	assert_csums(&err);
+	{
+		struct pkt inner;
+
+		memcpy(inner.b, err.b + 48, len - 48);
+		inner.len = len - 48;
+		assert_csums(&inner);
+	}
+	ctk_engine_free(eng);
+}
+
+/* An ICMP error quoting a flow no entry knows: nothing to translate. */
+static void test_untracked_and_invalid_untouched(void **state)
+{
+	struct ctk_engine *eng = ctk_engine_new(NULL);
+	struct pkt bad = udp_pkt(AF_INET, "10.0.0.2", 5000, "198.51.100.2", 53, 10);
+	struct ctk_tuple before, after;
+	struct ctk_verdict v;
+
+	(void)state;
+	put16(bad.b + 20 + 4, 3);	/* UDP length below its header: invalid */
+	assert_int_equal(ctk_engine_track(eng, bad.b, bad.len, 0, 0, &v), CTK_CT_INVALID);
+	assert_int_equal(ctk_engine_nat_packet(eng, &v, CTK_NAT_MANIP_SRC, &before, &after), 0);
+	ctk_engine_drop(eng, &v);
+	assert_int_equal(ctk_engine_count(eng), 0);
+	ctk_engine_free(eng);
+}
+
+/* ICMP errors quoting every length of a NATed datagram: rewritten or refused, never out of bounds. */
+static void test_icmp_error_any_quote_length(void **state)
+{
+	struct ctk_engine *eng = ctk_engine_new(NULL);
+	struct ctk_nat_range r = snat_range(AF_INET, NAT_ADDR, 0, 0);
+	struct pkt syn = tcp4("10.0.0.2", 40000, "198.51.100.2", 80, 100, 0, F_SYN, 64000, 30);
+	struct ctk_tuple before, after;
+	struct ctk_verdict v;
+	int related = 0;
+
+	(void)state;
+	forward(eng, &syn, 0, NULL, &r, &v);
+	for (size_t n = 0; n <= syn.len; n++) {
+		struct pkt err = icmp_pkt(AF_INET, "192.0.2.9", NAT_ADDR, 11, 0, 0, &syn, n);
+		int ret;
+
+		if (ctk_engine_track(eng, err.b, err.len, ns(0.1), 0, &v) != CTK_CT_RELATED) {
+			ctk_engine_drop(eng, &v);
+			continue;
+		}
+		related++;
+		ret = ctk_engine_nat_packet(eng, &v, CTK_NAT_MANIP_DST, &before, &after);
+		assert_true(ret == 1 || ret == -EINVAL);
+		if (ret == 1) {
+			size_t len;
+			uint8_t *p = ctk_engine_track_packet(eng, &len);
+
+			memcpy(err.b, p, len);
+			assert_csums(&err);
+		}
+		ctk_engine_confirm(eng, &v);
+	}
+	assert_true(related > 0);
+	ctk_engine_free(eng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +509,10 @@ int main(void)
 		cmocka_unit_test(test_udp_zero_checksum_stays_zero),
 		cmocka_unit_test(test_icmp_echo_and_v6),
 		cmocka_unit_test(test_icmp_error_translated),
+		cmocka_unit_test(test_reassembled_datagram_is_rewritten),
+		cmocka_unit_test(test_icmpv6_error_translated),
+		cmocka_unit_test(test_untracked_and_invalid_untouched),
+		cmocka_unit_test(test_icmp_error_any_quote_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
