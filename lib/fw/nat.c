@@ -134,9 +134,10 @@ enum fw_verdict_code fw_nat_eval(struct fw_ctx *x, const struct fw_nat *n)
 	case RANGE_OK:
 		break;
 	}
+	/* A taken tuple is not refused here: the kernel drops such a packet at confirm. */
 	err = ctk_engine_nat_setup(x->fw->eng, conn, manip, &r);
-	if (err == -EADDRNOTAVAIL) {
-		fw_note(x, "nat: no free tuple in the range");
+	if (err < 0 && err != -EEXIST) {
+		fw_note(x, "nat: %s", strerror(-err));
 		return FW_V_DROP;
 	}
 	return FW_V_ACCEPT;
