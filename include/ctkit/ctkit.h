@@ -42,5 +42,6 @@
 #include <ctkit/engine_hook.h>
 #include <ctkit/sync.h>
 #include <ctkit/ruleset.h>
+#include <ctkit/fw.h>
 
 #endif
