@@ -95,10 +95,25 @@ static void trace(struct fw_ctx *x, const struct fw_chain *c, const struct fw_ru
 	x->fw->trace_cb(&t, x->fw->trace_data);
 }
 
-static void decided(struct fw_ctx *x, const struct fw_chain *c, const struct fw_rule *r)
+/*
+ * Every chain a packet crosses accepts it; the one worth naming is a rule
+ * of a filter chain, then a filter chain's policy, then what a nat chain
+ * did. A drop is always the one.
+ */
+static unsigned int accept_rank(const struct fw_chain *c, const struct fw_rule *r)
+{
+	return (c->type != FW_CHAIN_NAT) * 2 + (r != NULL);
+}
+
+static void decided(struct fw_ctx *x, const struct fw_chain *c, const struct fw_rule *r,
+		    enum fw_verdict_code code)
 {
 	struct ctk_fw_rule_ref *ref = &x->v->rule;
+	unsigned int rank = accept_rank(c, r);
 
+	if (code == FW_V_ACCEPT && x->v->has_rule && rank < x->accept_rank)
+		return;
+	x->accept_rank = rank;
 	x->v->has_rule = true;
 	ref->family = fw_family_name(c->table->family);
 	ref->table = c->table->name;
@@ -338,7 +353,7 @@ enum fw_verdict_code fw_chain_run(struct fw_ctx *x, const struct fw_chain *base)
 				fw_note(x, "%s %s, chain %s, rule handle %llu: the capture does not name "
 					"the interfaces this rule matches", fw_family_name(c->table->family),
 					c->table->name, c->name, (unsigned long long)r->handle);
-				decided(x, c, r);
+				decided(x, c, r, FW_V_DROP);
 				return FW_V_DROP;
 			}
 			if (res == RULE_BREAK)
@@ -347,7 +362,7 @@ enum fw_verdict_code fw_chain_run(struct fw_ctx *x, const struct fw_chain *base)
 			if (res == RULE_END || v.code == FW_V_CONTINUE)
 				continue;
 			if (v.code == FW_V_ACCEPT || v.code == FW_V_DROP) {
-				decided(x, c, r);
+				decided(x, c, r, v.code);
 				return v.code;
 			}
 			if (v.code == FW_V_RETURN)
@@ -367,6 +382,6 @@ enum fw_verdict_code fw_chain_run(struct fw_ctx *x, const struct fw_chain *base)
 		i = stack[sp].next;
 	}
 	trace(x, base, NULL, &(struct fw_verdict_ref){ base->policy, NULL });
-	decided(x, base, NULL);
+	decided(x, base, NULL, base->policy);
 	return base->policy;
 }
