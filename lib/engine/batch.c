@@ -103,24 +103,67 @@ void ctk_engine_packets(struct ctk_engine *eng, const struct ctk_packet *pkts, u
  * Two passes over the group, as the pipeline above: buckets, then their
  * first entries. Nothing is changed, so the verdicts cannot depend on it.
  */
+#define AHEAD_RING (2 * CTK_ENGINE_PREFETCH_MAX)
+
 void ctk_engine_prefetch(struct ctk_engine *eng, const struct ctk_packet *pkts, unsigned int n)
 {
-	uint32_t hash[CTK_ENGINE_PREFETCH_MAX];
-	bool ok[CTK_ENGINE_PREFETCH_MAX];
 	struct ctk_verdict *saved = eng->v;
+	uint32_t first = eng->nahead;
 	struct batch_slot s;
 
 	if (n > CTK_ENGINE_PREFETCH_MAX)
 		n = CTK_ENGINE_PREFETCH_MAX;
+	if (eng->nahead + n > AHEAD_RING)
+		eng->nahead = first = 0;	/* hints nobody took: start over */
 	eng->v = NULL;
 	for (unsigned int i = 0; i < n; i++) {
-		ok[i] = parse_ahead(eng, &pkts[i], &s);
-		hash[i] = s.hash;
-		if (ok[i])
-			eng_prefetch(&eng->buckets[hash[i] & eng->bucket_mask]);
+		struct eng_ahead *a = &eng->ahead[(eng->ahead_pos + first + i) % AHEAD_RING];
+
+		a->l3 = pkts[i].l3;
+		a->len = pkts[i].len;
+		a->ok = parse_ahead(eng, &pkts[i], &s);
+		if (!a->ok)
+			continue;
+		a->p = s.p;
+		a->t = s.t;
+		a->hash = s.hash;
+		eng_prefetch(&eng->buckets[s.hash & eng->bucket_mask]);
 	}
-	for (unsigned int i = 0; i < n; i++)
-		if (ok[i])
-			eng_prefetch_conn(eng, eng->buckets[hash[i] & eng->bucket_mask]);
+	eng->nahead = first + n;
 	eng->v = saved;
+	/*
+	 * The entries of the hint before this one: their buckets have had a
+	 * whole group's time to arrive, so reading them does not stall.
+	 */
+	for (unsigned int i = 0; i < first && i < CTK_ENGINE_PREFETCH_MAX; i++) {
+		const struct eng_ahead *a = &eng->ahead[(eng->ahead_pos + i) % AHEAD_RING];
+
+		if (a->ok)
+			eng_prefetch_conn(eng, eng->buckets[a->hash & eng->bucket_mask]);
+	}
+}
+
+const struct eng_ahead *eng_ahead_peek(const struct ctk_engine *eng, const uint8_t *l3,
+				       size_t len)
+{
+	const struct eng_ahead *a = &eng->ahead[eng->ahead_pos];
+
+	if (!eng->nahead || a->l3 != l3 || a->len != len)
+		return NULL;
+	return a->ok ? a : NULL;
+}
+
+const struct eng_ahead *eng_ahead_take(struct ctk_engine *eng, const uint8_t *l3, size_t len)
+{
+	const struct eng_ahead *a = &eng->ahead[eng->ahead_pos];
+
+	if (!eng->nahead)
+		return NULL;
+	if (a->l3 != l3 || a->len != len) {
+		eng->nahead = 0;	/* not the packets we were told of */
+		return NULL;
+	}
+	eng->ahead_pos = (eng->ahead_pos + 1) % AHEAD_RING;
+	eng->nahead--;
+	return a->ok ? a : NULL;
 }

@@ -104,6 +104,7 @@ void ctk_engine_reset(struct ctk_engine *eng)
 	eng_table_reset(eng);
 	eng_defrag_reset(eng);
 	eng_expect_reset(eng);
+	eng->nahead = 0;
 	memset(eng->stats, 0, sizeof(eng->stats));
 	memset(eng->invalid, 0, sizeof(eng->invalid));
 	eng->ev_mask = 0;
@@ -351,7 +352,16 @@ static enum ctk_ct_state packet_path(struct ctk_engine *eng, const uint8_t *l3, 
 	struct eng_pkt p = { .now = now_ns };
 	struct eng_tuple t;
 	enum ctk_dir dir = CTK_DIR_ORIG;
+	const struct eng_ahead *a = eng->nahead ? eng_ahead_take(eng, l3, len) : NULL;
 
+	if (a) {
+		/* parsed and hashed by ctk_engine_prefetch(): not a fragment, not ICMP */
+		p = a->p;
+		p.now = now_ns;
+		v->l3num = p.l3num;
+		v->l4num = p.l4num;
+		return eng_track(eng, &p, &a->t, a->hash, v);
+	}
 	if (!eng_parse_ip(eng, l3, len, &p)) {
 		v->l3num = p.l3num;
 		return p.tracked ? count_invalid(eng, v) : finish(v, CTK_CT_INVALID);

@@ -233,6 +233,22 @@ struct ctk_engine {
 	struct ctk_verdict *v;	/* the verdict being filled, for the logger */
 	struct eng_frag *frags;	/* reassembly slots, allocated on first use */
 
+	/*
+	 * ctk_engine_prefetch()'s parse of the packets it was told come next,
+	 * taken in order by the tracking path so they are not parsed twice
+	 * (batch.c); any other packet empties it.
+	 */
+	struct eng_ahead {
+		const uint8_t *l3;
+		uint32_t len;
+		bool ok;	/* parsed for eng_track(); else the whole path */
+		struct eng_pkt p;
+		struct eng_tuple t;
+		uint32_t hash;
+	} ahead[2 * CTK_ENGINE_PREFETCH_MAX];	/* a ring: two hints may be pending */
+	uint32_t nahead;	/* entries pending */
+	uint32_t ahead_pos;	/* the next one's slot */
+
 	/* expectations (expect.c) */
 	struct eng_expect *exps;
 	uint32_t nexp;
@@ -411,6 +427,14 @@ enum eng_defrag eng_defrag(struct ctk_engine *eng, const struct eng_pkt *p, cons
 			   uint32_t *out_len);
 void eng_defrag_reset(struct ctk_engine *eng);
 void eng_defrag_free(struct ctk_engine *eng);
+
+/*
+ * batch.c: the prefetched parse of @l3 if it is the next one told, NULL
+ * otherwise (and the rest is forgotten); _peek leaves it in place.
+ */
+const struct eng_ahead *eng_ahead_take(struct ctk_engine *eng, const uint8_t *l3, size_t len);
+const struct eng_ahead *eng_ahead_peek(const struct ctk_engine *eng, const uint8_t *l3,
+				       size_t len);
 
 /* pkt_ip.c, pkt_l4.c, pkt_csum.c */
 bool eng_parse_ip(struct ctk_engine *eng, const uint8_t *l3, size_t len, struct eng_pkt *p);

@@ -19,6 +19,12 @@ int ctk_engine_prepare(struct ctk_engine *eng, const uint8_t *l3, size_t len, ui
 	eng_verdict_init(eng, v);
 	*dgram = l3;
 	*dlen = len;
+	if (eng->nahead && eng_ahead_peek(eng, l3, len)) {
+		/* ctk_engine_prefetch() parsed it: a whole datagram with sound headers */
+		v->l3num = eng_ahead_peek(eng, l3, len)->p.l3num;
+		eng->v = NULL;
+		return 1;
+	}
 	if (!eng_parse_ip(eng, l3, len, &p)) {
 		/* Past the IP layer's checks, conntrack itself finds it invalid. */
 		ready = p.tracked;

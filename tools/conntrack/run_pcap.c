@@ -454,20 +454,23 @@ static void batch_frame(struct replay *r, const uint8_t *l3, size_t len, uint64_
 
 /*
  * The firewall path takes packets one at a time, so at a large table each
- * waits for its own cache misses. Reading a few frames ahead lets the
- * engine fetch their entries together first (ctk_engine_prefetch); they
- * are then taken in order as before. Not for live input, whose lines
- * must not wait for later packets.
+ * would wait for its own cache misses. Frames are read ahead in groups:
+ * the engine is told of a group (ctk_engine_prefetch) one group before
+ * its packets are tracked, so their entries are in the cache by then;
+ * they are still taken in order, one at a time. Not for live input, whose
+ * lines must not wait for later packets.
  */
-#define AHEAD_FRAMES 16
-#define AHEAD_ARENA (AHEAD_FRAMES * 2048)
+#define AHEAD_GROUP 16
+#define AHEAD_SLOTS (2 * AHEAD_GROUP)
+#define AHEAD_FRAME_MAX 2048	/* a longer frame is taken alone, after the others */
 
 struct lookahead {
-	struct ct_pcap_frame f[AHEAD_FRAMES];
-	char ifname[AHEAD_FRAMES][IF_NAMESIZE];
-	unsigned int n;
-	size_t used;
-	uint8_t arena[AHEAD_ARENA];
+	struct ct_pcap_frame f[AHEAD_SLOTS];
+	char ifname[AHEAD_SLOTS][IF_NAMESIZE];
+	uint8_t data[AHEAD_SLOTS][AHEAD_FRAME_MAX];
+	unsigned int head;	/* the oldest frame's slot */
+	unsigned int n;		/* frames held */
+	unsigned int hinted;	/* of them, told to the engine */
 };
 
 /* Through the firewall: the verdict, the trace, the packet as it leaves. */
@@ -530,47 +533,73 @@ static int track_frame(struct replay *r, const struct ct_pcap_frame *f)
 	return 0;
 }
 
-static int ahead_flush(struct replay *r)
+/* Tell the engine of the frames not told of yet (at most a group). */
+static void ahead_hint(struct replay *r)
 {
 	struct lookahead *a = r->ahead;
-	struct ctk_packet pkts[AHEAD_FRAMES];
+	struct ctk_packet pkts[AHEAD_GROUP];
 	unsigned int n = 0;
 	size_t off;
 
-	for (unsigned int i = 0; i < a->n; i++)
-		if (ctk_frame_l3(a->f[i].linktype, a->f[i].data, a->f[i].caplen, &off) == 0)
-			pkts[n++] = (struct ctk_packet){ a->f[i].data + off,
-							 (uint32_t)(a->f[i].caplen - off), 0 };
+	while (a->hinted < a->n && n < AHEAD_GROUP) {
+		const struct ct_pcap_frame *f = &a->f[(a->head + a->hinted++) % AHEAD_SLOTS];
+
+		if (ctk_frame_l3(f->linktype, f->data, f->caplen, &off) == 0)
+			pkts[n++] = (struct ctk_packet){ f->data + off, (uint32_t)(f->caplen - off), 0 };
+	}
 	ctk_engine_prefetch(r->eng, pkts, n);
-	for (unsigned int i = 0; i < a->n; i++)
-		if (track_frame(r, &a->f[i]) < 0)
+}
+
+/* Track the @count oldest frames held. */
+static int ahead_take(struct replay *r, unsigned int count)
+{
+	struct lookahead *a = r->ahead;
+
+	while (count-- && a->n) {
+		int ret = track_frame(r, &a->f[a->head]);
+
+		a->head = (a->head + 1) % AHEAD_SLOTS;
+		a->n--;
+		a->hinted--;
+		if (ret < 0)
 			return -1;
-	a->n = 0;
-	a->used = 0;
+	}
 	return 0;
 }
 
-/* Keep a copy of @f (pcap reuses its buffer); a frame too big for the arena goes alone. */
+static int ahead_flush(struct replay *r)
+{
+	struct lookahead *a = r->ahead;
+
+	while (a->hinted < a->n)
+		ahead_hint(r);
+	return ahead_take(r, a->n);
+}
+
+/* Keep a copy of @f (pcap reuses its buffer); a frame too big is taken alone. */
 static int ahead_add(struct replay *r, const struct ct_pcap_frame *f)
 {
 	struct lookahead *a = r->ahead;
-	struct ct_pcap_frame *k;
+	unsigned int slot = (a->head + a->n) % AHEAD_SLOTS;
+	struct ct_pcap_frame *k = &a->f[slot];
 
-	if ((a->n == AHEAD_FRAMES || f->caplen > AHEAD_ARENA - a->used) && ahead_flush(r) < 0)
-		return -1;
-	if (f->caplen > AHEAD_ARENA)
+	if (f->caplen > AHEAD_FRAME_MAX) {
+		if (ahead_flush(r) < 0)
+			return -1;
 		return track_frame(r, f);
-	k = &a->f[a->n];
+	}
 	*k = *f;
-	memcpy(a->arena + a->used, f->data, f->caplen);
-	k->data = a->arena + a->used;
-	a->used += f->caplen;
+	memcpy(a->data[slot], f->data, f->caplen);
+	k->data = a->data[slot];
 	if (f->ifname) {
-		snprintf(a->ifname[a->n], IF_NAMESIZE, "%s", f->ifname);
-		k->ifname = a->ifname[a->n];
+		snprintf(a->ifname[slot], IF_NAMESIZE, "%s", f->ifname);
+		k->ifname = a->ifname[slot];
 	}
 	a->n++;
-	return 0;
+	if (a->n - a->hinted == AHEAD_GROUP)
+		ahead_hint(r);
+	/* Two groups held: the older one was told of a group ago, take it. */
+	return a->n == AHEAD_SLOTS ? ahead_take(r, AHEAD_GROUP) : 0;
 }
 
 static int next_frame(struct replay *r, const struct ct_pcap_frame *f)
