@@ -323,6 +323,10 @@ static enum rule_res run_rule(struct fw_ctx *x, const struct fw_rule *r,
 {
 	enum rule_res res = RULE_END;
 
+	if ((r->need_family && r->need_family != x->h.family) ||
+	    (r->need_l4 && (r->need_l4 != x->h.l4proto || !x->h.l4off)))
+		return RULE_BREAK;	/* fw_rule_hints(): it cannot match this packet */
+
 	for (uint32_t i = 0; i < r->nexprs && res == RULE_END; i++)
 		res = run_stmt(x, &r->exprs[i], out);
 	if (x->error)

@@ -365,6 +365,14 @@ struct fw_rule {
 	char *text;		/* the rule in nft syntax, as `nft list ruleset` prints it */
 	uint32_t nexprs;
 	struct fw_expr *exprs;
+	/*
+	 * What a packet must be for the rule to have a chance (fw_rule_hints):
+	 * the family (4, 6; 0 any) and layer-4 protocol (0 any) its leading
+	 * header matches imply. A packet that is not cannot match them, so
+	 * the rule is skipped without reading a key.
+	 */
+	uint8_t need_family;
+	uint8_t need_l4;
 };
 
 struct fw_table;
@@ -422,6 +430,9 @@ struct ctk_ruleset {
 	bool has_nat;		/* some nat chain: NAT bindings must be made */
 	bool has_helpers;
 };
+
+/* hints.c: fill @r's need_family and need_l4 from its expressions. */
+void fw_rule_hints(struct fw_rule *r);
 
 /* Bytes a key yields (fw_key.len is filled by the reader with this). */
 unsigned int fw_key_len(const struct fw_key *k);

@@ -295,6 +295,7 @@ static int read_rule(struct fw_rd *rd, json_t *b)
 	r->handle = (uint64_t)json_integer_value(handle);
 	if (fw_read_rule_exprs(rd, json_object_get(b, "expr"), r) < 0)
 		return -EINVAL;
+	fw_rule_hints(r);
 	r->text = fw_render_rule(rd, b);
 	return r->text ? 0 : -EINVAL;
 }

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Hints that let the evaluator skip a rule without reading a key: a
+ * header match of another family or transport protocol than the
+ * packet's never holds (the key has no value: NFT_BREAK, whatever the
+ * operator). Only matches before the rule's first statement count, so a
+ * skipped rule can have done nothing (a counter or a mark set before the
+ * match would have run in the kernel).
+ */
+#include <netinet/in.h>
+#include "fw/ir.h"
+
+static uint8_t family_of(enum fw_proto p)
+{
+	switch (p) {
+	case FW_P_IP:
+	case FW_P_ICMP:
+		return 4;
+	case FW_P_IP6:
+	case FW_P_ICMPV6:
+		return 6;
+	default:
+		return 0;
+	}
+}
+
+static uint8_t l4_of(enum fw_proto p)
+{
+	switch (p) {
+	case FW_P_TCP:
+		return IPPROTO_TCP;
+	case FW_P_UDP:
+		return IPPROTO_UDP;
+	case FW_P_UDPLITE:
+		return IPPROTO_UDPLITE;
+	case FW_P_ICMP:
+		return IPPROTO_ICMP;
+	case FW_P_ICMPV6:
+		return IPPROTO_ICMPV6;
+	case FW_P_SCTP:
+		return IPPROTO_SCTP;
+	default:
+		return 0;
+	}
+}
+
+void fw_rule_hints(struct fw_rule *r)
+{
+	r->need_family = 0;
+	r->need_l4 = 0;
+	for (uint32_t i = 0; i < r->nexprs && r->exprs[i].kind == FW_E_MATCH; i++) {
+		const struct fw_key *k = &r->exprs[i].u.match.key;
+
+		if (k->kind != FW_KEY_PAYLOAD)
+			continue;
+		if (!r->need_family)
+			r->need_family = family_of(k->u.payload.proto);
+		if (!r->need_l4)
+			r->need_l4 = l4_of(k->u.payload.proto);
+	}
+}
