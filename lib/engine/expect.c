@@ -154,7 +154,7 @@ static int oldest_of(const struct ctk_engine *eng, struct ctk_conn_handle master
 	return best;
 }
 
-static unsigned int count_of(const struct ctk_engine *eng, struct ctk_conn_handle master)
+unsigned int eng_expect_count_of(const struct ctk_engine *eng, struct ctk_conn_handle master)
 {
 	unsigned int n = 0;
 
@@ -181,7 +181,7 @@ int eng_expect_add(struct ctk_engine *eng, struct eng_expect *x, unsigned int ma
 		if (clash(o, x))
 			return -EBUSY;
 	}
-	while (max_expected && count_of(eng, x->master) >= max_expected)
+	while (max_expected && eng_expect_count_of(eng, x->master) >= max_expected)
 		remove_at(eng, (uint32_t)oldest_of(eng, x->master), now);
 	if (eng->nexp == eng->capexp) {
 		struct eng_expect *grown =

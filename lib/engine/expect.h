@@ -42,6 +42,9 @@ struct eng_expect {
 int eng_expect_add(struct ctk_engine *eng, struct eng_expect *x, unsigned int max_expected,
 		   uint64_t now);
 
+/* eng_expect_count_of - how many expectations @master has. */
+unsigned int eng_expect_count_of(const struct ctk_engine *eng, struct ctk_conn_handle master);
+
 /* eng_expect_take - the expectation @t matches, removed from the table into @out. */
 bool eng_expect_take(struct ctk_engine *eng, const struct eng_tuple *t, uint16_t zone,
 		     uint64_t now, struct eng_expect *out);

@@ -85,16 +85,10 @@ const char *ctk_engine_conn_helper(const struct ctk_engine *eng, const struct ct
 uint32_t eng_helper_refs(const struct ctk_engine *eng, const struct ctk_conn *c)
 {
 	const struct eng_help *h = eng_conn_help(eng, c);
-	struct ctk_conn_handle me = ctk_engine_conn_handle(c);
-	uint32_t n;
 
 	if (!h)
 		return 0;
-	n = h->children;
-	for (uint32_t i = 0; i < eng->nexp; i++)
-		n += eng->exps[i].master.index == me.index &&
-		     eng->exps[i].master.generation == me.generation;
-	return n;
+	return h->children + eng_expect_count_of(eng, ctk_engine_conn_handle(c));
 }
 
 /* An expected entry holds its master: counted while it lives (eng_helper_unlink). */

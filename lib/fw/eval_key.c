@@ -75,43 +75,23 @@ static bool load_bits(const uint8_t *base, uint32_t avail, unsigned int off, uns
 	return put_uint(out, v, (bits + 7) / 8);
 }
 
-/* The l4 protocol a payload protocol implies (nft adds that dependency). */
-static int implied_l4(enum fw_proto p)
-{
-	switch (p) {
-	case FW_P_TCP:
-		return IPPROTO_TCP;
-	case FW_P_UDP:
-		return IPPROTO_UDP;
-	case FW_P_UDPLITE:
-		return IPPROTO_UDPLITE;
-	case FW_P_ICMP:
-		return IPPROTO_ICMP;
-	case FW_P_ICMPV6:
-		return IPPROTO_ICMPV6;
-	case FW_P_SCTP:
-		return IPPROTO_SCTP;
-	default:
-		return -1;	/* th: any transport header */
-	}
-}
-
 static bool payload(const struct fw_ctx *x, const struct fw_key *k, struct fw_value *out)
 {
 	const struct fw_hdrs *h = &x->h;
 	const struct field_loc *f = &fields[k->u.payload.field];
 	enum fw_proto p = k->u.payload.proto;
-	int l4;
+	uint8_t l4;
 
 	if (p == FW_P_IP || p == FW_P_IP6) {
 		if (h->family != (p == FW_P_IP ? 4 : 6))
 			return false;
 		return load_bits(h->l3, h->len, f->off, f->bits, out);
 	}
-	l4 = implied_l4(p);
-	if (!h->l4off || (l4 >= 0 && h->l4proto != l4))
+	/* nft's implicit dependency: the protocol the header belongs to */
+	l4 = fw_proto_l4(p);
+	if (!h->l4off || (l4 && h->l4proto != l4))
 		return false;
-	if ((p == FW_P_ICMP && h->family != 4) || (p == FW_P_ICMPV6 && h->family != 6))
+	if (fw_proto_family(p) && h->family != fw_proto_family(p))
 		return false;
 	return load_bits(h->l3 + h->l4off, h->len - h->l4off, f->off, f->bits, out);
 }

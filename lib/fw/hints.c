@@ -10,7 +10,9 @@
 #include <netinet/in.h>
 #include "fw/ir.h"
 
-static uint8_t family_of(enum fw_proto p)
+/* What a header's protocol implies: its family (4, 6; 0 either) and transport protocol (0 any). */
+
+uint8_t fw_proto_family(enum fw_proto p)
 {
 	switch (p) {
 	case FW_P_IP:
@@ -24,7 +26,7 @@ static uint8_t family_of(enum fw_proto p)
 	}
 }
 
-static uint8_t l4_of(enum fw_proto p)
+uint8_t fw_proto_l4(enum fw_proto p)
 {
 	switch (p) {
 	case FW_P_TCP:
@@ -54,8 +56,8 @@ void fw_rule_hints(struct fw_rule *r)
 		if (k->kind != FW_KEY_PAYLOAD)
 			continue;
 		if (!r->need_family)
-			r->need_family = family_of(k->u.payload.proto);
+			r->need_family = fw_proto_family(k->u.payload.proto);
 		if (!r->need_l4)
-			r->need_l4 = l4_of(k->u.payload.proto);
+			r->need_l4 = fw_proto_l4(k->u.payload.proto);
 	}
 }

@@ -433,6 +433,9 @@ struct ctk_ruleset {
 
 /* hints.c: fill @r's need_family and need_l4 from its expressions. */
 void fw_rule_hints(struct fw_rule *r);
+/* hints.c: what a header protocol implies, as nft's dependencies: family 4/6 (0 either), l4 (0 any). */
+uint8_t fw_proto_family(enum fw_proto p);
+uint8_t fw_proto_l4(enum fw_proto p);
 
 /* Bytes a key yields (fw_key.len is filled by the reader with this). */
 unsigned int fw_key_len(const struct fw_key *k);
