@@ -53,7 +53,7 @@ static bool put_uint(struct fw_value *out, uint64_t v, unsigned int bytes)
 }
 
 /* @bits bits at bit @off of @base (@avail bytes), right-aligned. */
-static bool load_bits(const uint8_t *base, uint32_t avail, unsigned int off, unsigned int bits,
+static inline __attribute__((always_inline)) bool load_bits(const uint8_t *base, uint32_t avail, unsigned int off, unsigned int bits,
 		      struct fw_value *out)
 {
 	unsigned int first = off / 8, last = (off + bits - 1) / 8;

@@ -260,12 +260,38 @@ static enum ctk_fw_verdict_code finish(struct walk *w, enum fw_verdict_code code
 	return code == FW_V_ACCEPT ? CTK_FW_ACCEPT : CTK_FW_DROP;
 }
 
+/*
+ * Field by field: a packet's context is set up for every packet, and a
+ * zeroing of the whole (interface keys included) costs more than the
+ * fields it needs.
+ */
+static void walk_init(struct walk *w, struct ctk_fw *fw, const struct ctk_fw_packet *p,
+		      struct ctk_fw_verdict *v)
+{
+	struct fw_ctx *x = &w->x;
+
+	x->fw = fw;
+	x->v = v;
+	x->hook = FW_HOOK_PREROUTING;
+	x->iifname = p->iifname;
+	x->oifname = p->oifname;
+	x->meta_mark = 0;
+	x->ct_done = x->notrack = false;
+	x->zone = 0;
+	x->error = 0;
+	x->accept_rank = 0;
+	x->ifkey_ok[0] = x->ifkey_ok[1] = false;
+	w->chains = NULL;
+	w->tracked = w->rewritten = false;
+}
+
 int ctk_fw_packet(struct ctk_fw *fw, const struct ctk_fw_packet *p, struct ctk_fw_verdict *v)
 {
-	struct walk w = { .x = { .fw = fw, .v = v, .iifname = p->iifname,
-				 .oifname = p->oifname } };
+	struct walk w;
 	bool from_local;
 	int ready;
+
+	walk_init(&w, fw, p, v);
 
 	verdict_reset(v);
 	fw->accepted = false;

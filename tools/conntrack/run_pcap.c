@@ -468,6 +468,7 @@ struct lookahead {
 	struct ct_pcap_frame f[AHEAD_SLOTS];
 	char ifname[AHEAD_SLOTS][IF_NAMESIZE];
 	uint8_t data[AHEAD_SLOTS][AHEAD_FRAME_MAX];
+	int32_t off[AHEAD_SLOTS];	/* where the IP packet starts, -1: not IP */
 	unsigned int head;	/* the oldest frame's slot */
 	unsigned int n;		/* frames held */
 	unsigned int hinted;	/* of them, told to the engine */
@@ -513,13 +514,11 @@ static int fw_frame(struct replay *r, const struct ct_pcap_frame *f, const uint8
 	return 0;
 }
 
-static int track_frame(struct replay *r, const struct ct_pcap_frame *f)
+/* A frame whose IP packet starts @off bytes in. */
+static int track_l3(struct replay *r, const struct ct_pcap_frame *f, size_t off)
 {
-	size_t off, len;
+	size_t len = f->caplen - off;
 
-	if (ctk_frame_l3(f->linktype, f->data, f->caplen, &off) != 0)
-		return 0;	/* not IP (ARP, LLDP...) or a cut link header: conntrack never sees it */
-	len = f->caplen - off;
 	if (r->batch) {
 		batch_frame(r, f->data + off, len, f->ts_ns);
 		return 0;
@@ -533,19 +532,30 @@ static int track_frame(struct replay *r, const struct ct_pcap_frame *f)
 	return 0;
 }
 
+static int track_frame(struct replay *r, const struct ct_pcap_frame *f)
+{
+	size_t off;
+
+	if (ctk_frame_l3(f->linktype, f->data, f->caplen, &off) != 0)
+		return 0;	/* not IP (ARP, LLDP...) or a cut link header: conntrack never sees it */
+	return track_l3(r, f, off);
+}
+
 /* Tell the engine of the frames not told of yet (at most a group). */
 static void ahead_hint(struct replay *r)
 {
 	struct lookahead *a = r->ahead;
 	struct ctk_packet pkts[AHEAD_GROUP];
 	unsigned int n = 0;
-	size_t off;
 
 	while (a->hinted < a->n && n < AHEAD_GROUP) {
-		const struct ct_pcap_frame *f = &a->f[(a->head + a->hinted++) % AHEAD_SLOTS];
+		unsigned int slot = (a->head + a->hinted++) % AHEAD_SLOTS;
+		const struct ct_pcap_frame *f = &a->f[slot];
 
-		if (ctk_frame_l3(f->linktype, f->data, f->caplen, &off) == 0)
-			pkts[n++] = (struct ctk_packet){ f->data + off, (uint32_t)(f->caplen - off), 0 };
+		if (a->off[slot] >= 0)
+			pkts[n++] = (struct ctk_packet){ f->data + a->off[slot],
+							 (uint32_t)(f->caplen - (size_t)a->off[slot]),
+							 0 };
 	}
 	ctk_engine_prefetch(r->eng, pkts, n);
 }
@@ -556,7 +566,7 @@ static int ahead_take(struct replay *r, unsigned int count)
 	struct lookahead *a = r->ahead;
 
 	while (count-- && a->n) {
-		int ret = track_frame(r, &a->f[a->head]);
+		int ret = a->off[a->head] < 0 ? 0 : track_l3(r, &a->f[a->head], (size_t)a->off[a->head]);
 
 		a->head = (a->head + 1) % AHEAD_SLOTS;
 		a->n--;
@@ -582,6 +592,7 @@ static int ahead_add(struct replay *r, const struct ct_pcap_frame *f)
 	struct lookahead *a = r->ahead;
 	unsigned int slot = (a->head + a->n) % AHEAD_SLOTS;
 	struct ct_pcap_frame *k = &a->f[slot];
+	size_t off;
 
 	if (f->caplen > AHEAD_FRAME_MAX) {
 		if (ahead_flush(r) < 0)
@@ -591,6 +602,8 @@ static int ahead_add(struct replay *r, const struct ct_pcap_frame *f)
 	*k = *f;
 	memcpy(a->data[slot], f->data, f->caplen);
 	k->data = a->data[slot];
+	/* where its IP packet starts, -1 for none (ARP...): found once, for the hint and the track */
+	a->off[slot] = ctk_frame_l3(f->linktype, k->data, f->caplen, &off) == 0 ? (int32_t)off : -1;
 	if (f->ifname) {
 		snprintf(a->ifname[slot], IF_NAMESIZE, "%s", f->ifname);
 		k->ifname = a->ifname[slot];
