@@ -319,6 +319,7 @@ struct ct_pcap *ct_pcap_open_live(const char *iface, const char *filter,
 		return NULL;
 	}
 	p->name = iface;
+	p->linktype = ct_live_linktype(p->live);
 	ct_progress_init(&p->progress, iface, -1);
 	return p;
 }

@@ -426,14 +426,31 @@ static void track_frame(struct replay *r, const struct ct_pcap_frame *f)
 		ctk_out_flush(r->out);
 }
 
+/*
+ * A live capture without packets for a while: -E moves the clock to
+ * the time now, so a DESTROY on expiry is not held back until the next
+ * packet. The other commands print at the end, where expiry runs anyway.
+ */
+static void idle(struct replay *r, uint64_t now)
+{
+	if (r->cli->cmd != CT_CMD_EVENT || r->cli->pcap_packets || !r->now)
+		return;
+	advance_clock(r, now);
+	ctk_out_flush(r->out);
+}
+
 static int replay(struct replay *r)
 {
 	struct ct_pcap_frame f;
 	char err[CT_PCAP_ERR_MAX];
 	int ret;
 
-	while ((ret = ct_pcap_next(r->src, &f, err)) == 1)
-		track_frame(r, &f);
+	while ((ret = ct_pcap_next(r->src, &f, err)) > 0) {
+		if (ret == CT_PCAP_IDLE)
+			idle(r, f.ts_ns);
+		else
+			track_frame(r, &f);
+	}
 	if (r->batch)
 		batch_run(r);
 	if (ret < 0) {
