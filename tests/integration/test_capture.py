@@ -160,6 +160,19 @@ def test_events_and_idle_stop(lab):
     assert (rc, out) == (0, "") and err.endswith(" 0 flow events have been shown.\n"), err
 
 
+def test_events_expire_without_packets(lab):
+    """An idle capture still runs expiry: the UDP entry's DESTROY comes without a next packet."""
+    p = start(lab, ctk("--capture", "cap0", *NOCSUM, "--sysctl", "nf_conntrack_udp_timeout=1",
+                       "--sysctl", "nf_conntrack_udp_timeout_stream=1", "-E", "-p", "udp"))
+    traffic(lab)
+    early, rest = read_lines_until(p, lambda line: line.startswith("[DESTROY] udp"))
+    rc, out, err = stop(p)
+    assert rc == 0, err
+    lines = early + (rest.decode() + out).splitlines()
+    assert [line.split()[0] for line in lines] == ["[NEW]", "[UPDATE]", "[DESTROY]"]
+    assert err.endswith(" 3 flow events have been shown.\n"), err
+
+
 def test_list_and_count_at_stop(lab):
     p = start(lab, ctk("--capture", "cap0", *NOCSUM, "-L", "-o", "extended"))
     c = start(lab, ctk("--capture", "cap0", *NOCSUM, "-C"))

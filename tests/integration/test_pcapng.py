@@ -192,6 +192,30 @@ def test_replays_like_classic(tmp_path, endian, split):
     assert ctk("--pcap", "-", "--packets", stdin=path.read_bytes()) == ctk("--pcap", SAMPLE, "--packets")
 
 
+def through_pipe(data, *args):
+    """conntrack --pcap /dev/fd/N ... with @data written into a pipe (as `<(tcpdump -w -)`)."""
+    r, w = os.pipe()
+    p = subprocess.Popen(ctharness.ctk_cmd() + ["--pcap", "/dev/fd/%d" % r] + list(args),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ctharness.RUN_ENV,
+                         pass_fds=(r,))
+    os.close(r)
+    with os.fdopen(w, "wb") as f:
+        f.write(data)
+    out, err = p.communicate(timeout=120)
+    return p.returncode, out.decode(), err.decode()
+
+
+def test_pipe_by_path_is_read_once(tmp_path):
+    """The format is told by peeking at the stream, not by opening the path twice."""
+    with open(SAMPLE, "rb") as f:
+        classic = f.read()
+    want = ctk("--pcap", SAMPLE, "--packets")
+    assert want[0] == 0
+    for data in (classic, pcapng_copy(SAMPLE)):
+        rc, out, err = through_pipe(data, "--packets")
+        assert (rc, out) == want[:2], err
+
+
 def test_bad_pcapng_files(tmp_path):
     good = pcapng_copy(SAMPLE)
     w = Pcapng()

@@ -44,7 +44,9 @@ int main(int argc, char **argv)
 		/* The test waits for this line before it sends traffic. */
 		fprintf(stderr, "capturing\n");
 	}
-	while ((ret = ct_pcap_next(p, &f, err)) == 1) {
+	while ((ret = ct_pcap_next(p, &f, err)) > 0) {
+		if (ret == CT_PCAP_IDLE)
+			continue;
 		printf("%llu %llu.%09llu %u %s %s %u %u\n", (unsigned long long)f.num,
 		       (unsigned long long)(f.ts_ns / 1000000000ull),
 		       (unsigned long long)(f.ts_ns % 1000000000ull), f.linktype,

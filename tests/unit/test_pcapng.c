@@ -22,7 +22,7 @@
 struct img {
 	uint8_t b[4096];
 	size_t n;
-	bool big;		/* write the section big-endian */
+	bool big; /* write the section big-endian */
 };
 
 static void put(struct img *m, const void *p, size_t n)
@@ -154,15 +154,15 @@ static void close_img(struct reader *r)
 
 static void two_interfaces(bool big)
 {
-	struct img m = { .big = big };
+	struct img m = {.big = big};
 	struct ct_pcap_frame f;
 	struct reader r;
 
 	shb(&m);
-	idb(&m, 1, "eth0", 0xff);	/* microseconds by default */
-	idb(&m, 101, "wan", 9);		/* nanoseconds */
+	idb(&m, 1, "eth0", 0xff); /* microseconds by default */
+	idb(&m, 101, "wan", 9);	  /* nanoseconds */
 	epb(&m, 0, 1500000001ull, "aaaa", 1);
-	size_t s = begin_block(&m, 5);	/* statistics: skipped */
+	size_t s = begin_block(&m, 5); /* statistics: skipped */
 	put32(&m, 0);
 	end_block(&m, s);
 	epb(&m, 1, 1500000000123456789ull, "bbbbb", 2);
@@ -202,14 +202,14 @@ static void test_two_interfaces_big(void **state)
 
 static void test_resolutions_and_unnamed(void **state)
 {
-	struct img m = { 0 };
+	struct img m = {0};
 	struct ct_pcap_frame f;
 	struct reader r;
 
 	(void)state;
 	shb(&m);
-	idb(&m, 1, NULL, 3);		/* milliseconds */
-	idb(&m, 1, NULL, 0x80 | 10);	/* 2^-10 s */
+	idb(&m, 1, NULL, 3);	     /* milliseconds */
+	idb(&m, 1, NULL, 0x80 | 10); /* 2^-10 s */
 	epb(&m, 0, 1234, "x", ~0u);
 	epb(&m, 1, 3 * 1024 + 512, "x", ~0u);
 	assert_true(open_img(&r, &m));
@@ -223,7 +223,7 @@ static void test_resolutions_and_unnamed(void **state)
 
 static void test_simple_and_obsolete_blocks(void **state)
 {
-	struct img m = { 0 };
+	struct img m = {0};
 	struct ct_pcap_frame f;
 	struct reader r;
 	size_t s;
@@ -231,12 +231,12 @@ static void test_simple_and_obsolete_blocks(void **state)
 	(void)state;
 	shb(&m);
 	idb(&m, 228, "tun0", 0xff);
-	s = begin_block(&m, 3);		/* simple: original length, data */
+	s = begin_block(&m, 3); /* simple: original length, data */
 	put32(&m, 3);
 	put(&m, "xyz", 3);
 	pad(&m);
 	end_block(&m, s);
-	s = begin_block(&m, 2);		/* obsolete packet block: 16-bit interface id, drops */
+	s = begin_block(&m, 2); /* obsolete packet block: 16-bit interface id, drops */
 	put16(&m, 0);
 	put16(&m, 0);
 	put32(&m, 0);
@@ -261,7 +261,7 @@ static void test_simple_and_obsolete_blocks(void **state)
 /* A new section numbers its interfaces from 0 again, possibly in the other byte order. */
 static void test_sections_restart_interfaces(void **state)
 {
-	struct img m = { 0 };
+	struct img m = {0};
 	struct ct_pcap_frame f;
 	struct reader r;
 
@@ -285,7 +285,7 @@ static void test_sections_restart_interfaces(void **state)
 
 static void test_unsupported_link_type(void **state)
 {
-	struct img m = { 0 };
+	struct img m = {0};
 	struct ct_pcap_frame f;
 	struct reader r;
 
@@ -298,10 +298,11 @@ static void test_unsupported_link_type(void **state)
 	close_img(&r);
 }
 
-/* Every cut of a good file ends cleanly at a block boundary or with an error, never a frame too many. */
+/* Every cut of a good file ends cleanly at a block boundary or with an error, never a frame too
+ * many. */
 static void test_every_cut(void **state)
 {
-	struct img m = { 0 };
+	struct img m = {0};
 	size_t full = 0, bounds[8], nb = 0;
 
 	(void)state;
@@ -340,7 +341,7 @@ static void test_every_cut(void **state)
 
 static void test_lying_lengths(void **state)
 {
-	struct img m = { 0 }, c;
+	struct img m = {0}, c;
 	struct ct_pcap_frame f;
 	struct reader r;
 	size_t at;

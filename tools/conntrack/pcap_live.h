@@ -20,8 +20,15 @@ struct ct_live;
  */
 struct ct_live *ct_live_open(const char *iface, const char *filter, char err[CT_PCAP_ERR_MAX]);
 
-/* ct_live_next - 1 with @f filled (all but num), 0 once a stop signal came, -1 with @err set. */
+/*
+ * ct_live_next - 1 with @f filled (all but num), 0 once a stop signal
+ * came, -1 with @err set, CT_PCAP_IDLE with f->ts_ns set to the time now
+ * when no packet came for a while.
+ */
 int ct_live_next(struct ct_live *l, struct ct_pcap_frame *f, char err[CT_PCAP_ERR_MAX]);
+
+/* ct_live_linktype - the capture's link type (DLT_*). */
+uint32_t ct_live_linktype(const struct ct_live *l);
 
 /* ct_live_close - stop, say on stderr how many packets the kernel dropped, restore the signals. */
 void ct_live_close(struct ct_live *l);

@@ -228,24 +228,16 @@ static int blocks_next(struct pcap_blocks *m, struct ct_pcap_frame *f)
 
 /*
  * The first byte of a pcapng file is 0x0A, never a classic pcap's: peek
- * at it and keep the stream for pcapng.c, or put it back for libpcap.
+ * at it and put it back. The stream is then read by pcapng.c or handed
+ * to libpcap, never opened twice (a pipe, /dev/fd/N, can't be).
  */
-static FILE *peek_pcapng(const char *path)
+static int peek(FILE *f)
 {
-	bool is_stdin = !strcmp(path, "-");
-	FILE *f = is_stdin ? stdin : fopen(path, "rb");
-	int c;
+	int c = getc(f);
 
-	if (!f)
-		return NULL;	/* libpcap opens it again and says why it can't */
-	c = getc(f);
 	if (c != EOF)
 		ungetc(c, f);
-	if (ct_pcapng_is(c))
-		return f;
-	if (!is_stdin)
-		fclose(f);
-	return NULL;
+	return c;
 }
 
 static struct ct_pcap *open_pcapng(struct ct_pcap *p, FILE *f, const char *path, int progress,
@@ -269,17 +261,26 @@ struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ER
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
 	struct ct_pcap *p = calloc(1, sizeof(*p));
 	char what[CT_PCAP_ERR_MAX];
-	FILE *ng;
+	FILE *in;
 	int dlt;
 
 	if (!p) {
 		snprintf(err, CT_PCAP_ERR_MAX, "%s: %s", path, strerror(ENOMEM));
 		return NULL;
 	}
-	ng = peek_pcapng(path);
-	if (ng)
-		return open_pcapng(p, ng, path, progress, err);
-	p->pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (in && ct_pcapng_is(peek(in)))
+		return open_pcapng(p, in, path, progress, err);
+	if (in) {
+		p->pc = pcap_fopen_offline_with_tstamp_precision(in, PCAP_TSTAMP_PRECISION_NANO,
+								 pcap_err);
+		if (!p->pc && in != stdin)
+			fclose(in);
+	} else {
+		/* Not opened: libpcap tries and says why in its own words, as it always has. */
+		p->pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
+								pcap_err);
+	}
 	if (!p->pc) {
 		/* libpcap's text names the problem ("unknown file format", "No such file ..."). */
 		snprintf(err, CT_PCAP_ERR_MAX, "can't read capture `%s': %s", path, pcap_err);
@@ -319,6 +320,7 @@ struct ct_pcap *ct_pcap_open_live(const char *iface, const char *filter,
 		return NULL;
 	}
 	p->name = iface;
+	p->linktype = ct_live_linktype(p->live);
 	ct_progress_init(&p->progress, iface, -1);
 	return p;
 }

@@ -55,7 +55,14 @@ struct ct_pcap *ct_pcap_open(const char *path, int progress, char err[CT_PCAP_ER
 struct ct_pcap *ct_pcap_open_live(const char *iface, const char *filter,
 				  char err[CT_PCAP_ERR_MAX]);
 
-/* ct_pcap_next - 1 with @f filled, 0 at the end, -1 with @err set (truncated or corrupt file). */
+/* ct_pcap_next() of a live capture that saw no packet for a while (@f holds only ts_ns: now). */
+#define CT_PCAP_IDLE 2
+
+/*
+ * ct_pcap_next - 1 with @f filled, 0 at the end, -1 with @err set
+ * (truncated or corrupt file); CT_PCAP_IDLE from live captures only,
+ * so that the caller's clock, and expiry, can go on without packets.
+ */
 int ct_pcap_next(struct ct_pcap *p, struct ct_pcap_frame *f, char err[CT_PCAP_ERR_MAX]);
 
 /*

@@ -13,40 +13,40 @@
 
 #include "pcapng.h"
 
-#define NS_PER_S 1000000000ull
-#define BLOCK_MIN 12u			/* type, length, trailing length */
-#define BLOCK_MAX (16u << 20)
-#define IFACES_MAX 65536u
+#define NS_PER_S	 1000000000ull
+#define BLOCK_MIN	 12u /* type, length, trailing length */
+#define BLOCK_MAX	 (16u << 20)
+#define IFACES_MAX	 65536u
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
 
 enum {
-	BT_PB = 2,			/* the obsolete Packet Block */
+	BT_PB = 2, /* the obsolete Packet Block */
 	BT_SPB = 3,
 	BT_EPB = 6,
 	OPT_END = 0,
 	OPT_IF_NAME = 2,
 	OPT_IF_TSRESOL = 9,
 	OPT_IF_TSOFFSET = 14,
-	OPT_EPB_FLAGS = 2,		/* also pack_flags of the Packet Block */
+	OPT_EPB_FLAGS = 2, /* also pack_flags of the Packet Block */
 };
 
 struct ng_iface {
 	uint32_t linktype;
 	uint32_t snaplen;
-	uint8_t resol;			/* exponent of the time stamp unit */
-	bool pow2;			/* 2^-resol, else 10^-resol */
-	int64_t offset_s;		/* if_tsoffset */
+	uint8_t resol;	  /* exponent of the time stamp unit */
+	bool pow2;	  /* 2^-resol, else 10^-resol */
+	int64_t offset_s; /* if_tsoffset */
 	bool named;
-	char name[128];			/* if_name, cut to fit */
+	char name[128]; /* if_name, cut to fit */
 };
 
 struct ct_pcapng {
 	FILE *f;
 	const char *name;
-	bool swapped;			/* the section's byte order is not the host's */
-	uint8_t *buf;			/* the current block's body and trailing length */
+	bool swapped; /* the section's byte order is not the host's */
+	uint8_t *buf; /* the current block's body and trailing length */
 	size_t cap;
-	uint64_t offset;		/* of the current block in the file */
+	uint64_t offset; /* of the current block in the file */
 	uint64_t next_offset;
 	struct ng_iface *ifs;
 	size_t n_ifs, cap_ifs;
@@ -54,8 +54,8 @@ struct ct_pcapng {
 
 static int fail(struct ct_pcapng *ng, char err[CT_PCAP_ERR_MAX], const char *what)
 {
-	snprintf(err, CT_PCAP_ERR_MAX, "capture `%s': %s (pcapng block at byte %llu)", ng->name, what,
-		 (unsigned long long)ng->offset);
+	snprintf(err, CT_PCAP_ERR_MAX, "capture `%s': %s (pcapng block at byte %llu)", ng->name,
+		 what, (unsigned long long)ng->offset);
 	return -1;
 }
 
@@ -242,8 +242,8 @@ static int on_interface(struct ct_pcapng *ng, size_t body_len, char err[CT_PCAP_
 		ng->cap_ifs = cap;
 	}
 	i = &ng->ifs[ng->n_ifs];
-	*i = (struct ng_iface){ .linktype = get16(ng, ng->buf), .snaplen = get32(ng, ng->buf + 4),
-				.resol = 6 };
+	*i = (struct ng_iface){
+		.linktype = get16(ng, ng->buf), .snaplen = get32(ng, ng->buf + 4), .resol = 6};
 	iface_options(ng, i, ng->buf + 8, ng->buf + body_len);
 	/* Beyond these the unit does not fit the 64-bit arithmetic of to_ns(). */
 	if ((i->pow2 && i->resol > 63) || (!i->pow2 && i->resol > 19))
@@ -289,7 +289,8 @@ static uint64_t to_ns(const struct ng_iface *i, uint64_t ts)
 	return ns + (uint64_t)i->offset_s * NS_PER_S;
 }
 
-static enum ct_pcap_dir flags_dir(const struct ct_pcapng *ng, const uint8_t *opts, const uint8_t *end)
+static enum ct_pcap_dir flags_dir(const struct ct_pcapng *ng, const uint8_t *opts,
+				  const uint8_t *end)
 {
 	const uint8_t *v;
 	uint16_t l;
@@ -379,7 +380,7 @@ int ct_pcapng_next(struct ct_pcapng *ng, struct ct_pcap_frame *fr, char err[CT_P
 		case BT_SPB:
 			return on_simple(ng, body_len, fr, err);
 		default:
-			ret = 0;	/* statistics, name resolution, custom...: not for conntrack */
+			ret = 0; /* statistics, name resolution, custom...: not for conntrack */
 			break;
 		}
 		if (ret < 0)

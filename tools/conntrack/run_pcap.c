@@ -620,15 +620,31 @@ static int next_frame(struct replay *r, const struct ct_pcap_frame *f)
 	return r->ahead ? ahead_add(r, f) : track_frame(r, f);
 }
 
+/*
+ * A live capture without packets for a while: -E moves the clock to
+ * the time now, so a DESTROY on expiry is not held back until the next
+ * packet. The other commands print at the end, where expiry runs anyway.
+ */
+static void idle(struct replay *r, uint64_t now)
+{
+	if (r->cli->cmd != CT_CMD_EVENT || r->cli->pcap_packets || !r->now)
+		return;
+	advance_clock(r, now);
+	ctk_out_flush(r->out);
+}
+
 static int replay(struct replay *r)
 {
 	struct ct_pcap_frame f;
 	char err[CT_PCAP_ERR_MAX];
 	int ret;
 
-	while ((ret = ct_pcap_next(r->src, &f, err)) == 1)
-		if (next_frame(r, &f) < 0)
+	while ((ret = ct_pcap_next(r->src, &f, err)) > 0) {
+		if (ret == CT_PCAP_IDLE)
+			idle(r, f.ts_ns);	/* live input only: nothing is read ahead */
+		else if (next_frame(r, &f) < 0)
 			return -1;
+	}
 	if (r->ahead && ahead_flush(r) < 0)
 		return -1;
 	if (r->batch)
