@@ -113,6 +113,10 @@ int ctk_engine_conn_set_mark(struct ctk_engine *eng, struct ctk_conn *c, uint32_
 int ctk_engine_conn_set_helper(struct ctk_engine *eng, struct ctk_conn *c, const char *type);
 const char *ctk_engine_conn_helper(const struct ctk_engine *eng, const struct ctk_conn *c);
 
+/* ctk_engine_conn_expires_ms - milliseconds the entry has left at @now_ns (ct expiration), 0 if due. */
+uint32_t ctk_engine_conn_expires_ms(const struct ctk_engine *eng, const struct ctk_conn *c,
+				    uint64_t now_ns);
+
 /* ctk_engine_conn_status - the entry's IPS_* bits (SEEN_REPLY, ASSURED, *_NAT, ...). */
 uint32_t ctk_engine_conn_status(const struct ctk_engine *eng, const struct ctk_conn *c);
 

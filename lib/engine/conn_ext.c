@@ -221,6 +221,13 @@ uint32_t ctk_engine_conn_status(const struct ctk_engine *eng, const struct ctk_c
 	return c->status;
 }
 
+uint32_t ctk_engine_conn_expires_ms(const struct ctk_engine *eng, const struct ctk_conn *c,
+				    uint64_t now_ns)
+{
+	(void)eng;
+	return c->expires > now_ns ? (uint32_t)((c->expires - now_ns) / 1000000u) : 0;
+}
+
 void ctk_engine_conn_tuple(const struct ctk_engine *eng, const struct ctk_conn *c,
 			   enum ctk_dir dir, struct ctk_tuple *t)
 {

@@ -266,6 +266,11 @@ static bool ct(struct fw_ctx *x, const struct fw_key *k, struct fw_value *out)
 	case FW_CT_PROTO_SRC:
 	case FW_CT_PROTO_DST:
 		return ct_tuple_key(x, k, out);
+	case FW_CT_EXPIRATION:
+		return put_uint(out, ctk_engine_conn_expires_ms(eng, v->conn, x->now), 4);
+	case FW_CT_ID:
+		/* the engine's id: a ruleset naming ids of the live box cannot match offline */
+		return put_uint(out, ctk_engine_conn_handle(v->conn).generation, 4);
 	default:
 		return false;	/* the reader refuses the others */
 	}

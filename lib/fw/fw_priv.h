@@ -36,6 +36,7 @@ struct fw_ctx {
 	struct ctk_fw *fw;
 	struct ctk_fw_verdict *v;
 	struct fw_hdrs h;
+	uint64_t now;		/* the packet's time, ns */
 	enum fw_hook hook;
 	const char *iifname;
 	const char *oifname;

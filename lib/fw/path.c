@@ -272,6 +272,7 @@ static void walk_init(struct walk *w, struct ctk_fw *fw, const struct ctk_fw_pac
 
 	x->fw = fw;
 	x->v = v;
+	x->now = p->now_ns;
 	x->hook = FW_HOOK_PREROUTING;
 	x->iifname = p->iifname;
 	x->oifname = p->oifname;

@@ -242,7 +242,9 @@ static int read_payload(struct fw_rd *rd, json_t *p, struct fw_key *k)
 			return fw_err(rd, "raw payload expression needs an offset and a length");
 		k->kind = FW_KEY_RAW;
 		if (!strcmp(base, "ll"))
-			k->u.raw.base = 0;
+			/* the firewall path is given IP datagrams, not frames */
+			return fw_err(rd, "\"@ll\" (link-layer) payload is not supported by the "
+					  "offline firewall");
 		else if (!strcmp(base, "nh"))
 			k->u.raw.base = 1;
 		else if (!strcmp(base, "th"))
