@@ -474,13 +474,24 @@ struct lookahead {
 	unsigned int hinted;	/* of them, told to the engine */
 };
 
+/* Batches are for the plain engine; any firewall option goes packet by packet. */
+static bool firewall_wanted(const struct ct_cli *cli)
+{
+	return cli->ruleset || cli->n_local_addr || cli->n_masq_addr || cli->pcap_out ||
+	       cli->trace_packet || cli->n_routes || cli->iifname;
+}
+
 /* Through the firewall: the verdict, the trace, the packet as it leaves. */
 static int fw_frame(struct replay *r, const struct ct_pcap_frame *f, const uint8_t *l3,
 		    size_t len)
 {
 	const struct ct_cli *cli = r->cli;
+	/*
+	 * A firewall's outbound copies of what it forwarded are skipped; without
+	 * firewall options every frame is tracked, as before there was one.
+	 */
 	struct ctk_fw_packet p = { .l3 = l3, .len = (uint32_t)len, .now_ns = r->now,
-				   .outgoing = f->dir == CT_PCAP_DIR_OUT };
+				   .outgoing = f->dir == CT_PCAP_DIR_OUT && firewall_wanted(cli) };
 	struct ctk_fw_verdict v;
 	const uint8_t *out;
 	size_t out_len;
@@ -823,13 +834,6 @@ static int apply_policy_file(const struct ct_cli *cli, struct ctk_engine_config 
 	ret = ct_policy_load(f, cli->timeout_policy, cfg);
 	fclose(f);
 	return ret;
-}
-
-/* Batches are for the plain engine; any firewall option goes packet by packet. */
-static bool firewall_wanted(const struct ct_cli *cli)
-{
-	return cli->ruleset || cli->n_local_addr || cli->n_masq_addr || cli->pcap_out ||
-	       cli->trace_packet || cli->n_routes || cli->iifname;
 }
 
 static int setup_addresses(struct replay *r)
