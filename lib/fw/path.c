@@ -178,6 +178,14 @@ static bool is_local(const struct ctk_fw *fw, uint8_t family, const uint8_t *add
 	return false;
 }
 
+/* Is the raw packet's source a local address? (Read before any check: a short one is not.) */
+static bool from_local_raw(const struct ctk_fw *fw, const uint8_t *l3, size_t len)
+{
+	if (len >= 20 && l3[0] >> 4 == 4)
+		return is_local(fw, 4, l3 + 12);
+	return len >= 40 && l3[0] >> 4 == 6 && is_local(fw, 6, l3 + 8);
+}
+
 static const uint8_t *saddr(const struct fw_hdrs *h)
 {
 	return h->l3 + (h->family == 4 ? 12 : 8);
@@ -293,9 +301,11 @@ int ctk_fw_packet(struct ctk_fw *fw, const struct ctk_fw_packet *p, struct ctk_f
 	int ready;
 
 	walk_init(&w, fw, p, v);
-
 	verdict_reset(v);
 	fw->accepted = false;
+	/* the forwarded copy: its verdict was given on the way in (not even defrag sees it) */
+	if (p->outgoing && !from_local_raw(fw, p->l3, p->len))
+		return 1;
 	ready = ctk_engine_prepare(fw->eng, p->l3, p->len, p->now_ns, &v->ct, &w.dgram, &w.dlen);
 	if (ready <= 0) {
 		v->verdict = v->ct.held ? CTK_FW_HELD : CTK_FW_DISCARD;
@@ -306,8 +316,6 @@ int ctk_fw_packet(struct ctk_fw *fw, const struct ctk_fw_packet *p, struct ctk_f
 		return 0;
 	}
 	from_local = is_local(fw, w.x.h.family, saddr(&w.x.h));
-	if (p->outgoing && !from_local)
-		return 1;	/* the forwarded copy: its verdict was given on the way in */
 	w.chains = fw->rs ? fw->rs->hooks[w.x.h.family == 6] : fw->no_chains;
 	if (!w.x.iifname && fw->iifname[0])
 		w.x.iifname = fw->iifname;
