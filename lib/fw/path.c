@@ -126,10 +126,19 @@ static enum fw_verdict_code nat_slot(struct walk *w, const struct hook_plan *pla
 	/* nf_nat_packet() rewrites only what a binding changed: most entries have none. */
 	if (!(ctk_engine_conn_status(eng, ct->conn) & (IPS_SRC_NAT | IPS_DST_NAT)))
 		return FW_V_ACCEPT;
-	if (ctk_engine_nat_packet(eng, ct, plan->manip, &before, &after) > 0) {
+	switch (ctk_engine_nat_packet(eng, ct, plan->manip, &before, &after)) {
+	case 0:
+		break;
+	case 1:
 		add_nat_step(x, &before, &after);
 		w->rewritten = true;
 		reparse(w);
+		break;
+	default:
+		/* cut short, a bad ICMP checksum, a redirect about a NATed flow: nf_nat drops it */
+		fw_note(x, "nat: the packet cannot be rewritten");
+		x->v->has_rule = false;
+		return FW_V_DROP;
 	}
 	return FW_V_ACCEPT;
 }
