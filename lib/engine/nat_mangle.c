@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <ctkit/engine_hook.h>
+#include "engine/csum_edit.h"
 #include "engine/fwext.h"
 
 /* One IP header of the buffer and what follows it. */
@@ -32,20 +33,6 @@ static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
-}
-
-/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), over @n bytes (even) of @from and @to. */
-static void csum_replace(uint8_t *check, const uint8_t *from, const uint8_t *to, uint32_t n)
-{
-	uint32_t sum = (uint16_t)~get16(check);
-
-	for (uint32_t i = 0; i < n; i += 2) {
-		sum += (uint16_t)~get16(from + i);
-		sum += get16(to + i);
-	}
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	put16(check, (uint16_t)~sum);
 }
 
 static uint32_t addr_len(uint8_t l3num)
@@ -77,10 +64,10 @@ static void l4_csum(const struct hdr *h, uint8_t *check, const struct eng_tuple 
 {
 	uint8_t newport[2];
 
-	csum_replace(check, addr_at(h, manip), (const uint8_t *)target_addr(t, manip),
+	eng_csum_replace(check, addr_at(h, manip), (const uint8_t *)target_addr(t, manip),
 		     addr_len(h->l3num));
 	put16(newport, target_port(t, manip));
-	csum_replace(check, port, newport, 2);
+	eng_csum_replace(check, port, newport, 2);
 }
 
 static uint8_t *port_at(const struct hdr *h, enum ctk_nat_manip manip)
@@ -153,10 +140,10 @@ static int icmp(const struct hdr *h, const struct eng_tuple *t, enum ctk_nat_man
 	if (h->l4 + 8 > h->len)
 		return -EINVAL;
 	if (v6)
-		csum_replace(ih + 2, addr_at(h, manip), (const uint8_t *)target_addr(t, manip), 16);
+		eng_csum_replace(ih + 2, addr_at(h, manip), (const uint8_t *)target_addr(t, manip), 16);
 	if (v6 ? (ih[0] == 128 || ih[0] == 129) : icmp_has_id(ih[0])) {
 		put16(id, t->sport);
-		csum_replace(ih + 2, ih + 4, id, 2);
+		eng_csum_replace(ih + 2, ih + 4, id, 2);
 		memcpy(ih + 4, id, 2);
 	}
 	return 0;
@@ -193,7 +180,7 @@ static int manip_pkt(const struct hdr *h, const struct eng_tuple *t, enum ctk_na
 	if (manip_l4(h, t, manip) != 0)
 		return -EINVAL;
 	if (h->l3num == AF_INET)
-		csum_replace(h->b + h->ip + 10, at, to, 4);
+		eng_csum_replace(h->b + h->ip + 10, at, to, 4);
 	memcpy(at, to, addr_len(h->l3num));
 	return 0;
 }
