@@ -12,6 +12,7 @@ TRAFFIC=$HERE/../tests/integration/traffic.py
 PY=/usr/bin/python3
 
 SAMPLE=$(cd "$HERE/.." && pwd)/tests/data/sample.pcap
+RULESETS=$(cd "$HERE/.." && pwd)/tests/data/rulesets
 [ -x "${CT%% *}" ] || { echo "demo: $CT is not executable; run make first" >&2; exit 1; }
 
 # The bundled capture (scripts/make-sample-pcap.sh) replayed through ctkit's
@@ -30,6 +31,13 @@ pcap_demo() {
 	pshow "The same as JSON, one object per packet" --pcap "$SAMPLE" --packets -o json -p udp
 	pshow "Events in trace time (packet times), with the invalid packet" \
 		--pcap "$SAMPLE" -E -o timestamp -p tcp
+	printf '\nThe same capture through the server'"'"'s own nftables ruleset (tests/data/rulesets/server.nft):\n'
+	pshow "Why did DNS to the server get no answer? The verdict and the rule that decided" \
+		--pcap "$SAMPLE" --ruleset "$RULESETS/server.json" --local-address 192.0.2.2 \
+		--local-address 2001:db8::2 --iifname eth0 --packets -p udp --dport 53
+	pshow "Every rule packet 39 met, as nft monitor trace would show it" \
+		--pcap "$SAMPLE" --ruleset "$RULESETS/server.json" --local-address 192.0.2.2 \
+		--local-address 2001:db8::2 --iifname eth0 --trace 39
 }
 
 if [ "$(id -u)" != 0 ]; then
