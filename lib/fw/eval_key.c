@@ -164,6 +164,15 @@ static bool meta(struct fw_ctx *x, const struct fw_key *k, struct fw_value *out)
 	case FW_META_IIFNAME:
 		return ifname(x, 0, x->iifname, in, out);
 	case FW_META_OIFNAME:
+		if (x->routed) {
+			/* routing was decided after dstnat: the destination now is the one routed */
+			const uint8_t *d = h->l3 + (h->family == 4 ? 16 : 24);
+			const char *oif = fw_route_lookup(x->fw, h->family, d);
+
+			if (oif)
+				x->oifname = oif;
+			x->routed = false;
+		}
 		return ifname(x, 1, x->oifname, outdev, out);
 	case FW_META_LENGTH:
 		return put_uint(out, h->len, 4);

@@ -46,6 +46,7 @@ struct fw_ctx {
 	bool notrack;		/* untracked: raw's notrack, or no ct and notrack later */
 	uint16_t zone;		/* ct zone set before conntrack */
 	int error;		/* a rule needed what the packet cannot give (-ENXIO) */
+	bool routed;		/* past routing, with --route entries: oifname from them */
 	unsigned int accept_rank;	/* how telling the accepting rule named so far is */
 	/* interface names as keys, made once per hook (rules test them often) */
 	bool ifkey_ok[2];

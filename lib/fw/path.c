@@ -220,12 +220,9 @@ static bool for_all(const struct fw_hdrs *h)
 static enum fw_verdict_code route_and_run(struct walk *w, bool from_local, uint64_t now)
 {
 	struct fw_ctx *x = &w->x;
-	const char *oif = fw_route_lookup(x->fw, x->h.family, daddr(&x->h));
 
-	if (oif) {
-		x->oifname = oif;
-		x->ifkey_ok[1] = false;
-	}
+	/* the route is looked up when a rule asks for oifname (eval_key.c) */
+	x->routed = x->fw->nroutes > 0;
 
 	if (!from_local && (is_local(x->fw, x->h.family, daddr(&x->h)) || for_all(&x->h))) {
 		x->v->path_local_in = true;
@@ -299,6 +296,7 @@ static void walk_init(struct walk *w, struct ctk_fw *fw, const struct ctk_fw_pac
 	x->error = 0;
 	x->accept_rank = 0;
 	x->ifkey_ok[0] = x->ifkey_ok[1] = false;
+	x->routed = false;
 	w->chains = NULL;
 	w->tracked = w->rewritten = false;
 }
