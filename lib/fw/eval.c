@@ -318,6 +318,18 @@ static enum rule_res run_stmt(struct fw_ctx *x, const struct fw_expr *e,
 	return RULE_BREAK;
 }
 
+/*
+ * Can the packet's input interface be @name (16 bytes, NUL padded)? As
+ * the iifname key compares it: at most 15 characters. An unknown name
+ * goes the long way, where the rule reports it (-ENXIO).
+ */
+static bool iif_may_be(const struct fw_ctx *x, const char *name)
+{
+	const char *mine = x->v->path_local_out ? "" : x->iifname;
+
+	return !mine || (strncmp(mine, name, 15) == 0 && name[15] == '\0');
+}
+
 static enum rule_res run_rule(struct fw_ctx *x, const struct fw_rule *r,
 			      struct fw_verdict_ref *out)
 {
@@ -326,6 +338,8 @@ static enum rule_res run_rule(struct fw_ctx *x, const struct fw_rule *r,
 	if ((r->need_family && r->need_family != x->h.family) ||
 	    (r->need_l4 && (r->need_l4 != x->h.l4proto || !x->h.l4off)))
 		return RULE_BREAK;	/* fw_rule_hints(): it cannot match this packet */
+	if (r->need_iifname && !iif_may_be(x, r->need_iifname))
+		return RULE_BREAK;
 
 	for (uint32_t i = 0; i < r->nexprs && res == RULE_END; i++)
 		res = run_stmt(x, &r->exprs[i], out);

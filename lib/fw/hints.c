@@ -3,7 +3,8 @@
  * Hints that let the evaluator skip a rule without reading a key: a
  * header match of another family or transport protocol than the
  * packet's never holds (the key has no value: NFT_BREAK, whatever the
- * operator). Only matches before the rule's first statement count, so a
+ * operator), and an `iifname "NAME"` another interface than the packet's
+ * never holds either. Only matches before the rule's first statement count, so a
  * skipped rule can have done nothing (a counter or a mark set before the
  * match would have run in the kernel).
  */
@@ -50,8 +51,14 @@ void fw_rule_hints(struct fw_rule *r)
 {
 	r->need_family = 0;
 	r->need_l4 = 0;
+	r->need_iifname = NULL;
 	for (uint32_t i = 0; i < r->nexprs && r->exprs[i].kind == FW_E_MATCH; i++) {
-		const struct fw_key *k = &r->exprs[i].u.match.key;
+		const struct fw_match *m = &r->exprs[i].u.match;
+		const struct fw_key *k = &m->key;
+
+		if (k->kind == FW_KEY_META && k->u.meta == FW_META_IIFNAME && m->op == FW_OP_EQ &&
+		    m->rhs == FW_RHS_VALUE && !r->need_iifname)
+			r->need_iifname = (const char *)m->value.bytes;	/* NUL padded to 16 */
 
 		if (k->kind != FW_KEY_PAYLOAD)
 			continue;

@@ -373,6 +373,7 @@ struct fw_rule {
 	 */
 	uint8_t need_family;
 	uint8_t need_l4;
+	const char *need_iifname;	/* a leading `iifname "NAME"`: NAME (16 bytes), else NULL */
 };
 
 struct fw_table;
