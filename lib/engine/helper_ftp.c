@@ -79,7 +79,7 @@ static uint16_t nat_port(struct ctk_engine *eng, struct eng_expect *x, uint64_t 
 
 static void expect_nat(struct ctk_engine *eng, struct ctk_conn *c, struct eng_help *h,
 		       struct eng_help_pkt *p, struct eng_expect *x, const struct eng_ftp_match *m,
-		       uint32_t dataoff, struct eng_help_out *out)
+		       struct eng_help_out *out)
 {
 	enum ctk_dir other = p->dir == CTK_DIR_ORIG ? CTK_DIR_REPLY : CTK_DIR_ORIG;
 	struct eng_tuple back;
@@ -104,12 +104,11 @@ static void expect_nat(struct ctk_engine *eng, struct ctk_conn *c, struct eng_he
 		snprintf(out->note, sizeof(out->note), "cannot mangle packet");
 		out->drop = true;
 	}
-	(void)dataoff;
 }
 
 /* A command or reply that names a connection: expect it. */
 static void expect_data(struct ctk_engine *eng, struct ctk_conn *c, struct eng_help *h,
-			struct eng_help_pkt *p, const struct eng_ftp_match *m, uint32_t dataoff,
+			struct eng_help_pkt *p, const struct eng_ftp_match *m,
 			struct eng_help_out *out)
 {
 	enum ctk_dir other = p->dir == CTK_DIR_ORIG ? CTK_DIR_REPLY : CTK_DIR_ORIG;
@@ -133,7 +132,7 @@ static void expect_data(struct ctk_engine *eng, struct ctk_conn *c, struct eng_h
 	x.master = ctk_engine_conn_handle(c);
 	strcpy(x.helper, "ftp");
 	if (c->status & (IPS_SRC_NAT | IPS_DST_NAT)) {
-		expect_nat(eng, c, h, p, &x, m, dataoff, out);
+		expect_nat(eng, c, h, p, &x, m, out);
 		return;
 	}
 	if (eng_expect_add(eng, &x, FTP_MAX_EXPECTED, p->now) != 0) {
@@ -175,7 +174,7 @@ void eng_ftp_help(struct ctk_engine *eng, struct ctk_conn *c, struct eng_help *h
 			return;
 		}
 		if (found > 0)
-			expect_data(eng, c, h, p, &m, dataoff, out);
+			expect_data(eng, c, h, p, &m, out);
 		if (out->drop)
 			return;
 	}
