@@ -8,9 +8,10 @@
    floor, in process (its header comment and docs/ENGINE.md "Benchmark").
 2. `conntrack --pcap FILE -C` beside `tcpdump -r FILE -w /dev/null` on a
    capture engine_bench writes (1 M packets over 100 k flows, the same mix,
-   Ethernet) in a temporary directory: wall clock, median of 3, after one
-   untimed read so both find the file in the page cache; then the same
-   replay through a 200-rule ruleset (issue 14: at most 2x the plain one).
+   Ethernet) in a temporary directory: wall clock, median of 5, after one
+   untimed read so both find the file in the page cache; the plain replay
+   and the same replay through a 200-rule ruleset (issue 14: at most 2x
+   the plain one) are run in turns, so host noise falls on both alike.
 3. The `engine-summary ...` line of step 1, printed last.
 
 --smoke: engine_bench --smoke and a 20 k-packet capture, one run each: a
@@ -38,16 +39,36 @@ def run_engine_bench(binary, args):
     return p.returncode, summary
 
 
+def run_once(cmd):
+    """Wall time of one run of cmd (stdout captured, stderr dropped), and its output."""
+    start = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                       check=True)
+    return time.perf_counter() - start, p.stdout
+
+
 def timed(cmd, runs):
-    """Median wall time of runs of cmd (stdout captured, stderr dropped), and its last output."""
+    """Median wall time of runs of cmd, and its last output."""
     times, out = [], ""
     for _ in range(runs):
-        start = time.perf_counter()
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                           check=True)
-        times.append(time.perf_counter() - start)
-        out = p.stdout
+        t, out = run_once(cmd)
+        times.append(t)
     return statistics.median(times), out
+
+
+def timed_pair(cmd_a, cmd_b, runs):
+    """
+    Medians of runs of two commands taken in turns, so that a busy spell of
+    the host slows both alike rather than only the one it falls on; and
+    their last outputs.
+    """
+    ta, tb, out_a, out_b = [], [], "", ""
+    for _ in range(runs):
+        t, out_a = run_once(cmd_a)
+        ta.append(t)
+        t, out_b = run_once(cmd_b)
+        tb.append(t)
+    return statistics.median(ta), out_a, statistics.median(tb), out_b
 
 
 # The same capture through a realistic 200-rule router ruleset with sets
@@ -60,7 +81,7 @@ RULESET_ARGS = ["--ruleset", os.path.join(HERE, "..", "tests", "data", "rulesets
 
 
 def pcap_replay(build, binary, smoke):
-    flows, packets, runs = (2000, 20000, 1) if smoke else (100000, 1000000, 3)
+    flows, packets, runs = (2000, 20000, 1) if smoke else (100000, 1000000, 5)
     tmp = tempfile.mkdtemp(prefix="ctk-bench-engine-")
     try:
         path = os.path.join(tmp, "engine.pcap")
@@ -70,8 +91,7 @@ def pcap_replay(build, binary, smoke):
             while f.read(1 << 20):
                 pass
         conntrack = [os.path.join(build, "conntrack"), "--pcap", path, "-C"]
-        ct_s, out = timed(conntrack, runs)
-        fw_s, fw_out = timed(conntrack + RULESET_ARGS, runs)
+        ct_s, out, fw_s, fw_out = timed_pair(conntrack, conntrack + RULESET_ARGS, runs)
         count = int(out.split()[-1])
         line = "pcap-replay packets=%d flows=%d conntrack_s=%.3f" % (packets, flows, ct_s)
         ok = count == flows

@@ -108,13 +108,21 @@ static unsigned int accept_rank(const struct fw_chain *c, const struct fw_rule *
 static void decided(struct fw_ctx *x, const struct fw_chain *c, const struct fw_rule *r,
 		    enum fw_verdict_code code)
 {
-	struct ctk_fw_rule_ref *ref = &x->v->rule;
 	unsigned int rank = accept_rank(c, r);
 
 	if (code == FW_V_ACCEPT && x->v->has_rule && rank < x->accept_rank)
 		return;
 	x->accept_rank = rank;
 	x->v->has_rule = true;
+	x->decided_chain = c;
+	x->decided_rule = r;
+}
+
+void fw_decided_ref(const struct fw_ctx *x, struct ctk_fw_rule_ref *ref)
+{
+	const struct fw_chain *c = x->decided_chain;
+	const struct fw_rule *r = x->decided_rule;
+
 	ref->family = fw_family_name(c->table->family);
 	ref->table = c->table->name;
 	ref->chain = c->name;
@@ -162,12 +170,13 @@ static bool op_holds(enum fw_op op, int cmp)
 	return false;
 }
 
-static bool match(struct fw_ctx *x, const struct fw_expr *e)
+bool fw_match_holds(struct fw_ctx *x, const struct fw_match *m)
 {
-	const struct fw_match *m = &e->u.match;
 	struct fw_value k;
 	bool in;
 
+	if (m->quick.src != FW_QUICK_NONE)
+		return fw_quick_holds(x, &m->quick);
 	if (!fw_key_eval(x, &m->key, &k))
 		return false;
 	switch (m->rhs) {
@@ -266,7 +275,7 @@ static enum rule_res run_stmt(struct fw_ctx *x, const struct fw_expr *e,
 {
 	switch (e->kind) {
 	case FW_E_MATCH:
-		return match(x, e) ? RULE_END : RULE_BREAK;
+		return fw_match_holds(x, &e->u.match) ? RULE_END : RULE_BREAK;
 	case FW_E_VERDICT:
 		*out = e->u.verdict;
 		return RULE_VERDICT;
@@ -330,18 +339,24 @@ static bool iif_may_be(const struct fw_ctx *x, const char *name)
 	return !mine || (strncmp(mine, name, 15) == 0 && name[15] == '\0');
 }
 
+/* fw_rule_hints(): false when the rule cannot match this packet. */
+static inline bool rule_may_match(const struct fw_ctx *x, const struct fw_rule *r)
+{
+	if ((r->need_family && r->need_family != x->h.family) ||
+	    (r->need_l4 && (r->need_l4 != x->h.l4proto || !x->h.l4off)))
+		return false;
+	if (r->need_iifname && !iif_may_be(x, r->need_iifname))
+		return false;
+	return !r->has_lead || fw_quick_holds(x, &r->lead);
+}
+
+/* A rule that rule_may_match(): its expressions after the lead, in order. */
 static enum rule_res run_rule(struct fw_ctx *x, const struct fw_rule *r,
 			      struct fw_verdict_ref *out)
 {
 	enum rule_res res = RULE_END;
 
-	if ((r->need_family && r->need_family != x->h.family) ||
-	    (r->need_l4 && (r->need_l4 != x->h.l4proto || !x->h.l4off)))
-		return RULE_BREAK;	/* fw_rule_hints(): it cannot match this packet */
-	if (r->need_iifname && !iif_may_be(x, r->need_iifname))
-		return RULE_BREAK;
-
-	for (uint32_t i = 0; i < r->nexprs && res == RULE_END; i++)
+	for (uint32_t i = r->has_lead; i < r->nexprs && res == RULE_END; i++)
 		res = run_stmt(x, &r->exprs[i], out);
 	if (x->error)
 		return RULE_BREAK;
@@ -365,7 +380,11 @@ enum fw_verdict_code fw_chain_run(struct fw_ctx *x, const struct fw_chain *base)
 		for (; i < c->nrules; i++) {
 			const struct fw_rule *r = &c->rules[i];
 			struct fw_verdict_ref v = cont;
-			enum rule_res res = run_rule(x, r, &v);
+			enum rule_res res;
+
+			if (!rule_may_match(x, r))
+				continue;
+			res = run_rule(x, r, &v);
 
 			if (x->error) {
 				fw_note(x, "%s %s, chain %s, rule handle %llu: the capture does not name "

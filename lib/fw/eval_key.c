@@ -44,6 +44,15 @@ static const struct field_loc fields[] = {
 	[FW_F_SCTP_CHECKSUM] = { 64, 32 },
 };
 
+bool fw_field_loc(enum fw_field f, unsigned int *off, unsigned int *bits)
+{
+	if ((unsigned int)f >= sizeof(fields) / sizeof(fields[0]) || !fields[f].bits)
+		return false;
+	*off = fields[f].off;
+	*bits = fields[f].bits;
+	return true;
+}
+
 static bool put_uint(struct fw_value *out, uint64_t v, unsigned int bytes)
 {
 	out->len = (uint8_t)bytes;
@@ -188,7 +197,7 @@ static bool meta(struct fw_ctx *x, const struct fw_key *k, struct fw_value *out)
 	return false;
 }
 
-static uint32_t state_bit(const struct fw_ctx *x)
+uint32_t fw_ct_state_bit(const struct fw_ctx *x)
 {
 	const struct ctk_verdict *ct = &x->v->ct;
 
@@ -243,7 +252,7 @@ static bool ct(struct fw_ctx *x, const struct fw_key *k, struct fw_value *out)
 	struct ctk_tuple t;
 
 	if (k->u.ct.key == FW_CT_STATE)
-		return put_uint(out, state_bit(x), 4);
+		return put_uint(out, fw_ct_state_bit(x), 4);
 	if (!x->ct_done || x->notrack || !v->conn)
 		return false;
 	switch (k->u.ct.key) {

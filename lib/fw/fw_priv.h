@@ -48,6 +48,9 @@ struct fw_ctx {
 	int error;		/* a rule needed what the packet cannot give (-ENXIO) */
 	bool routed;		/* past routing, with --route entries: oifname from them */
 	unsigned int accept_rank;	/* how telling the accepting rule named so far is */
+	/* the verdict's rule (NULL: the chain's policy), named by fw_decided_ref() at the end */
+	const struct fw_chain *decided_chain;
+	const struct fw_rule *decided_rule;
 	/* interface names as keys, made once per hook (rules test them often) */
 	bool ifkey_ok[2];
 	struct fw_value ifkey[2];	/* [0] iifname, [1] oifname */
@@ -95,17 +98,100 @@ static inline int fw_value_cmp(const uint8_t *a, const uint8_t *b, unsigned int 
 	return 0;
 }
 
+/* eval_key.c: the FW_CTSTATE_* bit of the packet, as `ct state` reads it. */
+uint32_t fw_ct_state_bit(const struct fw_ctx *x);
+
+/*
+ * Does a match's quick form hold (fw_match_quicken())? Inline: the chain
+ * walk tests one for most rules it passes.
+ */
+/* The key's word, or false when the key has no value for this packet. */
+static inline bool fw_quick_read(const struct fw_ctx *x, const struct fw_quick *q, uint32_t *out)
+{
+	const struct fw_hdrs *h = &x->h;
+	const uint8_t *p = h->l3;
+	uint32_t avail = h->len;
+
+	switch (q->src) {
+	case FW_QUICK_CT_STATE:
+		*out = fw_ct_state_bit(x);
+		return true;
+	case FW_QUICK_CT_MARK:
+		if (!x->ct_done || x->notrack || !x->v->ct.conn)
+			return false;
+		*out = ctk_engine_conn_mark(x->fw->eng, x->v->ct.conn);
+		return true;
+	case FW_QUICK_META_MARK:
+		*out = x->meta_mark;
+		return true;
+	case FW_QUICK_META_L4PROTO:
+		*out = h->l4proto;
+		return true;
+	case FW_QUICK_META_NFPROTO:
+		*out = h->family == 4 ? 2 : 10;	/* NFPROTO_IPV4, NFPROTO_IPV6 */
+		return true;
+	case FW_QUICK_NH:
+		if (q->family && h->family != q->family)
+			return false;
+		break;
+	case FW_QUICK_TH:
+		/* nft's implicit dependency: the protocol the header belongs to */
+		if (!h->l4off || (q->l4 && h->l4proto != q->l4) ||
+		    (q->family && h->family != q->family))
+			return false;
+		p += h->l4off;
+		avail -= h->l4off;
+		break;
+	default:
+		return false;
+	}
+	if ((uint32_t)q->off + q->len > avail)
+		return false;
+	p += q->off;
+	switch (q->len) {
+	case 1:
+		*out = p[0];
+		break;
+	case 2:
+		*out = (uint32_t)p[0] << 8 | p[1];
+		break;
+	default:
+		*out = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+		break;
+	}
+	return true;
+}
+
+static inline bool fw_quick_holds(const struct fw_ctx *x, const struct fw_quick *q)
+{
+	uint32_t v;
+
+	if (!fw_quick_read(x, q, &v))
+		return false;
+	v &= q->mask;
+	return (v >= q->lo && v <= q->hi) != q->negate;
+}
+
 /* pkt.c: headers of an IP datagram (false: not one nft can read). */
 bool fw_hdrs_parse(struct fw_hdrs *h, const uint8_t *l3, uint32_t len);
 
 /* eval_key.c: read @k into @out; false when it has no value (nft's NFT_BREAK). */
 bool fw_key_eval(struct fw_ctx *x, const struct fw_key *k, struct fw_value *out);
 
+/* eval_key.c: where a payload field lies (bits from its header's start); false: no such field. */
+bool fw_field_loc(enum fw_field f, unsigned int *off, unsigned int *bits);
+
 /* eval_set.c: the element of @s that holds @key, or NULL. */
 const struct fw_elem *fw_set_lookup(const struct fw_set *s, const struct fw_value *key);
 
+/* eval.c: does @m hold for the packet (by its quick form when it has one)? */
+bool fw_match_holds(struct fw_ctx *x, const struct fw_match *m);
+
 /* eval.c: run the base chain @c for @x; returns FW_V_ACCEPT or FW_V_DROP. */
 enum fw_verdict_code fw_chain_run(struct fw_ctx *x, const struct fw_chain *c);
+
+/* eval.c: name the rule that decided (when v->has_rule) in @ref. */
+void fw_decided_ref(const struct fw_ctx *x, struct ctk_fw_rule_ref *ref);
 
 /* eval.c: a note on the verdict ("log prefix ..."), cut to fit. */
 void fw_note(struct fw_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -49,6 +49,14 @@ uint8_t fw_proto_l4(enum fw_proto p)
 
 void fw_rule_hints(struct fw_rule *r)
 {
+	for (uint32_t i = 0; i < r->nexprs; i++)
+		if (r->exprs[i].kind == FW_E_MATCH)
+			fw_match_quicken(&r->exprs[i].u.match);
+	r->has_lead = r->nexprs && r->exprs[0].kind == FW_E_MATCH &&
+		      r->exprs[0].u.match.quick.src != FW_QUICK_NONE;
+	if (r->has_lead)
+		r->lead = r->exprs[0].u.match.quick;
+
 	r->need_family = 0;
 	r->need_l4 = 0;
 	r->need_iifname = NULL;

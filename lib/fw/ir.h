@@ -321,9 +321,40 @@ struct fw_nat {
 	struct fw_value port_hi;
 };
 
+/*
+ * A match reduced to one word by fw_match_quicken(): a header field of 1,
+ * 2 or 4 whole bytes, the ct state or mark, the packet's mark or protocol,
+ * masked and tested against a range. Most matches of real rulesets have
+ * this form (ports, addresses and prefixes, protocol numbers, TCP flags,
+ * ct state, marks); testing them without
+ * building a key value is what keeps a long chain cheap. It holds exactly
+ * when the match does.
+ */
+enum fw_quick_src {
+	FW_QUICK_NONE,		/* the match has no quick form */
+	FW_QUICK_NH,		/* a field of the network header */
+	FW_QUICK_TH,		/* a field of the transport header */
+	FW_QUICK_CT_STATE,	/* the FW_CTSTATE_* bit */
+	FW_QUICK_CT_MARK,
+	FW_QUICK_META_MARK,
+	FW_QUICK_META_L4PROTO,
+	FW_QUICK_META_NFPROTO,
+};
+
+struct fw_quick {
+	uint8_t src;		/* enum fw_quick_src */
+	uint8_t len;		/* bytes read: 1, 2 or 4 */
+	uint8_t family;		/* the header's family: 4, 6; 0 either */
+	uint8_t l4;		/* the transport protocol the header belongs to; 0 any */
+	uint16_t off;		/* bytes from the header's start */
+	bool negate;		/* the match holds when the test fails */
+	uint32_t mask, lo, hi;	/* the test: lo <= (field & mask) <= hi */
+};
+
 /* key @op rhs (FW_E_MATCH). */
 struct fw_match {
 	struct fw_key key;
+	struct fw_quick quick;
 	enum fw_op op;
 	enum fw_rhs_kind rhs;
 	struct fw_value value;
@@ -374,6 +405,13 @@ struct fw_rule {
 	uint8_t need_family;
 	uint8_t need_l4;
 	const char *need_iifname;	/* a leading `iifname "NAME"`: NAME (16 bytes), else NULL */
+	/*
+	 * A copy of the first expression's quick form when it is a match
+	 * that has one (has_lead): tested before anything else, and not
+	 * again. A copy, so that passing a rule reads only the rule array.
+	 */
+	bool has_lead;
+	struct fw_quick lead;
 };
 
 struct fw_table;
@@ -432,8 +470,10 @@ struct ctk_ruleset {
 	bool has_helpers;
 };
 
-/* hints.c: fill @r's need_family and need_l4 from its expressions. */
+/* hints.c: fill @r's hints (need_*) and its matches' quick forms. */
 void fw_rule_hints(struct fw_rule *r);
+/* quick.c: fill @m->quick, or leave FW_QUICK_NONE when @m has no quick form. */
+void fw_match_quicken(struct fw_match *m);
 /* hints.c: what a header protocol implies, as nft's dependencies: family 4/6 (0 either), l4 (0 any). */
 uint8_t fw_proto_family(enum fw_proto p);
 uint8_t fw_proto_l4(enum fw_proto p);

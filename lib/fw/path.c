@@ -108,8 +108,6 @@ static enum fw_verdict_code nat_slot(struct walk *w, const struct hook_plan *pla
 	struct ctk_verdict *ct = &x->v->ct;
 	struct ctk_tuple before, after;
 
-	if (!ct->conn || x->notrack || !x->fw->nat_on[x->h.family == 6])
-		return FW_V_ACCEPT;
 	if (nat_first_packet(ct) && !ctk_engine_nat_done(eng, ct->conn, plan->manip)) {
 		for (uint32_t i = 0; i < l->n; i++) {
 			if (l->chains[i]->type != FW_CHAIN_NAT)
@@ -143,6 +141,14 @@ static enum fw_verdict_code nat_slot(struct walk *w, const struct hook_plan *pla
 	return FW_V_ACCEPT;
 }
 
+/* Has NAT anything to do with the packet (a nat chain of its family, an entry)? */
+static bool nat_wanted(const struct walk *w)
+{
+	const struct fw_ctx *x = &w->x;
+
+	return x->v->ct.conn && !x->notrack && x->fw->nat_on[x->h.family == 6];
+}
+
 /* The chains of one hook with the kernel's hooks in their places. */
 static enum fw_verdict_code run_hook(struct walk *w, const struct hook_plan *plan, uint64_t now)
 {
@@ -161,7 +167,7 @@ static enum fw_verdict_code run_hook(struct walk *w, const struct hook_plan *pla
 			ct_pending = false;
 		}
 		if (nat_pending && c->prio >= nat_prio) {
-			if (nat_slot(w, plan) == FW_V_DROP)
+			if (nat_wanted(w) && nat_slot(w, plan) == FW_V_DROP)
 				return FW_V_DROP;
 			nat_pending = false;
 		}
@@ -172,7 +178,7 @@ static enum fw_verdict_code run_hook(struct walk *w, const struct hook_plan *pla
 	}
 	if (ct_pending)
 		conntrack(w, now);
-	if (nat_pending && nat_slot(w, plan) == FW_V_DROP)
+	if (nat_pending && nat_wanted(w) && nat_slot(w, plan) == FW_V_DROP)
 		return FW_V_DROP;
 	return FW_V_ACCEPT;
 }
@@ -268,6 +274,8 @@ static enum ctk_fw_verdict_code finish(struct walk *w, enum fw_verdict_code code
 		if (w->rewritten || (v->ct.conn && ctk_engine_conn_helper(fw->eng, v->ct.conn)[0]))
 			reparse(w);	/* NAT or a helper rewrote it */
 	}
+	if (v->has_rule)
+		fw_decided_ref(&w->x, &v->rule);
 	fw->accepted = code == FW_V_ACCEPT;
 	fw->out = w->x.h.l3;
 	fw->out_len = w->x.h.len;
