@@ -9,9 +9,10 @@
 2. `conntrack --pcap FILE -C` beside `tcpdump -r FILE -w /dev/null` on a
    capture engine_bench writes (1 M packets over 100 k flows, the same mix,
    Ethernet) in a temporary directory: wall clock, median of 5, after one
-   untimed read so both find the file in the page cache; the plain replay
-   and the same replay through a 200-rule ruleset (issue 14: at most 2x
-   the plain one) are run in turns, so host noise falls on both alike.
+   untimed read so both find the file in the page cache, all on one CPU;
+   the plain replay and the same replay through a 200-rule ruleset (issue
+   14: at most 2x the plain one) are run in turns, so that host noise
+   falls on both alike.
 3. The `engine-summary ...` line of step 1, printed last.
 
 --smoke: engine_bench --smoke and a 20 k-packet capture, one run each: a
@@ -80,8 +81,18 @@ RULESET_ARGS = ["--ruleset", os.path.join(HERE, "..", "tests", "data", "rulesets
                 "--iifname", "r-cli", "--route", "0.0.0.0/0=r-srv", "--route", "::/0=r-srv"]
 
 
+def pin_to_one_cpu():
+    """
+    Keep the timed commands (children inherit it) on one CPU: a run the
+    scheduler moves between CPUs costs tens of percent more, at random.
+    """
+    cpus = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpus[-1]})
+
+
 def pcap_replay(build, binary, smoke):
     flows, packets, runs = (2000, 20000, 1) if smoke else (100000, 1000000, 5)
+    pin_to_one_cpu()
     tmp = tempfile.mkdtemp(prefix="ctk-bench-engine-")
     try:
         path = os.path.join(tmp, "engine.pcap")

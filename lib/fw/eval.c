@@ -368,17 +368,28 @@ struct frame {
 	uint32_t next;
 };
 
+/* The rule to visit at or after @i: every one, or the candidates of the chain's index. */
+static uint32_t next_rule(const struct fw_chain *c, const uint64_t *cand, uint32_t i)
+{
+	return c->index ? fw_chain_index_next(c->index, cand, i) : i;
+}
+
 enum fw_verdict_code fw_chain_run(struct fw_ctx *x, const struct fw_chain *base)
 {
 	static const struct fw_verdict_ref cont = { FW_V_CONTINUE, NULL };
 	struct frame stack[FW_JUMP_DEPTH];
+	uint64_t cand[FW_INDEX_MAX_RULES / 64];
 	const struct fw_chain *c = base;
 	unsigned int sp = 0;
 	uint32_t i = 0;
 
 	for (;;) {
-		for (; i < c->nrules; i++) {
-			const struct fw_rule *r = &c->rules[i];
+		bool entered = false;	/* a jump or goto: the walk goes on in another chain */
+
+		if (c->index)
+			fw_chain_index_candidates(x, c->index, cand);
+		while ((i = next_rule(c, cand, i)) < c->nrules) {
+			const struct fw_rule *r = &c->rules[i++];
 			struct fw_verdict_ref v = cont;
 			enum rule_res res;
 
@@ -393,6 +404,8 @@ enum fw_verdict_code fw_chain_run(struct fw_ctx *x, const struct fw_chain *base)
 				decided(x, c, r, FW_V_DROP);
 				return FW_V_DROP;
 			}
+			if (r->sets_keys && c->index)
+				fw_chain_index_candidates(x, c->index, cand);	/* what leads read changed */
 			if (res == RULE_BREAK)
 				continue;
 			trace(x, c, r, &v);
@@ -407,11 +420,15 @@ enum fw_verdict_code fw_chain_run(struct fw_ctx *x, const struct fw_chain *base)
 			if (v.code == FW_V_JUMP) {
 				if (sp == FW_JUMP_DEPTH)
 					return FW_V_DROP;	/* the kernel's stack overflow */
-				stack[sp++] = (struct frame){ c, i + 1 };
+				stack[sp++] = (struct frame){ c, i };
 			}
 			c = v.chain;
-			i = (uint32_t)-1;	/* the loop's i++ starts the new chain at 0 */
+			i = 0;
+			entered = true;
+			break;
 		}
+		if (entered)
+			continue;
 		if (sp == 0)
 			break;
 		sp--;

@@ -77,6 +77,7 @@ static void free_chain(struct fw_chain *c)
 	}
 	free(c->rules);
 	free(c->name);
+	fw_chain_index_free(c->index);
 }
 
 static void free_table(struct fw_table *t)

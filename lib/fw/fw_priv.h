@@ -184,6 +184,15 @@ bool fw_field_loc(enum fw_field f, unsigned int *off, unsigned int *bits);
 /* eval_set.c: the element of @s that holds @key, or NULL. */
 const struct fw_elem *fw_set_lookup(const struct fw_set *s, const struct fw_value *key);
 
+/*
+ * index.c: the rules of the chain indexed by @ix that the packet may
+ * match, as bits (FW_INDEX_MAX_RULES / 64 words at most) in @out; the
+ * first set bit at or after @i, UINT32_MAX if none.
+ */
+void fw_chain_index_candidates(const struct fw_ctx *x, const struct fw_chain_index *ix,
+			       uint64_t *out);
+uint32_t fw_chain_index_next(const struct fw_chain_index *ix, const uint64_t *cand, uint32_t i);
+
 /* eval.c: does @m hold for the packet (by its quick form when it has one)? */
 bool fw_match_holds(struct fw_ctx *x, const struct fw_match *m);
 

@@ -52,6 +52,11 @@ void fw_rule_hints(struct fw_rule *r)
 	for (uint32_t i = 0; i < r->nexprs; i++)
 		if (r->exprs[i].kind == FW_E_MATCH)
 			fw_match_quicken(&r->exprs[i].u.match);
+	r->sets_keys = false;
+	for (uint32_t i = 0; i < r->nexprs; i++)
+		if (r->exprs[i].kind == FW_E_SET_CT || r->exprs[i].kind == FW_E_SET_META ||
+		    r->exprs[i].kind == FW_E_NOTRACK)
+			r->sets_keys = true;
 	r->has_lead = r->nexprs && r->exprs[0].kind == FW_E_MATCH &&
 		      r->exprs[0].u.match.quick.src != FW_QUICK_NONE;
 	if (r->has_lead)

@@ -412,6 +412,7 @@ struct fw_rule {
 	 */
 	bool has_lead;
 	struct fw_quick lead;
+	bool sets_keys;		/* it sets a mark or notrack: what leads read may change */
 };
 
 struct fw_table;
@@ -427,6 +428,7 @@ struct fw_chain {
 	enum fw_verdict_code policy;	/* FW_V_ACCEPT or FW_V_DROP (base chains) */
 	uint32_t nrules;
 	struct fw_rule *rules;
+	struct fw_chain_index *index;	/* index.c; NULL: the walk visits every rule */
 };
 
 /* A "ct helper" object: { type "ftp" protocol tcp; l3proto ip }. */
@@ -474,6 +476,17 @@ struct ctk_ruleset {
 void fw_rule_hints(struct fw_rule *r);
 /* quick.c: fill @m->quick, or leave FW_QUICK_NONE when @m has no quick form. */
 void fw_match_quicken(struct fw_match *m);
+
+/*
+ * index.c: the rule index of a chain of FW_INDEX_MIN_RULES to
+ * FW_INDEX_MAX_RULES rules (its rules' hints filled), or NULL: shorter
+ * and longer chains, and a failed allocation, walk every rule.
+ */
+#define FW_INDEX_MIN_RULES 16
+#define FW_INDEX_MAX_RULES 1024
+struct fw_chain_index;
+struct fw_chain_index *fw_chain_index_build(const struct fw_chain *c);
+void fw_chain_index_free(struct fw_chain_index *ix);
 /* hints.c: what a header protocol implies, as nft's dependencies: family 4/6 (0 either), l4 (0 any). */
 uint8_t fw_proto_family(enum fw_proto p);
 uint8_t fw_proto_l4(enum fw_proto p);

@@ -409,6 +409,10 @@ static int read_all(struct fw_rd *rd, json_t *root)
 	if (read_tables(rd, items) < 0 || count_objects(rd, items) < 0 ||
 	    read_objects(rd, items) < 0 || read_rules(rd, items) < 0)
 		return -EINVAL;
+	for (uint32_t n = 0; n < rd->rs->ntables; n++)
+		for (uint32_t c = 0; c < rd->rs->tables[n].nchains; c++)
+			rd->rs->tables[n].chains[c].index =
+				fw_chain_index_build(&rd->rs->tables[n].chains[c]);
 	rd->where[0] = 0;
 	return build_hooks(rd);
 }
