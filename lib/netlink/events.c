@@ -188,7 +188,7 @@ int ctk_events_recv(struct ctk_events *ev, const void **buf)
 
 int ctk_events_read(struct ctk_events *ev, ctk_event_cb cb, void *data)
 {
-	const void *buf;
+	const void *buf = NULL;
 	int n = ctk_events_recv(ev, &buf);
 
 	if (n < 0)
