@@ -294,10 +294,29 @@ static bool ct(struct fw_ctx *x, const struct fw_key *k, struct fw_value *out)
 	}
 }
 
+/* A concatenation of words (fw_key_quicken()): each read straight into place. */
+static bool concat_words(const struct fw_ctx *x, const struct fw_key *k, struct fw_value *out)
+{
+	out->len = 0;
+	for (unsigned int i = 0; i < k->u.concat.n; i++) {
+		const struct fw_quick *q = &k->u.concat.words[i];
+		uint32_t v;
+
+		if (!fw_quick_read(x, q, &v))
+			return false;
+		for (unsigned int b = 0; b < q->len; b++)
+			out->bytes[out->len + b] = (uint8_t)(v >> (8 * (q->len - 1 - b)));
+		out->len = (uint8_t)(out->len + q->len);
+	}
+	return true;
+}
+
 static bool concat(struct fw_ctx *x, const struct fw_key *k, struct fw_value *out)
 {
 	struct fw_value part;
 
+	if (k->u.concat.words)
+		return concat_words(x, k, out);
 	out->len = 0;
 	for (unsigned int i = 0; i < k->u.concat.n; i++) {
 		if (!fw_key_eval(x, &k->u.concat.sub[i], &part) ||

@@ -142,6 +142,35 @@ enum {
 	FW_CTSTATE_UNTRACKED = 1u << 6,
 };
 
+/*
+ * A match reduced to one word by fw_match_quicken(): a header field of 1,
+ * 2 or 4 whole bytes, the ct state or mark, the packet's mark or protocol,
+ * masked and tested against a range. Most matches of real rulesets have
+ * this form (ports, addresses and prefixes, protocol numbers, TCP flags,
+ * ct state, marks); testing them without building a key value is what
+ * keeps a long chain cheap. It holds exactly when the match does.
+ */
+enum fw_quick_src {
+	FW_QUICK_NONE,		/* the match has no quick form */
+	FW_QUICK_NH,		/* a field of the network header */
+	FW_QUICK_TH,		/* a field of the transport header */
+	FW_QUICK_CT_STATE,	/* the FW_CTSTATE_* bit */
+	FW_QUICK_CT_MARK,
+	FW_QUICK_META_MARK,
+	FW_QUICK_META_L4PROTO,
+	FW_QUICK_META_NFPROTO,
+};
+
+struct fw_quick {
+	uint8_t src;		/* enum fw_quick_src */
+	uint8_t len;		/* bytes read: 1, 2 or 4 */
+	uint8_t family;		/* the header's family: 4, 6; 0 either */
+	uint8_t l4;		/* the transport protocol the header belongs to; 0 any */
+	uint16_t off;		/* bytes from the header's start */
+	bool negate;		/* the match holds when the test fails */
+	uint32_t mask, lo, hi;	/* the test: lo <= (field & mask) <= hi */
+};
+
 enum fw_dir_sel {
 	FW_DIR_NONE,		/* "ct saddr": the packet's own direction's tuple */
 	FW_DIR_ORIGINAL,
@@ -165,6 +194,8 @@ struct fw_key {
 		struct {
 			uint8_t n;
 			struct fw_key *sub;	/* @n keys, owned */
+			/* when every sub-key is one word: how to read each (quick.c); owned, else NULL */
+			struct fw_quick *words;
 		} concat;
 		struct {
 			uint8_t base;	/* 0 link, 1 network, 2 transport ("ll", "nh", "th") */
@@ -321,36 +352,6 @@ struct fw_nat {
 	struct fw_value port_hi;
 };
 
-/*
- * A match reduced to one word by fw_match_quicken(): a header field of 1,
- * 2 or 4 whole bytes, the ct state or mark, the packet's mark or protocol,
- * masked and tested against a range. Most matches of real rulesets have
- * this form (ports, addresses and prefixes, protocol numbers, TCP flags,
- * ct state, marks); testing them without
- * building a key value is what keeps a long chain cheap. It holds exactly
- * when the match does.
- */
-enum fw_quick_src {
-	FW_QUICK_NONE,		/* the match has no quick form */
-	FW_QUICK_NH,		/* a field of the network header */
-	FW_QUICK_TH,		/* a field of the transport header */
-	FW_QUICK_CT_STATE,	/* the FW_CTSTATE_* bit */
-	FW_QUICK_CT_MARK,
-	FW_QUICK_META_MARK,
-	FW_QUICK_META_L4PROTO,
-	FW_QUICK_META_NFPROTO,
-};
-
-struct fw_quick {
-	uint8_t src;		/* enum fw_quick_src */
-	uint8_t len;		/* bytes read: 1, 2 or 4 */
-	uint8_t family;		/* the header's family: 4, 6; 0 either */
-	uint8_t l4;		/* the transport protocol the header belongs to; 0 any */
-	uint16_t off;		/* bytes from the header's start */
-	bool negate;		/* the match holds when the test fails */
-	uint32_t mask, lo, hi;	/* the test: lo <= (field & mask) <= hi */
-};
-
 /* key @op rhs (FW_E_MATCH). */
 struct fw_match {
 	struct fw_key key;
@@ -476,6 +477,8 @@ struct ctk_ruleset {
 void fw_rule_hints(struct fw_rule *r);
 /* quick.c: fill @m->quick, or leave FW_QUICK_NONE when @m has no quick form. */
 void fw_match_quicken(struct fw_match *m);
+/* quick.c: a concatenation's words (k->u.concat.words), when each of its keys is one word. */
+void fw_key_quicken(struct fw_key *k);
 
 /*
  * index.c: the rule index of a chain of FW_INDEX_MIN_RULES to

@@ -141,12 +141,20 @@ static enum fw_verdict_code nat_slot(struct walk *w, const struct hook_plan *pla
 	return FW_V_ACCEPT;
 }
 
-/* Has NAT anything to do with the packet (a nat chain of its family, an entry)? */
+/*
+ * Has NAT anything to do with the packet? Its entry's first packet makes
+ * a binding when a nat chain of its family exists; later packets are
+ * rewritten only when the binding changed something.
+ */
 static bool nat_wanted(const struct walk *w)
 {
 	const struct fw_ctx *x = &w->x;
+	const struct ctk_verdict *ct = &x->v->ct;
 
-	return x->v->ct.conn && !x->notrack && x->fw->nat_on[x->h.family == 6];
+	if (!ct->conn || x->notrack || !x->fw->nat_on[x->h.family == 6])
+		return false;
+	return nat_first_packet(ct) ||
+	       (ctk_engine_conn_status(x->fw->eng, ct->conn) & (IPS_SRC_NAT | IPS_DST_NAT));
 }
 
 /* The chains of one hook with the kernel's hooks in their places. */

@@ -13,6 +13,7 @@
  * short packet) fails it as it fails the match, whatever the operator.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include "fw/fw_priv.h"
 
 /* @v as a number, when it is @len bytes long. */
@@ -156,4 +157,24 @@ void fw_match_quicken(struct fw_match *m)
 		op_range(m->op, v, max, &q);
 	}
 	m->quick = q;
+}
+
+void fw_key_quicken(struct fw_key *k)
+{
+	struct fw_quick *words;
+
+	if (k->kind != FW_KEY_CONCAT || k->u.concat.words)
+		return;
+	words = calloc(k->u.concat.n, sizeof(*words));
+	if (!words)
+		return;	/* the long way still reads it */
+	for (unsigned int i = 0; i < k->u.concat.n; i++) {
+		if (!quick_key(&k->u.concat.sub[i], &words[i]) ||
+		    words[i].len != k->u.concat.sub[i].len) {
+			free(words);
+			return;
+		}
+		words[i].mask = words[i].len == 4 ? UINT32_MAX : (1u << (8 * words[i].len)) - 1;
+	}
+	k->u.concat.words = words;
 }

@@ -221,7 +221,9 @@ void fw_key_release(struct fw_key *k)
 		for (unsigned int i = 0; i < k->u.concat.n; i++)
 			fw_key_release(&k->u.concat.sub[i]);
 		free(k->u.concat.sub);
+		free(k->u.concat.words);
 		k->u.concat.sub = NULL;
+		k->u.concat.words = NULL;
 		k->u.concat.n = 0;
 	}
 }
@@ -372,5 +374,6 @@ int fw_read_key(struct fw_rd *rd, json_t *j, struct fw_key *k)
 	k->len = (uint8_t)fw_key_len(k);
 	if (!k->len || k->len > FW_VALUE_MAX)
 		return fw_err(rd, "a key of %u bytes is not supported", fw_key_len(k));
+	fw_key_quicken(k);
 	return 0;
 }

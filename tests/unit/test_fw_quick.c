@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -264,12 +265,77 @@ static void test_no_quick_form(void **state)
 		assert_int_equal(try_key(w, &keys[i], false), 0);
 }
 
+/* A concatenation of words read straight into place gives the value the long way does. */
+static void test_concatenation(void **state)
+{
+	struct world *w = *state;
+	struct fw_key subs[][3] = {
+		{ payload_key(FW_P_IP, FW_F_IP_DADDR), payload_key(FW_P_TCP, FW_F_DPORT) },
+		{ payload_key(FW_P_IP6, FW_F_IP6_NEXTHDR), payload_key(FW_P_TH, FW_F_SPORT),
+		  ct_key(FW_CT_MARK) },
+		{ meta_key(FW_META_MARK), payload_key(FW_P_UDP, FW_F_DPORT),
+		  meta_key(FW_META_L4PROTO) },
+	};
+	uint8_t nsubs[] = { 2, 3, 3 };
+	unsigned int tried = 0;
+
+	for (unsigned int i = 0; i < N(subs); i++) {
+		struct fw_key k = { .kind = FW_KEY_CONCAT };
+
+		k.u.concat.n = nsubs[i];
+		k.u.concat.sub = subs[i];
+		k.len = (uint8_t)fw_key_len(&k);
+		fw_key_quicken(&k);
+		assert_non_null(k.u.concat.words);
+		for (unsigned int p = 0; p < w->npkts; p++) {
+			for (unsigned int c = 0; c < CTX_N; c++) {
+				struct ctk_fw_verdict v;
+				struct fw_value fast, slow;
+				struct fw_quick *words = k.u.concat.words;
+				struct fw_ctx x;
+				bool ok_fast, ok_slow;
+
+				make_ctx(w, p, c, &x, &v);
+				ok_fast = fw_key_eval(&x, &k, &fast);
+				k.u.concat.words = NULL;
+				ok_slow = fw_key_eval(&x, &k, &slow);
+				k.u.concat.words = words;
+				assert_int_equal(ok_fast, ok_slow);
+				if (ok_fast) {
+					assert_int_equal(fast.len, slow.len);
+					assert_memory_equal(fast.bytes, slow.bytes, fast.len);
+				}
+				tried++;
+			}
+		}
+		free(k.u.concat.words);
+	}
+	assert_int_equal(tried, N(subs) * w->npkts * CTX_N);
+}
+
+/* One key that is not a word keeps the whole concatenation the long way. */
+static void test_concatenation_not_words(void **state)
+{
+	struct fw_key subs[] = { payload_key(FW_P_IP6, FW_F_IP6_SADDR),
+				 payload_key(FW_P_TCP, FW_F_DPORT) };
+	struct fw_key k = { .kind = FW_KEY_CONCAT };
+
+	(void)state;
+	k.u.concat.n = 2;
+	k.u.concat.sub = subs;
+	k.len = (uint8_t)fw_key_len(&k);
+	fw_key_quicken(&k);
+	assert_null(k.u.concat.words);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_fields),
 		cmocka_unit_test(test_raw_and_ct_and_meta),
 		cmocka_unit_test(test_no_quick_form),
+		cmocka_unit_test(test_concatenation),
+		cmocka_unit_test(test_concatenation_not_words),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
