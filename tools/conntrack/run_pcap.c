@@ -63,6 +63,12 @@ struct replay {
 	bool live;			/* stdin: flush after each packet's lines */
 	struct replay_batch *batch;	/* NULL: one packet at a time */
 	struct lookahead *ahead;	/* one at a time from a file: frames read ahead */
+	/*
+	 * One packet at a time: before this time nothing can expire (as a
+	 * batch's horizon), so the clock moves without asking the engine.
+	 */
+	uint64_t expiry_fence;
+	uint64_t min_timeout;		/* ns: the shortest timeout a packet can give an entry */
 	uint64_t ip_packets;
 	uint64_t bad_csum;		/* layer-4 checksum failures, for the hint at the end */
 	struct ctk_entry scratch;	/* -G, and tuples of packets without an entry */
@@ -339,12 +345,34 @@ static void on_trace(const struct ctk_fw_trace *t, void *data)
 
 /* ---- the replay loop ------------------------------------------------------------- */
 
-static void expire_at(struct replay *r, uint64_t now)
+static void set_clock(struct replay *r, uint64_t now)
 {
 	r->now = now;
 	r->fmt.now = (int64_t)(now / 1000000000ull);
 	r->packet = 0;
+}
+
+static void expire_at(struct replay *r, uint64_t now)
+{
+	set_clock(r, now);
 	ctk_engine_expire(r->eng, now);
+}
+
+/*
+ * The first time expiry could destroy something after @ts: entries there
+ * now are due no sooner than ctk_engine_next_expiry(), and a packet from
+ * @ts on gives an entry no deadline sooner than its time plus the
+ * shortest timeout. Expectations have deadlines (and masters) the
+ * engine's next expiry does not count: with any, there is no fence.
+ */
+static uint64_t expiry_fence(const struct replay *r, uint64_t ts)
+{
+	uint64_t next = ctk_engine_next_expiry(r->eng);
+	uint64_t due = ts + r->min_timeout < ts ? UINT64_MAX : ts + r->min_timeout;
+
+	if (ctk_engine_expect_count(r->eng))
+		return 0;
+	return next < due ? next : due;
 }
 
 /*
@@ -357,10 +385,15 @@ static void advance_clock(struct replay *r, uint64_t ts)
 {
 	if (ts < r->now)
 		ts = r->now;
+	if (ts < r->expiry_fence && !ctk_engine_expect_count(r->eng)) {
+		set_clock(r, ts);	/* expiry now, or a walk to now, would do nothing */
+		return;
+	}
 	if (r->cli->cmd == CT_CMD_EVENT && r->now && ts - r->now <= EXPIRY_WALK_MAX_NS)
 		for (uint64_t t = r->now + EXPIRY_STEP_NS; t < ts; t += EXPIRY_STEP_NS)
 			expire_at(r, t);
 	expire_at(r, ts);
+	r->expiry_fence = expiry_fence(r, ts);
 }
 
 /* The counters every tracked packet feeds, batched or not. */
@@ -385,7 +418,6 @@ struct replay_batch {
 	unsigned int n;
 	size_t used;		/* arena bytes taken by pkt[0..n) */
 	uint64_t horizon;	/* a frame at or after this time starts a batch, after expiry */
-	uint64_t min_timeout;	/* ns: the shortest timeout a packet can give an entry */
 	uint8_t arena[BATCH_ARENA_BYTES];
 };
 
@@ -404,24 +436,17 @@ static void batch_run(struct replay *r)
 
 /*
  * A batch starts as a packet of the one-packet path does, with expiry at
- * its time. Until the horizon nothing can expire: entries there now are
- * due no sooner than ctk_engine_next_expiry(), and a packet from now on
- * gives an entry no deadline sooner than now plus the shortest timeout.
- * So the expiry the one-packet path runs before each later packet of
- * the batch would do nothing; time never goes back (advance_clock).
+ * its time. Until the horizon (expiry_fence()) nothing can expire, so the
+ * expiry the one-packet path runs before each later packet of the batch
+ * would do nothing; time never goes back (advance_clock).
  */
 static void batch_start(struct replay *r, uint64_t ts)
 {
 	struct replay_batch *b = r->batch;
-	uint64_t due;
 
 	expire_at(r, ts);
-	if (ts < b->horizon)
-		return;
-	due = ts + b->min_timeout < ts ? UINT64_MAX : ts + b->min_timeout;
-	b->horizon = ctk_engine_next_expiry(r->eng);
-	if (due < b->horizon)
-		b->horizon = due;
+	if (ts >= b->horizon)
+		b->horizon = expiry_fence(r, ts);
 }
 
 static void batch_frame(struct replay *r, const uint8_t *l3, size_t len, uint64_t ts)
@@ -467,7 +492,8 @@ static void batch_frame(struct replay *r, const uint8_t *l3, size_t len, uint64_
 struct lookahead {
 	struct ct_pcap_frame f[AHEAD_SLOTS];
 	char ifname[AHEAD_SLOTS][IF_NAMESIZE];
-	uint8_t data[AHEAD_SLOTS][AHEAD_FRAME_MAX];
+	/* a cache line more than a frame: 2 KiB apart, every header would fall in the same sets */
+	uint8_t data[AHEAD_SLOTS][AHEAD_FRAME_MAX + 64];
 	int32_t off[AHEAD_SLOTS];	/* where the IP packet starts, -1: not IP */
 	unsigned int head;	/* the oldest frame's slot */
 	unsigned int n;		/* frames held */
@@ -942,6 +968,7 @@ static int setup(struct replay *r)
 		return rc;
 	}
 	r->live = streaming && (cli->capture_iface || !strcmp(cli->pcap_file, "-"));
+	r->min_timeout = ctk_engine_min_timeout(r->eng);
 	batch = getenv("CTKIT_PCAP_BATCH");
 	/* The firewall path takes one packet at a time. */
 	if (!streaming && !firewall_wanted(cli) && !(batch && !strcmp(batch, "0"))) {
@@ -953,7 +980,6 @@ static int setup(struct replay *r)
 		r->batch->n = 0;
 		r->batch->used = 0;
 		r->batch->horizon = 0;
-		r->batch->min_timeout = ctk_engine_min_timeout(r->eng);
 	} else if (!r->live) {
 		r->ahead = calloc(1, sizeof(*r->ahead));
 		if (!r->ahead) {
