@@ -26,6 +26,7 @@
 #include <ctkit/names.h>
 #include <ctkit/labels.h>
 #include <ctkit/netlink.h>
+#include <ctkit/netns.h>
 #include <ctkit/events.h>
 #include <ctkit/commit.h>
 #include <ctkit/cache.h>

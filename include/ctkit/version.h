@@ -14,9 +14,9 @@ extern "C" {
 #endif
 
 #define CTK_VERSION_MAJOR 0
-#define CTK_VERSION_MINOR 4
+#define CTK_VERSION_MINOR 5
 #define CTK_VERSION_PATCH 0
-#define CTK_VERSION_STRING "0.4.0"
+#define CTK_VERSION_STRING "0.5.0"
 
 /* For #if CTK_VERSION_NUMBER >= CTK_VERSION_ENCODE(0, 2, 0). */
 #define CTK_VERSION_ENCODE(major, minor, patch) (((major) << 16) | ((minor) << 8) | (patch))

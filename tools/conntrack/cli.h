@@ -144,6 +144,7 @@ struct ct_cli {
 	const char *pcap_out;		/* --pcap-out FILE: accepted packets as they leave */
 	uint64_t trace_packet;		/* --trace N: chains and rules evaluated for packet N */
 	bool trace_only;		/* --trace N alone: only packet N's trace and verdict */
+	const char *netns;		/* --netns NAME|PATH|PID: run inside that network namespace */
 	unsigned int row;		/* parser-internal: the reference's command row */
 };
 

@@ -75,6 +75,8 @@ static const struct help_line usage_text[] = {
 	{ "  --resync", "repair lost events from a dump (-E)" },
 	{ "", NULL },
 	{ "ctkit additions:", NULL },
+	{ "  --netns NAME|PATH|PID", "run in that network namespace (ip netns name," },
+	{ "", "namespace file, or a process's)" },
 	{ "  --filter-file FILE", "entries matching any line's options (-L, -D)" },
 	{ "  --debug", "say what the kernel filtered and what ctkit did" },
 	{ "  --pcap FILE", "track a capture with the userspace engine" },

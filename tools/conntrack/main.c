@@ -3,11 +3,14 @@
  * conntrack (ctkit): a drop-in replacement for conntrack-tools' conntrack.
  * main() only parses, reports and dispatches; see run.c for execution.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <ctkit/netns.h>
 
 #include "cli.h"
 #include "loadfile.h"
@@ -43,6 +46,29 @@ static int load_filter_file(struct ct_cli *cli, struct ct_error *err)
 	return 0;
 }
 
+/* --netns: the whole command runs in that namespace, as under "ip netns exec". */
+static int enter_netns(const char *spec, struct ct_error *err)
+{
+	int fd = ctk_netns_open(spec), ret;
+
+	if (fd < 0) {
+		snprintf(err->msg, sizeof(err->msg), "--netns `%s': %s", spec,
+			 fd == -ENOENT ? "no such network namespace" :
+			 fd == -EINVAL ? "not a network namespace" : strerror(-fd));
+		err->exit_code = 2;
+		return -1;
+	}
+	ret = ctk_netns_enter(fd);
+	close(fd);
+	if (ret < 0) {
+		snprintf(err->msg, sizeof(err->msg), "--netns `%s': cannot enter it: %s", spec,
+			 strerror(-ret));
+		err->exit_code = 1;
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ct_cli cli;
@@ -55,7 +81,8 @@ int main(int argc, char **argv)
 	} else {
 		ct_cli_init(&cli);
 		if (ct_parse_args(argc, argv, &cli, &err) < 0 ||
-		    (cli.filter_file && load_filter_file(&cli, &err) < 0)) {
+		    (cli.filter_file && load_filter_file(&cli, &err) < 0) ||
+		    (cli.netns && enter_netns(cli.netns, &err) < 0)) {
 			rc = ct_report_error(&err);
 		} else {
 			ct_report_error(&err);	/* warnings */

@@ -30,7 +30,7 @@ enum {
 	CT_LOPT_PCAP, CT_LOPT_PACKETS, CT_LOPT_SYSCTL, CT_LOPT_TIMEOUT_POLICY,
 	CT_LOPT_RULESET, CT_LOPT_LOCAL_ADDR, CT_LOPT_MASQ_ADDR, CT_LOPT_PCAP_OUT, CT_LOPT_TRACE,
 	CT_LOPT_ROUTE, CT_LOPT_IIFNAME,
-	CT_LOPT_CAPTURE, CT_LOPT_CAPTURE_FILTER,
+	CT_LOPT_CAPTURE, CT_LOPT_CAPTURE_FILTER, CT_LOPT_NETNS,
 };
 
 #define OPTION_OFFSET 256
@@ -67,6 +67,7 @@ static const struct option base_opts[] = {
 	{ "route", 1, NULL, CT_LOPT_ROUTE }, { "iifname", 1, NULL, CT_LOPT_IIFNAME },
 	{ "capture", 1, NULL, CT_LOPT_CAPTURE },
 	{ "capture-filter", 1, NULL, CT_LOPT_CAPTURE_FILTER },
+	{ "netns", 1, NULL, CT_LOPT_NETNS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -562,6 +563,11 @@ static int parse_option(struct ct_parse *ps, struct opt_table *t, int c)
 		return 0;
 	case CT_LOPT_IIFNAME:
 		cli->iifname = optarg;
+		return 0;
+	case CT_LOPT_NETNS:
+		if (cli->netns)
+			return ct_fail(ps, 2, "`--netns' given twice");
+		cli->netns = optarg;
 		return 0;
 	case CT_LOPT_PCAP_OUT:
 		cli->pcap_out = optarg;

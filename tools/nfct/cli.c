@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <ctkit/netlink.h>
+#include <ctkit/netns.h>
 #include <ctkit/timeout.h>
 #include "nfct.h"
 
@@ -104,25 +106,17 @@ static int help(const char *prog)
 	       "  delete NAME [FAMILY [PROTO]] | flush        remove helpers\n"
 	       "  disable NAME FAMILY PROTO                   stop queueing NAME's packets\n\n"
 	       "Options (before the command):\n"
-	       "  -o json     print objects as JSON, one per line\n"
-	       "  -h, --help  this text;  -v, --version  the version\n",
+	       "  -o json      print objects as JSON, one per line\n"
+	       "  --netns NS   work in network namespace NS: a name of \"ip netns\",\n"
+	       "               a path to a namespace file, or a process id\n"
+	       "  -h, --help   this text;  -v, --version  the version\n",
 	       prog);
 	help_states();
 	return EXIT_SUCCESS;
 }
 
-/* ctkit's leading options; returns how many words they took, or -1. */
-static int own_options(int argc, char *argv[], struct nfct_run *r)
+static int set_format(struct nfct_run *r, const char *fmt)
 {
-	const char *fmt;
-
-	if (argc < 2 || strcmp(argv[1], "-o") != 0)
-		return 0;
-	if (argc < 3) {
-		fprintf(stderr, NFCT_PREFIX "option `-o' needs a format: json or text\n");
-		return -1;
-	}
-	fmt = argv[2];
 	if (strcmp(fmt, "json") == 0)
 		r->kind = CTK_FMT_JSON;
 	else if (strcmp(fmt, "default") == 0 || strcmp(fmt, "text") == 0)
@@ -131,7 +125,51 @@ static int own_options(int argc, char *argv[], struct nfct_run *r)
 		fprintf(stderr, NFCT_PREFIX "unknown output format `%s'\n", fmt);
 		return -1;
 	}
-	return 2;
+	return 0;
+}
+
+/* ctkit's leading options (-o FMT, --netns NS); returns how many words they took, or -1. */
+static int own_options(int argc, char *argv[], struct nfct_run *r)
+{
+	int i = 1;
+
+	while (i < argc && (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--netns"))) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, NFCT_PREFIX "option `%s' needs %s\n", argv[i],
+				argv[i][1] == 'o' ? "a format: json or text" :
+						    "a namespace: NAME, PATH or PID");
+			return -1;
+		}
+		if (argv[i][1] == 'o' && set_format(r, argv[i + 1]) < 0)
+			return -1;
+		if (argv[i][1] == '-')
+			r->netns = argv[i + 1];
+		i += 2;
+	}
+	return i - 1;
+}
+
+/* A session in the caller's namespace, or in --netns's. */
+static struct ctk_nl *open_session(const struct nfct_run *r)
+{
+	struct ctk_nl *nl;
+	int fd, err;
+
+	if (!r->netns)
+		return ctk_nl_open();
+	fd = ctk_netns_open(r->netns);
+	if (fd < 0) {
+		fprintf(stderr, NFCT_PREFIX "--netns `%s': %s\n", r->netns,
+			fd == -ENOENT ? "no such network namespace" :
+			fd == -EINVAL ? "not a network namespace" : strerror(-fd));
+		errno = 0;
+		return NULL;
+	}
+	nl = ctk_nl_open_netns(fd);
+	err = errno;
+	close(fd);
+	errno = err;
+	return nl;
 }
 
 static int run_subsys(struct nfct_run *r, int subsys)
@@ -142,9 +180,10 @@ static int run_subsys(struct nfct_run *r, int subsys)
 		return version();
 	if (subsys == NFCT_SUBSYS_HELP)
 		return help(r->argv[0]);
-	r->nl = ctk_nl_open();
+	r->nl = open_session(r);
 	if (!r->nl) {
-		nfct_perror("cannot open netlink", -errno);
+		if (errno)
+			nfct_perror("cannot open netlink", -errno);
 		return EXIT_FAILURE;
 	}
 	ret = subsys == NFCT_SUBSYS_TIMEOUT ? nfct_timeout_run(r) : nfct_helper_run(r);

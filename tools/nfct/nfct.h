@@ -43,6 +43,7 @@ struct nfct_run {
 	char **argv;		/* argv[0] is the program name */
 	enum nfct_cmd cmd;
 	enum ctk_fmt_kind kind;	/* CTK_FMT_DEFAULT or CTK_FMT_JSON */
+	const char *netns;	/* --netns NAME|PATH|PID, or NULL: the caller's namespace */
 	struct ctk_nl *nl;
 };
 
