@@ -20,7 +20,7 @@ done
 # Layering: a model header includes only model headers; an engine header
 # only model and engine headers (no netlink, format or cache header); the
 # sync wire codec only model headers and its own.
-model="types.h version.h entry.h expect.h timeout.h helper.h l4proto.h names.h labels.h"
+model="types.h version.h entry.h expect.h timeout.h helper.h l4proto.h names.h labels.h group.h"
 engine="engine.h engine_policy.h engine_hook.h ruleset.h fw.h"
 sync="sync.h"
 check_layer() { # header, allowed includes

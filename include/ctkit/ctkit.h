@@ -25,6 +25,7 @@
 #include <ctkit/l4proto.h>
 #include <ctkit/names.h>
 #include <ctkit/labels.h>
+#include <ctkit/group.h>
 #include <ctkit/netlink.h>
 #include <ctkit/netns.h>
 #include <ctkit/events.h>

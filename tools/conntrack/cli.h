@@ -15,6 +15,7 @@
 #include <ctkit/entry.h>
 #include <ctkit/filter.h>
 #include <ctkit/format.h>
+#include <ctkit/group.h>
 #include <ctkit/labels.h>
 
 enum ct_cmd {
@@ -145,6 +146,9 @@ struct ct_cli {
 	uint64_t trace_packet;		/* --trace N: chains and rules evaluated for packet N */
 	bool trace_only;		/* --trace N alone: only packet N's trace and verdict */
 	const char *netns;		/* --netns NAME|PATH|PID: run inside that network namespace */
+	bool group_by;			/* --group-by KEYS: counts per group instead of entries */
+	struct ctk_group_spec group_spec;
+	unsigned long top;		/* --top N: the N largest groups; 0: all */
 	unsigned int row;		/* parser-internal: the reference's command row */
 };
 

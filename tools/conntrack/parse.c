@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <ctkit/group.h>
+
 #include "parse_priv.h"
 
 /* Values of ctkit-only long options (below any protocol offset). */
@@ -30,7 +32,7 @@ enum {
 	CT_LOPT_PCAP, CT_LOPT_PACKETS, CT_LOPT_SYSCTL, CT_LOPT_TIMEOUT_POLICY,
 	CT_LOPT_RULESET, CT_LOPT_LOCAL_ADDR, CT_LOPT_MASQ_ADDR, CT_LOPT_PCAP_OUT, CT_LOPT_TRACE,
 	CT_LOPT_ROUTE, CT_LOPT_IIFNAME,
-	CT_LOPT_CAPTURE, CT_LOPT_CAPTURE_FILTER, CT_LOPT_NETNS,
+	CT_LOPT_CAPTURE, CT_LOPT_CAPTURE_FILTER, CT_LOPT_NETNS, CT_LOPT_GROUP_BY, CT_LOPT_TOP,
 };
 
 #define OPTION_OFFSET 256
@@ -68,6 +70,7 @@ static const struct option base_opts[] = {
 	{ "capture", 1, NULL, CT_LOPT_CAPTURE },
 	{ "capture-filter", 1, NULL, CT_LOPT_CAPTURE_FILTER },
 	{ "netns", 1, NULL, CT_LOPT_NETNS },
+	{ "group-by", 1, NULL, CT_LOPT_GROUP_BY }, { "top", 1, NULL, CT_LOPT_TOP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -399,6 +402,36 @@ static int parse_id(struct ct_parse *ps, const char *arg)
 }
 
 /* --trace N: a packet number as the capture counts them, from 1. */
+/* --group-by KEY[,KEY...]: counts instead of entries (ctkit/group.h). */
+static int parse_group_by(struct ct_parse *ps, const char *arg)
+{
+	struct ct_cli *cli = ps->cli;
+	char bad[64];
+
+	if (cli->group_by)
+		return ct_fail(ps, 2, "`--group-by' given twice");
+	if (ctk_group_spec_parse(&cli->group_spec, arg, bad, sizeof(bad)) < 0)
+		return ct_fail(ps, 2, "--group-by: `%s' is not a key (src, dst, sport, dport, proto, "
+			       "family, state, zone, mark, status, label, netns; src/24), or repeats one",
+			       bad);
+	cli->group_by = true;
+	return 0;
+}
+
+/* --top N: the N largest groups. */
+static int parse_top(struct ct_parse *ps, const char *arg)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno || n == 0 || n > 1000000000ul)
+		return ct_fail(ps, 2, "--top: `%s' is not a number of groups (1 or more)", arg);
+	ps->cli->top = n;
+	return 0;
+}
+
 static int parse_trace_packet(struct ct_parse *ps, const char *arg)
 {
 	char *end;
@@ -564,6 +597,10 @@ static int parse_option(struct ct_parse *ps, struct opt_table *t, int c)
 	case CT_LOPT_IIFNAME:
 		cli->iifname = optarg;
 		return 0;
+	case CT_LOPT_GROUP_BY:
+		return parse_group_by(ps, optarg);
+	case CT_LOPT_TOP:
+		return parse_top(ps, optarg);
 	case CT_LOPT_NETNS:
 		if (cli->netns)
 			return ct_fail(ps, 2, "`--netns' given twice");
@@ -818,6 +855,21 @@ static int check_pcap_options(const struct ct_cli *cli, struct ct_error *err)
 	return 0;
 }
 
+/* --group-by counts the entries -L lists (kernel or capture); --top goes with it. */
+static int check_group_options(const struct ct_cli *cli, struct ct_error *err)
+{
+	if (cli->top && !cli->group_by)
+		return pcap_option_error(err, "Illegal option `--top' without `--group-by'");
+	if (!cli->group_by)
+		return 0;
+	if (cli->cmd != CT_CMD_LIST || cli->table != CT_TABLE_CONNTRACK || cli->pcap_packets)
+		return pcap_option_error(err, "Illegal option `--group-by' with this command");
+	if (cli->fmt.kind != CTK_FMT_DEFAULT && cli->fmt.kind != CTK_FMT_JSON)
+		return pcap_option_error(err, "Illegal option `--group-by' with this output format "
+					 "(only `-o json' changes its lines)");
+	return 0;
+}
+
 int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *err)
 {
 	struct ct_labelctx lc = { NULL };
@@ -836,6 +888,8 @@ int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *er
 	}
 	if (ret == 0)
 		ret = check_pcap_options(cli, err);
+	if (ret == 0)
+		ret = check_group_options(cli, err);
 	cli->labelmap = lc.map;
 	cli->labelmap_owned = lc.map != NULL;
 	if (cli->fmt.flags & CTK_FMT_F_LABELS)

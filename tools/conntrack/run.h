@@ -22,6 +22,7 @@ struct ct_run {
 	bool xml_open;			/* the XML header has been written */
 	bool batch;			/* part of a -R file: no summaries */
 	int error;			/* first runtime error (negative errno) */
+	struct ctk_groups *groups;	/* --group-by: entries counted here, not printed */
 };
 
 /*

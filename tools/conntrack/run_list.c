@@ -4,8 +4,11 @@
  * output. The kernel applies what it can (family, mark, status); the
  * filter re-checks everything, so a kernel that ignores a part is harmless.
  */
+#include <errno.h>
 #include <ctkit/filter.h>
+#include <ctkit/labels.h>
 
+#include "group_print.h"
 #include "run.h"
 
 static int list_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
@@ -15,7 +18,12 @@ static int list_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	(void)ev;
 	if (!ct_selected(run->cli, e))
 		return CTK_CB_OK;
-	ct_print_entry(run, e, true);
+	if (run->groups) {
+		if (ctk_groups_add(run->groups, e, NULL) < 0)
+			return -ENOMEM;
+	} else {
+		ct_print_entry(run, e, true);
+	}
 	run->counter++;
 	return CTK_CB_OK;
 }
@@ -59,6 +67,30 @@ static void dump_opts_from_cli(const struct ct_cli *cli, struct ctk_dump_opts *o
 	}
 }
 
+/* --group-by: the dump counted, then the groups printed. */
+static int list_groups(struct ct_run *run, const struct ctk_dump_opts *o)
+{
+	struct ctk_labelmap *labels = NULL;
+	int ret;
+
+	run->groups = ctk_groups_new(&run->cli->group_spec);
+	if (!run->groups)
+		return -ENOMEM;
+	ret = ct_dump_filtered(run, o, &run->cli->filter, list_cb, run);
+	if (ret >= 0) {
+		/* label names when there are any: connlabel.conf, as -o labels reads it */
+		if (!run->fmt.labels)
+			labels = ctk_labelmap_load(CTK_LABELMAP_DEFAULT_PATH);
+		if (ct_group_print(run->out, run->groups, run->cli,
+				   run->fmt.labels ? run->fmt.labels : labels) < 0)
+			ret = -ENOMEM;
+	}
+	ctk_labelmap_free(labels);
+	ctk_groups_free(run->groups);
+	run->groups = NULL;
+	return ret;
+}
+
 int ct_run_list(struct ct_run *run)
 {
 	struct ctk_dump_opts o;
@@ -66,6 +98,8 @@ int ct_run_list(struct ct_run *run)
 
 	run->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
 	dump_opts_from_cli(run->cli, &o);
+	if (run->cli->group_by)
+		return list_groups(run, &o);
 	ret = ct_dump_filtered(run, &o, &run->cli->filter, list_cb, run);
 	if (run->xml_open)
 		ctk_out_puts(run->out, CTK_XML_FOOTER);

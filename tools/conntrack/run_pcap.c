@@ -33,6 +33,7 @@
 #include <ctkit/fw.h>
 #include <ctkit/ruleset.h>
 
+#include "group_print.h"
 #include "pcap_policy.h"
 #include "pcap_sink.h"
 #include "pcap_source.h"
@@ -69,6 +70,8 @@ struct replay {
 	 */
 	uint64_t expiry_fence;
 	uint64_t min_timeout;		/* ns: the shortest timeout a packet can give an entry */
+	struct ctk_groups *groups;	/* --group-by: the table counted, not listed */
+	int group_err;
 	uint64_t ip_packets;
 	uint64_t bad_csum;		/* layer-4 checksum failures, for the hint at the end */
 	struct ctk_entry scratch;	/* -G, and tuples of packets without an entry */
@@ -720,10 +723,47 @@ static int list_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	return CTK_CB_OK;
 }
 
+/* --group-by: the engine's table counted, as the kernel's (run_list.c). */
+static int group_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
+{
+	struct replay *r = data;
+
+	(void)ev;
+	if (!selected(r, e))
+		return CTK_CB_OK;
+	if (ctk_groups_add(r->groups, e, NULL) < 0) {
+		r->group_err = -ENOMEM;
+		return CTK_CB_STOP;
+	}
+	r->counter++;
+	return CTK_CB_OK;
+}
+
+static int list_groups(struct replay *r)
+{
+	int ret = 0;
+
+	r->groups = ctk_groups_new(&r->cli->group_spec);
+	if (!r->groups)
+		return -ENOMEM;
+	ctk_engine_foreach(r->eng, r->now, group_cb, r);
+	if (r->group_err || ct_group_print(r->out, r->groups, r->cli, r->fmt.labels) < 0)
+		ret = -ENOMEM;
+	ctk_groups_free(r->groups);
+	r->groups = NULL;
+	return ret;
+}
+
 static int run_list(struct replay *r)
 {
 	r->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
-	ctk_engine_foreach(r->eng, r->now, list_cb, r);
+	if (!r->cli->group_by) {
+		ctk_engine_foreach(r->eng, r->now, list_cb, r);
+	} else if (list_groups(r) < 0) {
+		ctk_out_flush(r->out);
+		ct_say("%s", strerror(ENOMEM));
+		return CT_EXIT_OTHER;
+	}
 	close_xml(r);
 	ctk_out_flush(r->out);
 	ct_say("%u flow entries have been shown.", r->counter);
