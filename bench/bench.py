@@ -230,6 +230,20 @@ class Bench:
                 row.check_update(tcp)
             self.rows.append(row)
             print("  %-22s %6.1f s" % (label, time.perf_counter() - t0), file=sys.stderr)
+            if args == ["-L"] and not destructive:
+                self.run_group_by(have, floor)
+
+    def run_group_by(self, have, floor):
+        """--group-by has no reference: it is timed against ctkit's own plain -L
+        (issue 15: at most 1.2x), in turns. The fill gives every entry its own
+        source: the worst case, as many groups as entries."""
+        grp, plain = [], []
+        for _ in range(RUNS):
+            grp.append(timed(self.ns, [self.ctk, "-L", "--group-by", "src", "--top", "10"]))
+            plain.append(timed(self.ns, [self.ctk, "-L"]))
+        row = Row(have, "--group-by src --top 10", grp, plain, floor)
+        row.ref_note = "'ref' here is ctkit's own -L; target ctk/ref <= 1.2"
+        self.rows.append(row)
 
     def run_saved(self, n):
         """The rows that need a save file of the full table: -R and single entries."""

@@ -103,8 +103,8 @@ static void put_value(struct fbuf *b, bool json, const struct ctk_groups *g,
 		put_str(b, json, ctk_l3_name(k->family));
 		break;
 	case CTK_GROUP_STATE:
-		if (k->state[0])
-			put_str(b, json, k->state);
+		if (k->state)
+			put_str(b, json, group_name(g, k->state));
 		else
 			put_none(b, json);
 		break;
@@ -121,7 +121,7 @@ static void put_value(struct fbuf *b, bool json, const struct ctk_groups *g,
 		put_bits(b, json, k->labels, CTK_LABEL_BITS, label_name, labels);
 		break;
 	case CTK_GROUP_NETNS:
-		put_str(b, json, k->netns ? g->netns[k->netns - 1] : "");
+		put_str(b, json, group_name(g, k->netns));
 		break;
 	}
 }

@@ -101,8 +101,8 @@ struct ctk_groups *ctk_groups_new(const struct ctk_group_spec *spec)
 		return NULL;
 	g->spec = *spec;
 	g->cap = 1024;
-	g->slots = calloc(g->cap, sizeof(*g->slots));
-	if (!g->slots) {
+	g->index = calloc(g->cap, sizeof(*g->index));
+	if (!g->index) {
 		free(g);
 		errno = ENOMEM;
 		return NULL;
@@ -114,10 +114,13 @@ void ctk_groups_free(struct ctk_groups *g)
 {
 	if (!g)
 		return;
-	for (uint32_t i = 0; i < g->nnetns; i++)
-		free(g->netns[i]);
-	free(g->netns);
-	free(g->slots);
+	for (uint32_t i = 0; i < g->nnames; i++)
+		free(g->names[i]);
+	for (size_t i = 0; i < g->nchunks; i++)
+		free(g->chunks[i]);
+	free(g->names);
+	free(g->chunks);
+	free(g->index);
 	free(g);
 }
 
@@ -149,28 +152,24 @@ static const char *state_name(const struct ctk_entry *e)
 	return s ? s : "";
 }
 
-static int intern_netns(struct ctk_groups *g, const char *name, uint32_t *out)
+/* @name's id (1-based) in the names met so far, added if new; 0 on -ENOMEM. */
+static uint32_t intern(struct ctk_groups *g, const char *name)
 {
 	char **names;
 
-	if (g->last_netns && !strcmp(g->netns[g->last_netns - 1], name)) {
-		*out = g->last_netns;
-		return 0;
-	}
-	for (uint32_t i = 0; i < g->nnetns; i++)
-		if (!strcmp(g->netns[i], name)) {
-			*out = g->last_netns = i + 1;
-			return 0;
-		}
-	names = realloc(g->netns, (g->nnetns + 1) * sizeof(*names));
+	if (g->last_name && !strcmp(g->names[g->last_name - 1], name))
+		return g->last_name;
+	for (uint32_t i = 0; i < g->nnames; i++)
+		if (!strcmp(g->names[i], name))
+			return g->last_name = i + 1;
+	names = realloc(g->names, (g->nnames + 1) * sizeof(*names));
 	if (!names)
-		return -ENOMEM;
-	g->netns = names;
-	names[g->nnetns] = strdup(name);
-	if (!names[g->nnetns])
-		return -ENOMEM;
-	*out = g->last_netns = ++g->nnetns;
-	return 0;
+		return 0;
+	g->names = names;
+	names[g->nnames] = strdup(name);
+	if (!names[g->nnames])
+		return 0;
+	return g->last_name = ++g->nnames;
 }
 
 static int make_key(struct ctk_groups *g, const struct ctk_entry *e, const char *netns,
@@ -211,7 +210,8 @@ static int make_key(struct ctk_groups *g, const struct ctk_entry *e, const char 
 			k->family = t->l3num;
 			break;
 		case CTK_GROUP_STATE:
-			strncpy(k->state, state_name(e), GROUP_STATE_LEN - 1);
+			if (state_name(e)[0] && !(k->state = (uint8_t)intern(g, state_name(e))))
+				return -ENOMEM;
 			break;
 		case CTK_GROUP_ZONE:
 			k->zone = ctk_entry_has(e, CTK_ATTR_ZONE) ? e->zone : 0;
@@ -227,7 +227,7 @@ static int make_key(struct ctk_groups *g, const struct ctk_entry *e, const char 
 				memcpy(k->labels, e->labels, sizeof(k->labels));
 			break;
 		case CTK_GROUP_NETNS:
-			if (intern_netns(g, netns ? netns : "", &k->netns) < 0)
+			if (!(k->netns = intern(g, netns ? netns : "")))
 				return -ENOMEM;
 			break;
 		}
@@ -235,72 +235,111 @@ static int make_key(struct ctk_groups *g, const struct ctk_entry *e, const char 
 	return 0;
 }
 
-/* FNV-1a over the key's bytes: keys are short, and zeroed where unused. */
+/* A multiply-shift mix of the key's words: keys are zeroed where unused. */
 static uint32_t key_hash(const struct group_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
+	uint64_t w[sizeof(*k) / 8], h = 0x9e3779b97f4a7c15ull;
 
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	memcpy(w, k, sizeof(w));
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		h ^= w[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	return (uint32_t)(h ^ (h >> 29));
 }
 
-static struct group_slot *find_slot(struct group_slot *slots, size_t cap, const struct group_key *k,
-				    uint32_t hash)
+/* The index slot of @k: its record's, or the empty one where it would go. */
+static uint32_t *find_slot(const struct ctk_groups *g, const struct group_key *k, uint32_t hash)
 {
-	size_t i = hash & (cap - 1);
+	size_t i = hash & (g->cap - 1);
 
-	while (slots[i].used && (slots[i].hash != hash || memcmp(&slots[i].key, k, sizeof(*k))))
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
+	for (;; i = (i + 1) & (g->cap - 1)) {
+		const struct group_rec *r;
+
+		if (!g->index[i])
+			return &g->index[i];
+		r = group_rec_at(g, g->index[i] - 1);
+		if (r->hash == hash && !memcmp(&r->key, k, sizeof(*k)))
+			return &g->index[i];
+	}
 }
 
+/* Twice the index: records stay where they are, only their numbers move. */
 static int grow(struct ctk_groups *g)
 {
 	size_t cap = g->cap * 2;
-	struct group_slot *slots = calloc(cap, sizeof(*slots));
+	uint32_t *index = calloc(cap, sizeof(*index));
 
-	if (!slots)
+	if (!index)
 		return -ENOMEM;
-	for (size_t i = 0; i < g->cap; i++)
-		if (g->slots[i].used)
-			*find_slot(slots, cap, &g->slots[i].key, g->slots[i].hash) = g->slots[i];
-	free(g->slots);
-	g->slots = slots;
+	for (size_t r = 0; r < g->n; r++) {
+		size_t i = group_rec_at(g, r)->hash & (cap - 1);
+
+		while (index[i])
+			i = (i + 1) & (cap - 1);
+		index[i] = (uint32_t)r + 1;
+	}
+	free(g->index);
+	g->index = index;
 	g->cap = cap;
 	return 0;
+}
+
+/* A new record for @k; NULL when memory ran out. */
+static struct group_rec *new_rec(struct ctk_groups *g, const struct group_key *k, uint32_t hash)
+{
+	struct group_rec *r;
+
+	if (g->n == g->nchunks * GROUP_CHUNK) {
+		struct group_rec **chunks = realloc(g->chunks, (g->nchunks + 1) * sizeof(*chunks));
+
+		if (!chunks)
+			return NULL;
+		g->chunks = chunks;
+		chunks[g->nchunks] = malloc(GROUP_CHUNK * sizeof(**chunks));
+		if (!chunks[g->nchunks])
+			return NULL;
+		g->nchunks++;
+	}
+	r = group_rec_at(g, g->n++);
+	memset(&r->grp, 0, sizeof(r->grp));
+	r->key = *k;
+	r->hash = hash;
+	return r;
 }
 
 int ctk_groups_add(struct ctk_groups *g, const struct ctk_entry *e, const char *netns)
 {
 	struct group_key k;
-	struct group_slot *s;
-	uint32_t hash;
+	struct group_rec *r;
+	uint32_t hash, *slot;
 	bool counted = ctk_entry_has(e, CTK_ATTR_COUNTERS_ORIG) ||
 		       ctk_entry_has(e, CTK_ATTR_COUNTERS_REPLY);
 
 	if (make_key(g, e, netns, &k) < 0)
 		return -ENOMEM;
 	hash = key_hash(&k);
-	s = find_slot(g->slots, g->cap, &k, hash);
-	if (!s->used) {
+	slot = find_slot(g, &k, hash);
+	if (*slot) {
+		r = group_rec_at(g, *slot - 1);
+	} else {
 		if ((g->n + 1) * 4 > g->cap * 3) {
 			if (grow(g) < 0)
 				return -ENOMEM;
-			s = find_slot(g->slots, g->cap, &k, hash);
+			slot = find_slot(g, &k, hash);
 		}
-		s->used = true;
-		s->key = k;
-		s->hash = hash;
-		g->n++;
+		r = new_rec(g, &k, hash);
+		if (!r)
+			return -ENOMEM;
+		*slot = (uint32_t)g->n;
 	}
-	s->grp.count++;
+	r->grp.count++;
 	if (counted) {
-		s->grp.with_counters++;
-		s->grp.packets +=
+		r->grp.with_counters++;
+		r->grp.packets +=
 			e->counters[CTK_DIR_ORIG].packets + e->counters[CTK_DIR_REPLY].packets;
-		s->grp.bytes += e->counters[CTK_DIR_ORIG].bytes + e->counters[CTK_DIR_REPLY].bytes;
+		r->grp.bytes += e->counters[CTK_DIR_ORIG].bytes + e->counters[CTK_DIR_REPLY].bytes;
 	}
 	return 0;
 }
@@ -346,7 +385,7 @@ static int key_cmp(const struct ctk_groups *g, const struct group_key *a, const 
 			c = cmp_u32(a->family, b->family);
 			break;
 		case CTK_GROUP_STATE:
-			c = strcmp(a->state, b->state);
+			c = strcmp(group_name(g, a->state), group_name(g, b->state));
 			break;
 		case CTK_GROUP_ZONE:
 			c = cmp_u32(a->zone, b->zone);
@@ -362,8 +401,7 @@ static int key_cmp(const struct ctk_groups *g, const struct group_key *a, const 
 				c = cmp_u32(a->labels[w], b->labels[w]);
 			break;
 		case CTK_GROUP_NETNS:
-			c = strcmp(a->netns ? g->netns[a->netns - 1] : "",
-				   b->netns ? g->netns[b->netns - 1] : "");
+			c = strcmp(group_name(g, a->netns), group_name(g, b->netns));
 			break;
 		}
 		if (c)
@@ -374,27 +412,52 @@ static int key_cmp(const struct ctk_groups *g, const struct group_key *a, const 
 
 static int by_count(const void *a, const void *b, void *groups)
 {
-	const struct group_slot *x = *(const struct group_slot *const *)a;
-	const struct group_slot *y = *(const struct group_slot *const *)b;
+	const struct group_rec *x = *(const struct group_rec *const *)a;
+	const struct group_rec *y = *(const struct group_rec *const *)b;
 
 	if (x->grp.count != y->grp.count)
 		return x->grp.count > y->grp.count ? -1 : 1;
 	return key_cmp(groups, &x->key, &y->key);
 }
 
+/* Keep @top (n slots, sorted largest first) the n largest seen: insertion into a short list. */
+static size_t keep_largest(const struct ctk_groups *g, const struct group_rec **top, size_t have,
+			   size_t n, const struct group_rec *s)
+{
+	size_t i;
+
+	if (have == n && by_count(&s, &top[n - 1], (void *)g) >= 0)
+		return have;
+	i = have < n ? have++ : n - 1;
+	for (; i > 0 && by_count(&s, &top[i - 1], (void *)g) < 0; i--)
+		top[i] = top[i - 1];
+	top[i] = s;
+	return have;
+}
+
 size_t ctk_groups_top(struct ctk_groups *g, size_t n, const struct ctk_group **out)
 {
-	const struct group_slot **all = malloc((g->n ? g->n : 1) * sizeof(*all));
+	const struct group_rec **all;
 	size_t k = 0;
 
+	if (n == 0 || n > g->n)
+		n = g->n;
+	if (n && n <= 64) {
+		/* a few of many: one pass, no sort of everything */
+		const struct group_rec *top[64];
+
+		for (size_t i = 0; i < g->n; i++)
+			k = keep_largest(g, top, k, n, group_rec_at(g, i));
+		for (size_t i = 0; i < k; i++)
+			out[i] = &top[i]->grp;
+		return k;
+	}
+	all = malloc((g->n ? g->n : 1) * sizeof(*all));
 	if (!all)
 		return 0;
-	for (size_t i = 0; i < g->cap; i++)
-		if (g->slots[i].used)
-			all[k++] = &g->slots[i];
+	for (size_t i = 0; i < g->n; i++)
+		all[k++] = group_rec_at(g, i);
 	qsort_r(all, k, sizeof(*all), by_count, g);
-	if (n == 0 || n > k)
-		n = k;
 	for (size_t i = 0; i < n; i++)
 		out[i] = &all[i]->grp;
 	free(all);

@@ -10,44 +10,56 @@
 #include <stdbool.h>
 #include <ctkit/group.h>
 
-#define GROUP_STATE_LEN 16
-
 struct group_key {
 	union ctk_addr src, dst;
 	uint32_t labels[CTK_LABEL_WORDS];
 	uint32_t mark;
 	uint32_t status;
-	uint32_t netns;		/* 1 + index in ctk_groups.netns, 0: none */
+	uint32_t netns;		/* 1 + index in ctk_groups.names, 0: none */
 	uint16_t sport, dport;
 	uint16_t zone;
 	uint8_t family;		/* AF_INET, AF_INET6, for src, dst and family */
 	uint8_t l4;		/* for proto */
 	uint8_t src_len, dst_len;	/* prefix lengths kept */
 	uint8_t has_ports;	/* sport and dport are values */
-	char state[GROUP_STATE_LEN];	/* the protocol's state name, "" for none */
+	uint8_t state;		/* 1 + index in ctk_groups.names of the state's name, 0: none */
 };
 
-/* A hash slot; the group comes first, so a group pointer is its slot's. */
-struct group_slot {
+/* A group and its key; the group comes first, so a group pointer is its record's. */
+struct group_rec {
 	struct ctk_group grp;
 	struct group_key key;
 	uint32_t hash;
-	bool used;
 };
+
+#define GROUP_CHUNK 4096	/* records per chunk: they never move, so pointers stay */
 
 struct ctk_groups {
 	struct ctk_group_spec spec;
-	struct group_slot *slots;
-	size_t cap;		/* a power of two */
-	size_t n;
-	char **netns;		/* names met, for the netns key */
-	uint32_t nnetns;
-	uint32_t last_netns;	/* the previous entry's (1 + index): dumps come namespace by namespace */
+	uint32_t *index;	/* open addressing: 1 + record number, 0: empty */
+	size_t cap;		/* index slots, a power of two */
+	size_t n;		/* records */
+	struct group_rec **chunks;
+	size_t nchunks;
+	char **names;		/* interned netns and state names */
+	uint32_t nnames;
+	uint32_t last_name;	/* the previous netns (1 + index): dumps come namespace by namespace */
 };
+
+static inline struct group_rec *group_rec_at(const struct ctk_groups *g, size_t i)
+{
+	return &g->chunks[i / GROUP_CHUNK][i % GROUP_CHUNK];
+}
 
 static inline const struct group_key *group_key_of(const struct ctk_group *g)
 {
-	return &((const struct group_slot *)(const void *)g)->key;
+	return &((const struct group_rec *)(const void *)g)->key;
+}
+
+/* The interned name @id (1-based) stands for, "" for 0. */
+static inline const char *group_name(const struct ctk_groups *g, uint32_t id)
+{
+	return id ? g->names[id - 1] : "";
 }
 
 #endif
