@@ -228,6 +228,8 @@ install: all
 	ln -sf libctkit.so.0 $(DESTDIR)$(LIBDIR)/libctkit.so
 	install -m 0644 include/ctkit/*.h $(DESTDIR)$(PREFIX)/include/ctkit/
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 contrib/bash-completion/* $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
 	$(if $(wildcard man/*.5),install -d $(DESTDIR)$(PREFIX)/share/man/man5)
 	$(if $(wildcard man/*.5),install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/)
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(VERSION)|' \
