@@ -95,6 +95,19 @@ def test_changes_reach_that_namespace_only(table):
     assert "10.9." not in other.out
 
 
+def test_load_file_into_that_namespace(table, tmp_path):
+    """-R FILE ignores the words after the file, as the reference, but --netns."""
+    table.flush()
+    rules = tmp_path / "rules"
+    rules.write_text("-I -p tcp -s 10.9.2.1 -d 10.9.2.2 --sport 1 --dport 2 --state ESTABLISHED -t 60\n")
+    r = from_other(table, ["-R", str(rules), "--netns", table.ns])
+    assert r.rc == 0, r.err
+    assert "10.9.2.1" in table.ref(["-L"]).out
+    assert "10.9.2.1" not in table.run(ctharness.REF + ["-L"], ns=table.cli).out
+    bad = from_other(table, ["-R", str(rules), "--netns", "ctk-no-such-ns"])
+    assert bad.rc == 2 and "no such network namespace" in bad.err
+
+
 def test_events_of_that_namespace(table):
     table.flush()
     ev = subprocess.Popen(table.prefix(table.cli) + ctharness.ctk_cmd() +

@@ -69,15 +69,39 @@ static int enter_netns(const char *spec, struct ct_error *err)
 	return 0;
 }
 
+/*
+ * -R FILE: the reference ignores the words after the file; `--netns NS'
+ * there is honoured (a file loaded into the wrong table would be worse
+ * than an error), the rest still ignored.
+ */
+static int load_file_netns(int argc, char **argv, struct ct_error *err)
+{
+	for (int i = 3; i < argc; i++) {
+		if (!strncmp(argv[i], "--netns=", 8))
+			return enter_netns(argv[i] + 8, err);
+		if (strcmp(argv[i], "--netns"))
+			continue;
+		if (i + 1 == argc) {
+			snprintf(err->msg, sizeof(err->msg), "option `--netns' requires an argument");
+			err->exit_code = 2;
+			err->try_help = true;
+			return -1;
+		}
+		return enter_netns(argv[i + 1], err);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ct_cli cli;
-	struct ct_error err;
+	struct ct_error err = { 0 };
 	int rc;
 
 	ctk_out_init(&out, STDOUT_FILENO);
 	if (is_load_file(argc, argv)) {
-		rc = ct_run_load_file(argv[2], &out);
+		rc = load_file_netns(argc, argv, &err) < 0 ? ct_report_error(&err)
+							    : ct_run_load_file(argv[2], &out);
 	} else {
 		ct_cli_init(&cli);
 		if (ct_parse_args(argc, argv, &cli, &err) < 0 ||
