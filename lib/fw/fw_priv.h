@@ -106,6 +106,12 @@ uint32_t fw_ct_state_bit(const struct fw_ctx *x);
  * walk tests one for most rules it passes.
  */
 /* The key's word, or false when the key has no value for this packet. */
+/* The largest value a quick form's word of @len bytes (1, 2 or 4) can have. */
+static inline uint32_t fw_quick_max(unsigned int len)
+{
+	return len == 4 ? UINT32_MAX : (1u << (8 * len)) - 1;
+}
+
 static inline bool fw_quick_read(const struct fw_ctx *x, const struct fw_quick *q, uint32_t *out)
 {
 	const struct fw_hdrs *h = &x->h;

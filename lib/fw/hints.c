@@ -49,14 +49,15 @@ uint8_t fw_proto_l4(enum fw_proto p)
 
 void fw_rule_hints(struct fw_rule *r)
 {
-	for (uint32_t i = 0; i < r->nexprs; i++)
-		if (r->exprs[i].kind == FW_E_MATCH)
-			fw_match_quicken(&r->exprs[i].u.match);
 	r->sets_keys = false;
-	for (uint32_t i = 0; i < r->nexprs; i++)
-		if (r->exprs[i].kind == FW_E_SET_CT || r->exprs[i].kind == FW_E_SET_META ||
-		    r->exprs[i].kind == FW_E_NOTRACK)
+	for (uint32_t i = 0; i < r->nexprs; i++) {
+		enum fw_expr_kind kind = r->exprs[i].kind;
+
+		if (kind == FW_E_MATCH)
+			fw_match_quicken(&r->exprs[i].u.match);
+		if (kind == FW_E_SET_CT || kind == FW_E_SET_META || kind == FW_E_NOTRACK)
 			r->sets_keys = true;
+	}
 	r->has_lead = r->nexprs && r->exprs[0].kind == FW_E_MATCH &&
 		      r->exprs[0].u.match.quick.src != FW_QUICK_NONE;
 	if (r->has_lead)

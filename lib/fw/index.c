@@ -83,7 +83,7 @@ static struct fw_index_group *group_of(struct fw_chain_index *ix, const struct f
 static int build_group(struct fw_chain_index *ix, struct fw_index_group *g,
 		       const struct fw_chain *c)
 {
-	uint32_t max = g->word.len == 4 ? UINT32_MAX : (1u << (8 * g->word.len)) - 1;
+	uint32_t max = fw_quick_max(g->word.len);
 	uint32_t n = 1, k = 0, *pts = malloc((2 * (size_t)c->nrules + 1) * sizeof(*pts));
 
 	if (!pts)

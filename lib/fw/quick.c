@@ -2,11 +2,11 @@
 /*
  * Quick forms of matches (struct fw_quick), made when a ruleset is read
  * and tested by fw_quick_holds() (fw_priv.h). A quick form is a key that
- * is one word of the packet (a header field of 1, 2 or 4 whole bytes) or
- * the ct state bit, and a right-hand side that is a range of that word
- * once masked. Every
- * operator folds into the range: == is [v, v], < is [0, v - 1], a prefix
- * or a flag test is a mask, != negates. Sets keep the long way.
+ * is one word (a header field of 1, 2 or 4 whole bytes, the ct state or
+ * mark, the packet's mark or protocol) and a right-hand side that is a
+ * range of that word once masked. Every operator folds into the range:
+ * == is [v, v], < is [0, v - 1], a prefix or a flag test is a mask, !=
+ * negates. Sets keep the long way.
  *
  * A quick form must hold exactly when the match does; a key without a
  * value (another protocol's header, a non-first fragment's ports, a
@@ -139,7 +139,7 @@ void fw_match_quicken(struct fw_match *m)
 	m->quick = q;
 	if (m->rhs == FW_RHS_SET || !quick_key(&m->key, &q))
 		return;
-	max = q.len == 4 ? UINT32_MAX : (1u << (8 * q.len)) - 1;
+	max = fw_quick_max(q.len);
 	q.mask = max;
 	if (m->rhs == FW_RHS_MASK && !word(&m->mask, q.len, &q.mask))
 		return;
@@ -174,7 +174,7 @@ void fw_key_quicken(struct fw_key *k)
 			free(words);
 			return;
 		}
-		words[i].mask = words[i].len == 4 ? UINT32_MAX : (1u << (8 * words[i].len)) - 1;
+		words[i].mask = fw_quick_max(words[i].len);
 	}
 	k->u.concat.words = words;
 }

@@ -410,14 +410,19 @@ static int key_cmp(const struct ctk_groups *g, const struct group_key *a, const 
 	return 0;
 }
 
-static int by_count(const void *a, const void *b, void *groups)
+/* Larger groups first; equal counts in the keys' order. */
+static int rec_order(const struct ctk_groups *g, const struct group_rec *x,
+		     const struct group_rec *y)
 {
-	const struct group_rec *x = *(const struct group_rec *const *)a;
-	const struct group_rec *y = *(const struct group_rec *const *)b;
-
 	if (x->grp.count != y->grp.count)
 		return x->grp.count > y->grp.count ? -1 : 1;
-	return key_cmp(groups, &x->key, &y->key);
+	return key_cmp(g, &x->key, &y->key);
+}
+
+static int by_count(const void *a, const void *b, void *groups)
+{
+	return rec_order(groups, *(const struct group_rec *const *)a,
+			 *(const struct group_rec *const *)b);
 }
 
 /* Keep @top (n slots, sorted largest first) the n largest seen: insertion into a short list. */
@@ -426,10 +431,10 @@ static size_t keep_largest(const struct ctk_groups *g, const struct group_rec **
 {
 	size_t i;
 
-	if (have == n && by_count(&s, &top[n - 1], (void *)g) >= 0)
+	if (have == n && rec_order(g, s, top[n - 1]) >= 0)
 		return have;
 	i = have < n ? have++ : n - 1;
-	for (; i > 0 && by_count(&s, &top[i - 1], (void *)g) < 0; i--)
+	for (; i > 0 && rec_order(g, s, top[i - 1]) < 0; i--)
 		top[i] = top[i - 1];
 	top[i] = s;
 	return have;
