@@ -53,8 +53,14 @@ struct ctk_fmt {
 	 * event (CTK_EV_NEW "-A", CTK_EV_UPDATE "-U", CTK_EV_DESTROY "-D").
 	 */
 	enum ctk_event save_as;
+	/*
+	 * The network namespace the entry comes from, when a program shows
+	 * several (NULL: not said): the default kind puts "netns=NAME " before
+	 * the line, JSON a "netns" key first; XML and save do not carry it.
+	 */
+	const char *netns;
 
-	uint8_t reserved[16];	/* later options: zero the struct first (zero = not set) */
+	uint8_t reserved[8];	/* later options: zero the struct first (zero = not set) */
 };
 
 /*
@@ -83,6 +89,13 @@ size_t ctk_format_expect(char *buf, size_t size, const struct ctk_expect *x,
 /* XML document framing, as the reference prints it. */
 #define CTK_XML_HEADER "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<conntrack>\n"
 #define CTK_XML_FOOTER "</conntrack>\n"
+
+/*
+ * ctk_format_count - the table's entry count (conntrack -C): the number
+ * as the reference prints it, or {"count":N} for CTK_FMT_JSON; with
+ * @fmt->netns as for entries. snprintf() semantics, no newline.
+ */
+size_t ctk_format_count(char *buf, size_t size, uint32_t count, const struct ctk_fmt *fmt);
 
 /* Per-CPU statistics (-S): "cpu=%-4u\t" then "name=%u " per present counter (trailing space kept). */
 size_t ctk_format_cpu_stats(char *buf, size_t size, const struct ctk_cpu_stats *s,

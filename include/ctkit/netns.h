@@ -8,11 +8,13 @@
  * ctk_netns_enter() for a program that runs wholly inside it, as under
  * "ip netns exec" but without the mount namespace that command makes.
  *
- * Errors: functions return a descriptor or 0 on success and a negative
- * errno on failure; nothing is allocated.
+ * Errors: functions return a descriptor, a count or 0 on success and a
+ * negative errno on failure; only ctk_netns_list() allocates (one array).
  */
 #ifndef CTKIT_NETNS_H
 #define CTKIT_NETNS_H
+
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,6 +39,39 @@ int ctk_netns_open(const char *spec);
  * CAP_SYS_ADMIN, -EINVAL for a descriptor of another kind).
  */
 int ctk_netns_enter(int netns_fd);
+
+/*
+ * A namespace found by ctk_netns_list(). @name is what an operator names
+ * it by and what ctk_netns_open() accepts: its name in CTK_NETNS_RUN_DIR,
+ * or else the lowest process id running in it (decimal). @dev and @ino
+ * are the namespace's identity (the nsfs inode; "ip netns identify" and
+ * /proc/PID/ns/net links show the inode too).
+ */
+struct ctk_netns_ref {
+	char name[256];
+	int pid;		/* 0 for a named namespace */
+	uint64_t dev;
+	uint64_t ino;
+};
+
+/*
+ * ctk_netns_list - every network namespace of the machine, each once:
+ * the named ones (CTK_NETNS_RUN_DIR) sorted by name, then the other
+ * namespaces of running processes by lowest process id (the caller's own
+ * among them unless it is named). Processes whose namespace the caller
+ * may not see are passed over. Returns the number found and sets @refs to
+ * an array the caller frees with free() (NULL when none), or a negative
+ * errno (-ENOMEM, or /proc unreadable) with @refs NULL.
+ */
+int ctk_netns_list(struct ctk_netns_ref **refs);
+
+/*
+ * ctk_netns_ref_open - ctk_netns_open() for a namespace ctk_netns_list()
+ * found, checked to be the same namespace still: -ENOENT when it is gone
+ * (its last process exited, its name was deleted, or its process id now
+ * belongs to a process elsewhere).
+ */
+int ctk_netns_ref_open(const struct ctk_netns_ref *ref);
 
 #ifdef __cplusplus
 }

@@ -49,19 +49,17 @@ static void put_text(struct fbuf *b, const struct ctk_cpu_stats *s)
 	}
 }
 
-static void put_json(struct fbuf *b, const struct ctk_cpu_stats *s)
+static void put_json(struct fbuf *b, const struct ctk_cpu_stats *s, const struct ctk_fmt *fmt)
 {
-	fb_puts(b, "{\"cpu\":");
-	fb_u64(b, s->cpu);
-	for (int i = 0; i < CTK_STAT_MAX; i++) {
-		if (!(s->present & (1U << i)))
-			continue;
-		fb_puts(b, ",\"");
-		fb_puts(b, stat_names[i]);
-		fb_puts(b, "\":");
-		fb_u64(b, s->value[i]);
-	}
-	fb_putc(b, '}');
+	struct jobj o;
+
+	fmt_jobj_open(&o, b);
+	fmt_jnetns(&o, fmt);
+	fmt_jnum(&o, "cpu", s->cpu);
+	for (int i = 0; i < CTK_STAT_MAX; i++)
+		if (s->present & (1U << i))
+			fmt_jnum(&o, stat_names[i], s->value[i]);
+	fmt_jobj_close(&o);
 }
 
 size_t ctk_format_cpu_stats(char *buf, size_t size, const struct ctk_cpu_stats *s,
@@ -71,8 +69,10 @@ size_t ctk_format_cpu_stats(char *buf, size_t size, const struct ctk_cpu_stats *
 
 	fb_init(&b, buf, size);
 	if (fmt && fmt->kind == CTK_FMT_JSON)
-		put_json(&b, s);
-	else
+		put_json(&b, s, fmt);
+	else {
+		fmt_netns_prefix(&b, fmt);
 		put_text(&b, s);
+	}
 	return fb_finish(&b);
 }

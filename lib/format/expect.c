@@ -34,10 +34,11 @@ size_t ctk_format_expect(char *buf, size_t size, const struct ctk_expect *x,
 		fmt_expect_xml(&b, x, ev, fmt);
 		break;
 	case CTK_FMT_JSON:
-		fmt_expect_json(&b, x, ev);
+		fmt_expect_json(&b, x, ev, fmt);
 		break;
 	case CTK_FMT_DEFAULT:
 	case CTK_FMT_SAVE:	/* the reference prints expectations as default then */
+		fmt_netns_prefix(&b, fmt);
 		fmt_expect_default(&b, x, ev);
 		break;
 	}

@@ -79,11 +79,13 @@ static void put_head(struct jobj *o, const struct ctk_expect *x, enum ctk_event 
 		fmt_jnum(o, "timeout", x->timeout);
 }
 
-void fmt_expect_json(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev)
+void fmt_expect_json(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev,
+		     const struct ctk_fmt *fmt)
 {
 	struct jobj o;
 
 	fmt_jobj_open(&o, b);
+	fmt_jnetns(&o, fmt);
 	put_head(&o, x, ev);
 	if (ctk_expect_has(x, CTK_EXPECT_ATTR_EXPECTED))
 		put_tuple(&o, "expected", &x->expected);

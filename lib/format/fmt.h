@@ -114,11 +114,16 @@ void fmt_jaddr(struct jobj *o, const char *key, uint8_t l3num, const union ctk_a
 void fmt_jtuple_l4(struct jobj *o, const struct ctk_tuple *t);	/* ports, keys or type/code/id */
 void fmt_jproto_ids(struct jobj *o, const struct ctk_tuple *t);	/* l3proto ... l4protonum */
 
+/* The namespace a line comes from, when @fmt says one (format.c): "netns=NAME " or a key. */
+void fmt_netns_prefix(struct fbuf *b, const struct ctk_fmt *fmt);
+void fmt_jnetns(struct jobj *o, const struct ctk_fmt *fmt);
+
 /* Expectations (expect_*.c). */
 void fmt_expect_default(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev);
 void fmt_expect_xml(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev,
 		    const struct ctk_fmt *fmt);
-void fmt_expect_json(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev);
+void fmt_expect_json(struct fbuf *b, const struct ctk_expect *x, enum ctk_event ev,
+		     const struct ctk_fmt *fmt);
 /* A tuple the expectation may lack reads as all zero, as in the library. */
 const struct ctk_tuple *fmt_exp_tuple(const struct ctk_expect *x, enum ctk_expect_attr which);
 

@@ -13,6 +13,7 @@ size_t ctk_format_entry(char *buf, size_t size, const struct ctk_entry *e,
 	fb_init(&b, buf, size);
 	switch (fmt->kind) {
 	case CTK_FMT_DEFAULT:
+		fmt_netns_prefix(&b, fmt);
 		fmt_entry_default(&b, e, ev, fmt);
 		break;
 	case CTK_FMT_XML:
@@ -26,4 +27,19 @@ size_t ctk_format_entry(char *buf, size_t size, const struct ctk_entry *e,
 		break;
 	}
 	return fb_finish(&b);
+}
+
+void fmt_netns_prefix(struct fbuf *b, const struct ctk_fmt *fmt)
+{
+	if (!fmt || !fmt->netns)
+		return;
+	fb_puts(b, "netns=");
+	fb_puts(b, fmt->netns);
+	fb_putc(b, ' ');
+}
+
+void fmt_jnetns(struct jobj *o, const struct ctk_fmt *fmt)
+{
+	if (fmt && fmt->netns)
+		fmt_jstr(o, "netns", fmt->netns, SIZE_MAX);
 }

@@ -443,6 +443,7 @@ void fmt_entry_json(struct fbuf *b, const struct ctk_entry *e, enum ctk_event ev
 	struct jobj o;
 
 	fmt_jobj_open(&o, b);
+	fmt_jnetns(&o, fmt);
 	put_head(&o, e, ev);
 	put_direction(&o, e, CTK_DIR_ORIG);
 	put_direction(&o, e, CTK_DIR_REPLY);

@@ -75,6 +75,7 @@ def test_netns_names():
     subprocess.run(["ip", "netns", "add", name], check=True)
     try:
         assert name in ct("-L", "--netns", "ctk-test-%d" % os.getpid())
+        assert "all" in ct("-L", "--netns", "")
         assert name in complete("nfct", "_ctk_nfct", ["nfct", "--netns", "ctk-test-"])
     finally:
         subprocess.run(["ip", "netns", "del", name])

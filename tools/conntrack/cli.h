@@ -145,7 +145,7 @@ struct ct_cli {
 	const char *pcap_out;		/* --pcap-out FILE: accepted packets as they leave */
 	uint64_t trace_packet;		/* --trace N: chains and rules evaluated for packet N */
 	bool trace_only;		/* --trace N alone: only packet N's trace and verdict */
-	const char *netns;		/* --netns NAME|PATH|PID: run inside that network namespace */
+	const char *netns;		/* --netns NAME|PATH|PID|all: run inside that network namespace */
 	bool group_by;			/* --group-by KEYS: counts per group instead of entries */
 	struct ctk_group_spec group_spec;
 	unsigned long top;		/* --top N: the N largest groups; 0: all */
@@ -186,6 +186,10 @@ void ct_cli_free(struct ct_cli *cli);
  * tcp flags set on every TCP command (as the reference).
  */
 int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *err);
+
+/* --netns all: every namespace of the machine (run_netns.c), not one named "all". */
+#define CT_NETNS_ALL "all"
+bool ct_netns_all(const struct ct_cli *cli);
 
 /*
  * ct_load_buffer - the -R parser on an in-memory file, every line kept

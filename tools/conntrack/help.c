@@ -77,6 +77,8 @@ static const struct help_line usage_text[] = {
 	{ "ctkit additions:", NULL },
 	{ "  --netns NAME|PATH|PID", "run in that network namespace (ip netns name," },
 	{ "", "namespace file, or a process's)" },
+	{ "  --netns all", "-L, -C, -S, -E in every namespace, each line" },
+	{ "", "prefixed netns=NAME (JSON: a \"netns\" key)" },
 	{ "  --group-by KEY[,KEY...]", "-L: count entries per group, largest first; keys" },
 	{ "", "src dst (src/24) sport dport proto family state" },
 	{ "", "zone mark status label netns" },

@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 		ct_cli_init(&cli);
 		if (ct_parse_args(argc, argv, &cli, &err) < 0 ||
 		    (cli.filter_file && load_filter_file(&cli, &err) < 0) ||
-		    (cli.netns && enter_netns(cli.netns, &err) < 0)) {
+		    (cli.netns && !ct_netns_all(&cli) && enter_netns(cli.netns, &err) < 0)) {
 			rc = ct_report_error(&err);
 		} else {
 			ct_report_error(&err);	/* warnings */

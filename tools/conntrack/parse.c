@@ -870,6 +870,34 @@ static int check_group_options(const struct ct_cli *cli, struct ct_error *err)
 	return 0;
 }
 
+/*
+ * --netns all: the read-only commands, on the kernel's tables, in a format
+ * that can say which namespace each line comes from.
+ */
+static int check_netns_options(const struct ct_cli *cli, struct ct_error *err)
+{
+	if (!ct_netns_all(cli))
+		return 0;
+	if (cli->cmd != CT_CMD_LIST && cli->cmd != CT_CMD_COUNT && cli->cmd != CT_CMD_STATS &&
+	    cli->cmd != CT_CMD_EVENT)
+		return pcap_option_error(err, "Illegal option `--netns all' with this command "
+					 "(only -L, -C, -S and -E)");
+	if (cli->cmd == CT_CMD_EVENT && cli->table == CT_TABLE_EXPECT)
+		return pcap_option_error(err, "Illegal option `--netns all' with -E expect");
+	if (cli->pcap_file || cli->capture_iface)
+		return pcap_option_error(err, "Illegal option `--netns all' with a capture");
+	if (cli->fmt.kind == CTK_FMT_XML || cli->fmt.kind == CTK_FMT_SAVE)
+		return pcap_option_error(err, "Illegal option `--netns all' with this output format "
+					 "(a line's namespace shows in the default format and "
+					 "in `-o json')");
+	return 0;
+}
+
+bool ct_netns_all(const struct ct_cli *cli)
+{
+	return cli->netns && !strcmp(cli->netns, CT_NETNS_ALL);
+}
+
 int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *err)
 {
 	struct ct_labelctx lc = { NULL };
@@ -890,6 +918,8 @@ int ct_parse_args(int argc, char **argv, struct ct_cli *cli, struct ct_error *er
 		ret = check_pcap_options(cli, err);
 	if (ret == 0)
 		ret = check_group_options(cli, err);
+	if (ret == 0)
+		ret = check_netns_options(cli, err);
 	cli->labelmap = lc.map;
 	cli->labelmap_owned = lc.map != NULL;
 	if (cli->fmt.flags & CTK_FMT_F_LABELS)

@@ -110,7 +110,7 @@ static int run_kernel_command(struct ct_run *run)
 	return ct_run_session(run, fn, ct_err2str);
 }
 
-static int print_summary(const struct ct_run *run)
+int ct_print_summary(const struct ct_run *run)
 {
 	enum ct_cmd cmd = run->cli->cmd;
 
@@ -122,6 +122,31 @@ static int print_summary(const struct ct_run *run)
 	return CT_EXIT_OK;
 }
 
+/* The expectation table (run_expect.c) prints its own summaries; -E expect is the event loop's. */
+bool ct_run_is_expect(const struct ct_cli *cli)
+{
+	return cli->table == CT_TABLE_EXPECT && cli->cmd != CT_CMD_EVENT;
+}
+
+struct ctk_labelmap *ct_run_prepare_fmt(struct ct_run *run)
+{
+	struct ctk_labelmap *json_labels = NULL;
+
+	run->fmt.now = time(NULL);
+	run->fmt.labels = run->cli->labelmap;
+	if (run->fmt.kind == CTK_FMT_JSON && !run->fmt.labels) {
+		/* JSON names labels when it can; without a map it prints bit numbers. */
+		json_labels = ctk_labelmap_load(CTK_LABELMAP_DEFAULT_PATH);
+		run->fmt.labels = json_labels;
+	}
+	return json_labels;
+}
+
+int ct_run_tables(struct ct_run *run)
+{
+	return ct_run_is_expect(run->cli) ? ct_run_expect(run) : run_kernel_command(run);
+}
+
 int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch)
 {
 	struct ct_run run = {
@@ -130,8 +155,7 @@ int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch)
 		.fmt = cli->fmt,
 		.batch = batch,
 	};
-	struct ctk_labelmap *json_labels = NULL;
-	bool expect;
+	struct ctk_labelmap *json_labels;
 	int rc;
 
 	/* A capture replayed through the userspace engine instead of the kernel. */
@@ -147,19 +171,13 @@ int ct_run_command(const struct ct_cli *cli, struct ctk_out *out, bool batch)
 	default:
 		break;
 	}
-	run.fmt.now = time(NULL);
-	run.fmt.labels = cli->labelmap;
-	if (run.fmt.kind == CTK_FMT_JSON && !run.fmt.labels) {
-		/* JSON names labels when it can; without a map it prints bit numbers. */
-		json_labels = ctk_labelmap_load(CTK_LABELMAP_DEFAULT_PATH);
-		run.fmt.labels = json_labels;
-	}
-	/* The expectation table (run_expect.c) prints its own summaries; -E expect is the event loop's. */
-	expect = cli->table == CT_TABLE_EXPECT && cli->cmd != CT_CMD_EVENT;
-	rc = expect ? ct_run_expect(&run) : run_kernel_command(&run);
+	if (ct_netns_all(cli))
+		return ct_run_netns_all(cli, out);
+	json_labels = ct_run_prepare_fmt(&run);
+	rc = ct_run_tables(&run);
 	ctk_labelmap_free(json_labels);
-	if (expect || rc != CT_EXIT_OK || batch)
+	if (ct_run_is_expect(cli) || rc != CT_EXIT_OK || batch)
 		return rc;
 	ctk_out_flush(out);
-	return print_summary(&run);
+	return ct_print_summary(&run);
 }

@@ -35,6 +35,43 @@ typedef int (*ct_runner_fn)(struct ct_run *run);
 typedef const char *(*ct_err2str_fn)(int err, enum ct_cmd cmd);
 
 /*
+ * ct_run_prepare_fmt - run->fmt's time and label map for the command;
+ * returns a label map loaded for JSON, which the caller frees
+ * (ctk_labelmap_free) after the command, or NULL.
+ */
+struct ctk_labelmap *ct_run_prepare_fmt(struct ct_run *run);
+/*
+ * ct_run_tables - @run's command (prepared by the caller: cli, out, fmt
+ * by ct_run_prepare_fmt(), batch) on the kernel's tables, in the calling
+ * thread's namespace.
+ * Returns the exit code; no summary line for the conntrack table (see
+ * ct_print_summary()), the expectation table's own unless run->batch.
+ * run->counter has the entries shown or changed.
+ */
+int ct_run_tables(struct ct_run *run);
+/* ct_run_is_expect - does the command run on the expectation table (run_expect.c)? */
+bool ct_run_is_expect(const struct ct_cli *cli);
+/* ct_print_summary - the summary line of a conntrack-table command; its exit code. */
+int ct_print_summary(const struct ct_run *run);
+/* ct_print_groups - --group-by: print run->groups in the command's format; 0 or -ENOMEM. */
+int ct_print_groups(struct ct_run *run);
+/* ct_run_netns_all - --netns all: the command in every namespace (run_netns.c); the exit code. */
+int ct_run_netns_all(const struct ct_cli *cli, struct ctk_out *out);
+/*
+ * ct_netns_enter_ref - enter a namespace --netns all found; its descriptor
+ * (the caller closes it), or -1: gone meanwhile (silently), or reported
+ * on stderr and *@failed set.
+ */
+struct ctk_netns_ref;
+int ct_netns_enter_ref(const struct ctk_netns_ref *ref, bool *failed);
+/*
+ * ct_run_event_netns - -E in every namespace at once, joining new ones as
+ * they appear (run_event.c), from @tmpl (cli, out and a prepared fmt);
+ * the exit code.
+ */
+int ct_run_event_netns(const struct ct_run *tmpl);
+
+/*
  * ct_run_session - open a session, run @fn (NULL: not supported), close,
  * and report a failure as "Operation failed: <@err2str text>". Returns
  * the exit code.

@@ -36,11 +36,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <ctkit/events.h>
 #include <ctkit/filter.h>
 #include <ctkit/filter_bpf.h>
 #include <ctkit/mirror.h>
+#include <ctkit/netns.h>
 
 #include "event.h"
 #include "report.h"
@@ -73,7 +76,32 @@ struct event_loop {
 	bool kernel_filtered;
 	uint8_t kernel_family; /* AF_UNSPEC: not compared */
 	struct ctk_filter kernel_part;
+	/* --netns all: the namespace entered before dispatching (-1: the caller's) */
+	int netns_fd;
+	uint64_t netns_dev, netns_ino;
+	char netns_name[256];	/* --netns all: own_run.fmt.netns */
+	struct ct_run own_run;	/* --netns all: @run points here */
 };
+
+/*
+ * The mirrors one thread serves: one namespace's, or with --netns all
+ * every namespace's, joined and left as namespaces come and go.
+ */
+struct listeners {
+	struct event_loop **v;
+	struct pollfd *pfd;		/* pfd[i] is v[i]'s mirror */
+	size_t n, cap;
+	const struct ct_run *tmpl;	/* --netns all: what a new listener starts from */
+	struct ctk_netns_ref *refused;	/* namespaces reported once, not again at each rescan */
+	size_t n_refused;
+	bool failed;			/* a namespace was skipped: exit code 1 */
+	/* what listeners no longer here showed, for the summary */
+	unsigned long overruns, synth_new, synth_destroy;
+	unsigned int shown;
+};
+
+/* -E --netns all looks for new namespaces (and gone ones) this often. */
+#define NETNS_RESCAN_MS 1000
 
 static volatile sig_atomic_t stop_signal;
 
@@ -379,40 +407,119 @@ static int report_loop_error(struct event_loop *l, int err)
 	return CT_ERR_REPORTED;
 }
 
-static int loop(struct event_loop *l, const sigset_t *saved)
+/*
+ * A mirror's events are handled in its namespace: the [USERSPACE] suffix
+ * looks up the sender's port in that namespace's /proc/net/netlink.
+ */
+static int dispatch(struct event_loop *l, bool several)
 {
-	int ret;
+	if (several && l->netns_fd >= 0) {
+		int ret = ctk_netns_enter(l->netns_fd);
 
-	while (!ct_event_stopped()) {
-		ret = ctk_mirror_dispatch(l->mirror, EVENT_BUDGET);
-		if (ret == 0)
-			ret = ct_event_wait(ctk_mirror_fd(l->mirror), saved);
 		if (ret < 0)
 			return ret;
 	}
+	return ctk_mirror_dispatch(l->mirror, EVENT_BUDGET);
+}
+
+static int add_listener(struct listeners *ls, struct event_loop *l)
+{
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? 2 * ls->cap : 16;
+		struct event_loop **v = realloc(ls->v, cap * sizeof(*v));
+		struct pollfd *pfd = v ? realloc(ls->pfd, cap * sizeof(*pfd)) : NULL;
+
+		if (v)
+			ls->v = v;
+		if (!pfd)
+			return -ENOMEM;
+		ls->pfd = pfd;
+		ls->cap = cap;
+	}
+	ls->v[ls->n] = l;
+	/* Events may wait already: looked at before the first sleep. */
+	ls->pfd[ls->n] = (struct pollfd){
+		.fd = ctk_mirror_fd(l->mirror), .events = POLLIN, .revents = POLLIN};
+	ls->n++;
 	return 0;
 }
 
-static void finish(struct event_loop *l)
-{
-	struct ct_run *run = l->run;
+static void rescan(struct listeners *ls);
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * One thread for every mirror: a bounded batch from each one with events
+ * waiting, then a sleep in ppoll() once none had any left; with --netns
+ * all, a look for new and gone namespaces every NETNS_RESCAN_MS.
+ */
+static int loop(struct listeners *ls, const sigset_t *saved, size_t *failed)
+{
+	const struct timespec period = {NETNS_RESCAN_MS / 1000, (NETNS_RESCAN_MS % 1000) * 1000000};
+	int64_t next_scan = now_ms() + NETNS_RESCAN_MS;
+	bool busy = true;
+	int ret = 0;
+
+	while (ret >= 0 && !ct_event_stopped()) {
+		if (ls->tmpl && now_ms() >= next_scan) {
+			rescan(ls);
+			next_scan = now_ms() + NETNS_RESCAN_MS;
+			busy = true;
+		}
+		if (!busy && ppoll(ls->pfd, ls->n, ls->tmpl ? &period : NULL, saved) < 0 &&
+		    errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+		busy = false;
+		for (size_t i = 0; i < ls->n && ret >= 0; i++) {
+			if (!(ls->pfd[i].revents & POLLIN))
+				continue;
+			ret = dispatch(ls->v[i], ls->tmpl != NULL);
+			*failed = i;
+			/* A full batch may have left more: look again before sleeping. */
+			ls->pfd[i].revents = ret > 0 ? POLLIN : 0;
+			busy |= ret > 0;
+		}
+	}
+	return ret < 0 ? ret : 0;
+}
+
+static void count_retired(struct listeners *ls, const struct event_loop *l)
+{
+	ls->overruns += l->overruns;
+	ls->synth_new += l->synth_new;
+	ls->synth_destroy += l->synth_destroy;
+	ls->shown += l->run->counter;
+}
+
+static void finish(struct listeners *ls, struct ct_run *run)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		count_retired(ls, ls->v[i]);
 	if (run->xml_open)
 		ctk_out_puts(run->out, CTK_XML_FOOTER);
 	ctk_out_flush(run->out);
-	if (l->overruns)
+	if (ls->overruns)
 		fprintf(stderr,
 			"WARNING: %lu event socket overruns; resync showed the missed entries.\n",
-			l->overruns);
-	if (l->synth_new || l->synth_destroy)
+			ls->overruns);
+	if (ls->synth_new || ls->synth_destroy)
 		fprintf(stderr, "NOTICE: resync: %lu NEW and %lu DESTROY events synthesised.\n",
-			l->synth_new, l->synth_destroy);
-	ct_say("%u flow events have been shown.", run->counter);
+			ls->synth_new, ls->synth_destroy);
+	ct_say("%u flow events have been shown.", ls->shown);
 }
 
 int ct_run_event(struct ct_run *run)
 {
-	struct event_loop l = {.run = run};
+	struct event_loop l = {.run = run, .netns_fd = -1};
+	struct listeners ls = {0};
 	sigset_t saved;
 	int ret;
 
@@ -422,17 +529,193 @@ int ct_run_event(struct ct_run *run)
 	if (ret < 0)
 		return ret;
 	ret = setup(&l);
+	if (ret == 0)
+		ret = add_listener(&ls, &l);
 	if (ret == 0) {
-		ret = loop(&l, &saved);
+		size_t failed;
+
+		ret = loop(&ls, &saved, &failed);
 		if (ret < 0)
 			ret = report_loop_error(&l, ret);
 		/* After an output error too: -L also ends with its summary. */
 		if (ret == 0 || l.print_error)
-			finish(&l);
+			finish(&ls, run);
 	}
 	if (sigprocmask(SIG_SETMASK, &saved, NULL) < 0 && ret == 0)
 		ret = -errno;
 	ctk_mirror_free(l.mirror);
 	ct_event_printer_free(&l.printer);
+	free(ls.v);
+	free(ls.pfd);
 	return ret;
+}
+
+/* ---- --netns all ------------------------------------------------------------ */
+
+static void free_loop(struct event_loop *l)
+{
+	ctk_mirror_free(l->mirror);
+	ct_event_printer_free(&l->printer);
+	if (l->run->nl)
+		ctk_nl_close(l->run->nl);
+	if (l->netns_fd >= 0)
+		close(l->netns_fd);
+	free(l);
+}
+
+static bool same_ns(const struct ctk_netns_ref *r, uint64_t dev, uint64_t ino)
+{
+	return r->dev == dev && r->ino == ino;
+}
+
+static bool refused_before(const struct listeners *ls, const struct ctk_netns_ref *ref)
+{
+	for (size_t i = 0; i < ls->n_refused; i++)
+		if (same_ns(&ls->refused[i], ref->dev, ref->ino))
+			return true;
+	return false;
+}
+
+/* Said once: a namespace that cannot be entered now will not be at the next rescan either. */
+static void refuse(struct listeners *ls, const struct ctk_netns_ref *ref)
+{
+	struct ctk_netns_ref *r = realloc(ls->refused, (ls->n_refused + 1) * sizeof(*r));
+
+	ls->failed = true;
+	if (!r)
+		return;
+	ls->refused = r;
+	ls->refused[ls->n_refused++] = *ref;
+}
+
+/* A session and a mirror in @ref's namespace, added to @ls; else skipped. */
+static void listen_in(struct listeners *ls, const struct ctk_netns_ref *ref)
+{
+	struct event_loop *l = calloc(1, sizeof(*l));
+	bool failed = false;
+	int ret = -ENOMEM;
+
+	if (!l)
+		goto fail;
+	l->own_run = *ls->tmpl;
+	l->own_run.fmt.netns = ref->name; /* valid while the loop lives: copied below */
+	l->run = &l->own_run;
+	l->netns_dev = ref->dev;
+	l->netns_ino = ref->ino;
+	l->netns_fd = ct_netns_enter_ref(ref, &failed);
+	if (l->netns_fd < 0) {
+		free(l);
+		if (failed)
+			refuse(ls, ref);
+		return;
+	}
+	snprintf(l->netns_name, sizeof(l->netns_name), "%s", ref->name);
+	l->own_run.fmt.netns = l->netns_name;
+	l->own_run.nl = ctk_nl_open();
+	ret = l->own_run.nl ? setup(l) : -errno;
+	if (ret == 0)
+		ret = add_listener(ls, l);
+	if (ret == 0)
+		return;
+	free_loop(l);
+fail:
+	if (ret != CT_ERR_REPORTED)
+		ct_say("netns %s: cannot listen to its events: %s", ref->name, strerror(-ret));
+	else
+		ct_say("netns %s: skipped", ref->name);
+	refuse(ls, ref);
+}
+
+static bool listed(const struct ctk_netns_ref *refs, int n, const struct event_loop *l)
+{
+	for (int i = 0; i < n; i++)
+		if (same_ns(&refs[i], l->netns_dev, l->netns_ino))
+			return true;
+	return false;
+}
+
+static bool listening(const struct listeners *ls, const struct ctk_netns_ref *ref)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (same_ns(ref, ls->v[i]->netns_dev, ls->v[i]->netns_ino))
+			return true;
+	return false;
+}
+
+/*
+ * A namespace no longer listed (no process and no name left; our socket
+ * alone keeps it) is left, after what it had queued is printed.
+ */
+static void leave(struct listeners *ls, size_t i)
+{
+	struct event_loop *l = ls->v[i];
+
+	if (ctk_netns_enter(l->netns_fd) == 0)
+		while (ctk_mirror_dispatch(l->mirror, EVENT_BUDGET) > 0)
+			;
+	count_retired(ls, l);
+	free_loop(l);
+	ls->v[i] = ls->v[--ls->n];
+	ls->pfd[i] = ls->pfd[ls->n];
+}
+
+static void rescan(struct listeners *ls)
+{
+	struct ctk_netns_ref *refs;
+	int n = ctk_netns_list(&refs);
+
+	if (n < 0)
+		return; /* again at the next period */
+	for (size_t i = 0; i < ls->n;) {
+		if (listed(refs, n, ls->v[i]))
+			i++;
+		else
+			leave(ls, i);
+	}
+	for (int i = 0; i < n; i++)
+		if (!listening(ls, &refs[i]) && !refused_before(ls, &refs[i]))
+			listen_in(ls, &refs[i]);
+	free(refs);
+}
+
+static void free_listeners(struct listeners *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free_loop(ls->v[i]);
+	free(ls->v);
+	free(ls->pfd);
+	free(ls->refused);
+}
+
+int ct_run_event_netns(const struct ct_run *tmpl)
+{
+	struct listeners ls = {.tmpl = tmpl};
+	struct ct_run summary = *tmpl;
+	size_t failed_loop = 0;
+	sigset_t saved;
+	int ret;
+
+	ret = ct_event_catch_signals(&saved);
+	if (ret < 0)
+		return CT_EXIT_OTHER;
+	rescan(&ls);
+	if (ls.n == 0) {
+		ct_say("--netns all: no network namespace to listen to");
+		ret = CT_ERR_REPORTED;
+	} else {
+		struct event_loop *culprit;
+
+		ret = loop(&ls, &saved, &failed_loop);
+		culprit = failed_loop < ls.n ? ls.v[failed_loop] : ls.v[0];
+		if (ret < 0)
+			ret = report_loop_error(culprit, ret);
+		if (ret == 0 || culprit->print_error)
+			finish(&ls, &summary);
+	}
+	if (sigprocmask(SIG_SETMASK, &saved, NULL) < 0 && ret == 0)
+		ret = -errno;
+	free_listeners(&ls);
+	if (ret < 0)
+		return CT_EXIT_OTHER;
+	return ls.failed ? CT_EXIT_OTHER : CT_EXIT_OK;
 }

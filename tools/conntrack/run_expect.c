@@ -167,7 +167,7 @@ static const ct_runner_fn runners[] = {
  * kept byte for byte; the reference then exits 1 even on success, which
  * ctkit fixes (docs/COMPATIBILITY.md). The others print no summary.
  */
-static int summary(const struct ct_run *run)
+int ct_expect_summary(const struct ct_run *run)
 {
 	switch (run->cli->cmd) {
 	case CT_CMD_LIST:
@@ -191,8 +191,8 @@ int ct_run_expect(struct ct_run *run)
 	if ((size_t)cmd < sizeof(runners) / sizeof(runners[0]))
 		fn = runners[cmd];
 	rc = ct_run_session(run, fn, exp_err2str);
-	if (rc != CT_EXIT_OK)
+	if (rc != CT_EXIT_OK || run->batch)
 		return rc;
 	ctk_out_flush(run->out);
-	return summary(run);
+	return ct_expect_summary(run);
 }

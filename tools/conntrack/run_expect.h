@@ -12,9 +12,12 @@
 
 /*
  * ct_run_expect - execute an expectation-table command (not -E: the event
- * loop owns that one). Returns the exit code; prints the summary itself.
+ * loop owns that one). Returns the exit code; prints the summary itself
+ * unless run->batch.
  */
 int ct_run_expect(struct ct_run *run);
+/* ct_expect_summary - that summary, for run->counter expectations; the exit code. */
+int ct_expect_summary(const struct ct_run *run);
 
 /*
  * ct_print_expect - write one expectation (with @ev for events) as the

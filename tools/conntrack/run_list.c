@@ -19,7 +19,7 @@ static int list_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	if (!ct_selected(run->cli, e))
 		return CTK_CB_OK;
 	if (run->groups) {
-		if (ctk_groups_add(run->groups, e, NULL) < 0)
+		if (ctk_groups_add(run->groups, e, run->fmt.netns) < 0)
 			return -ENOMEM;
 	} else {
 		ct_print_entry(run, e, true);
@@ -67,27 +67,40 @@ static void dump_opts_from_cli(const struct ct_cli *cli, struct ctk_dump_opts *o
 	}
 }
 
-/* --group-by: the dump counted, then the groups printed. */
-static int list_groups(struct ct_run *run, const struct ctk_dump_opts *o)
+int ct_print_groups(struct ct_run *run)
 {
 	struct ctk_labelmap *labels = NULL;
+	int ret = 0;
+
+	/* label names when there are any: connlabel.conf, as -o labels reads it */
+	if (!run->fmt.labels)
+		labels = ctk_labelmap_load(CTK_LABELMAP_DEFAULT_PATH);
+	if (ct_group_print(run->out, run->groups, run->cli,
+			   run->fmt.labels ? run->fmt.labels : labels) < 0)
+		ret = -ENOMEM;
+	ctk_labelmap_free(labels);
+	return ret;
+}
+
+/*
+ * --group-by: the dump counted, then the groups printed; into the
+ * caller's groups instead when it has some (--netns all counts every
+ * namespace's dump, then prints).
+ */
+static int list_groups(struct ct_run *run, const struct ctk_dump_opts *o)
+{
+	bool own = !run->groups;
 	int ret;
 
-	run->groups = ctk_groups_new(&run->cli->group_spec);
-	if (!run->groups)
+	if (own && !(run->groups = ctk_groups_new(&run->cli->group_spec)))
 		return -ENOMEM;
 	ret = ct_dump_filtered(run, o, &run->cli->filter, list_cb, run);
-	if (ret >= 0) {
-		/* label names when there are any: connlabel.conf, as -o labels reads it */
-		if (!run->fmt.labels)
-			labels = ctk_labelmap_load(CTK_LABELMAP_DEFAULT_PATH);
-		if (ct_group_print(run->out, run->groups, run->cli,
-				   run->fmt.labels ? run->fmt.labels : labels) < 0)
-			ret = -ENOMEM;
+	if (own) {
+		if (ret >= 0)
+			ret = ct_print_groups(run);
+		ctk_groups_free(run->groups);
+		run->groups = NULL;
 	}
-	ctk_labelmap_free(labels);
-	ctk_groups_free(run->groups);
-	run->groups = NULL;
 	return ret;
 }
 

@@ -49,13 +49,13 @@ static int count_from_proc(struct ct_run *run)
 
 void ct_print_count(struct ct_run *run, uint32_t count)
 {
-	char line[32];
+	char line[2048];
+	size_t n = ctk_format_count(line, sizeof(line) - 1, count, &run->fmt);
 
-	if (run->fmt.kind == CTK_FMT_JSON)
-		snprintf(line, sizeof(line), "{\"count\":%u}\n", count);
-	else
-		snprintf(line, sizeof(line), "%d\n", (int)count);
-	ctk_out_puts(run->out, line);
+	if (n >= sizeof(line) - 1)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	ctk_out_write(run->out, line, n);
 }
 
 int ct_run_count(struct ct_run *run)
@@ -71,7 +71,7 @@ int ct_run_count(struct ct_run *run)
 int ct_print_cpu_stats(const struct ctk_cpu_stats *s, void *data)
 {
 	struct ct_run *run = data;
-	char line[1024];
+	char line[4096];
 	size_t n = ctk_format_cpu_stats(line, sizeof(line) - 1, s, &run->fmt);
 
 	if (n >= sizeof(line) - 1)
@@ -99,7 +99,10 @@ static int stats_from_proc(struct ct_run *run)
 		snprintf(names[n++], sizeof(names[0]), "%s", tok);
 	while (fgets(buf, sizeof(buf), f)) {
 		char line[4096];
-		size_t len = (size_t)snprintf(line, sizeof(line), "cpu=%-4u\t", cpu++);
+		size_t len = (size_t)snprintf(line, sizeof(line), "%s%s%scpu=%-4u\t",
+					      run->fmt.netns ? "netns=" : "",
+					      run->fmt.netns ? run->fmt.netns : "",
+					      run->fmt.netns ? " " : "", cpu++);
 		unsigned int i = 0;
 
 		buf[strcspn(buf, "\n")] = '\0';
