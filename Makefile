@@ -11,6 +11,7 @@
 #   make bench-engine  the userspace engine in-process (issue 6; no root)
 #   make fuzz       longer fuzz runs
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        Debian packages in build/deb/ (debian/), then lintian
 
 VERSION     := $(shell sed -n 's/^#define CTK_VERSION_STRING "\(.*\)"/\1/p' include/ctkit/version.h)
 CT_COMPAT   := 1.4.7
@@ -72,7 +73,7 @@ TOP         := $(if $(wildcard tools/top/main.c),$(BUILD)/ctkit-top)
 UNITS       := $(if $(CONNTRACKD),contrib/conntrackd/conntrackd.service) \
                $(wildcard contrib/systemd/*.service)
 
-.PHONY: all deps check unit headers abi abi-baseline examples fuzz-smoke fuzz integration demo bench bench-engine install clean format sample
+.PHONY: all deps check unit headers abi abi-baseline examples fuzz-smoke fuzz integration demo bench bench-engine install deb clean format sample
 
 all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(CONNTRACKD) $(BENCH_BIN) $(TOOL_BIN)
 
@@ -254,6 +255,12 @@ install: all
 		sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/}; \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/}; \
 	done
+
+# The packages are built from a copy of the tree in build/deb/src (what git
+# tracks plus new files it does not ignore): dpkg-buildpackage writes its
+# results next to the tree it builds, and the source tree stays clean.
+deb:
+	@scripts/deb.sh $(BUILD)/deb
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
