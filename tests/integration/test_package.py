@@ -139,9 +139,9 @@ def lintian_tags(log):
 def test_build_and_lintian_clean(built):
     bad = [t for t in lintian_tags(built.log) if t[0] in "EW"]
     hint = ""
-    if "dh_missing" in built.log:
-        hint = ("\nA file is installed that no package takes: a program that landed needs its "
-                "package enabled (debian/control: delete its Build-Profiles line)")
+    if "dh_missing: error" in built.log:
+        hint = ("\nmake install installs a file that no debian/<package>.install names: add it "
+                "to the package that ships it")
     assert built.rc == 0 and not bad, "make deb failed (rc %d)%s:\n%s" % (
         built.rc, hint, "\n".join(bad) or built.log[-6000:])
 
