@@ -11,12 +11,14 @@
 #   make bench-engine  the userspace engine in-process (issue 6; no root)
 #   make fuzz       longer fuzz runs
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        Debian packages in build/deb/ (debian/), then lintian
 
 VERSION     := $(shell sed -n 's/^#define CTK_VERSION_STRING "\(.*\)"/\1/p' include/ctkit/version.h)
 CT_COMPAT   := 1.4.7
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 LIBDIR      ?= $(PREFIX)/lib
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
 BUILD       ?= build
 CC          ?= cc
 PYTHON      ?= /usr/bin/python3
@@ -30,7 +32,11 @@ ifeq ($(SAN),1)
 OPT_CFLAGS  := -O1 -g $(SAN_FLAGS)
 SAN_LDFLAGS := $(SAN_FLAGS)
 endif
-CFLAGS_ALL  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(CFLAGS)
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line come
+# last, so a packager's flags (dpkg-buildflags: hardening, relro, bindnow)
+# reach every compile and link.
+CFLAGS_ALL  := $(BASE_CFLAGS) $(OPT_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+LDFLAGS_ALL := $(SAN_LDFLAGS) $(LDFLAGS)
 LDLIBS_ALL  := -lmnl -lpcap -ljansson -pthread $(LDLIBS)
 # conntrackd only: systemd notification/watchdog, HMAC of sync messages.
 CTD_LDLIBS  := -lsystemd -lsodium
@@ -58,8 +64,16 @@ LIBSO       := $(BUILD)/libctkit.so.0
 CONNTRACK   := $(BUILD)/conntrack
 NFCT        := $(if $(wildcard tools/nfct/main.c),$(BUILD)/nfct)
 CONNTRACKD  := $(if $(wildcard tools/conntrackd/main.c),$(BUILD)/conntrackd)
+# Programs still to come: installed once their main.c exists (their build
+# rules come with them), so `make install` and debian/ need no edit then.
+EXPORTER    := $(if $(wildcard tools/exporter/main.c),$(BUILD)/ctkit-exporter)
+TOP         := $(if $(wildcard tools/top/main.c),$(BUILD)/ctkit-top)
+# systemd units: conntrackd's, and the programs' in contrib/systemd/; they
+# name /usr/sbin/, installed under another PREFIX they name its sbin/.
+UNITS       := $(if $(CONNTRACKD),contrib/conntrackd/conntrackd.service) \
+               $(wildcard contrib/systemd/*.service)
 
-.PHONY: all deps check unit headers abi abi-baseline examples fuzz-smoke fuzz integration demo bench bench-engine install clean format sample
+.PHONY: all deps check unit headers abi abi-baseline examples fuzz-smoke fuzz integration demo bench bench-engine install deb clean format sample
 
 all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(CONNTRACKD) $(BENCH_BIN) $(TOOL_BIN)
 
@@ -88,47 +102,47 @@ $(LIBA): $(LIB_OBJ) $(LIB_SYMS)
 	@rm -f $(BUILD)/libctkit.all.o
 
 $(LIBSO): $(LIB_OBJ) lib/libctkit.map
-	$(CC) -shared -Wl,-soname,libctkit.so.0 -Wl,--version-script=lib/libctkit.map $(SAN_LDFLAGS) -o $@ $(LIB_OBJ) $(LDLIBS_ALL)
+	$(CC) -shared -Wl,-soname,libctkit.so.0 -Wl,--version-script=lib/libctkit.map $(LDFLAGS_ALL) -o $@ $(LIB_OBJ) $(LDLIBS_ALL)
 
 $(CONNTRACK): $(BUILD)/obj/tools/conntrack/main.o $(CLI_OBJ) $(LIBA)
-	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/nfct: $(BUILD)/obj/tools/nfct/main.o $(NFCT_OBJ) $(LIBA)
-	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/conntrackd: $(BUILD)/obj/tools/conntrackd/main.o $(CTD_OBJ) $(LIBA)
-	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(CTD_LDLIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(CTD_LDLIBS)
 
 # Unit tests link the library's objects (internal functions included) and
 # the tools' objects (not their main()).
 $(BUILD)/tests/%: tests/unit/%.c $(CLI_OBJ) $(NFCT_OBJ) $(CTD_OBJ) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -Itools/conntrack -Itools/nfct -Itools/conntrackd $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(CTD_LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS_ALL) -Itools/conntrack -Itools/nfct -Itools/conntrackd $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(CTD_LDLIBS) -lcmocka
 
 $(BUILD)/bench/%: bench/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 # pcap_frames shows what conntrack's capture reader (a CLI part) makes of a capture.
 $(BUILD)/tests/tools/pcap_frames: tests/tools/pcap_frames.c $(CLI_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -Itools/conntrack $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) -Itools/conntrack $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 # Helper programs of the integration tests, on the public API only.
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 # The engine benchmark has helpers of its own in bench/engine/.
 ENGINE_BENCH_DEPS := $(wildcard bench/engine/*.c bench/engine/*.h)
 $(BUILD)/bench/engine_bench: bench/engine_bench.c $(ENGINE_BENCH_DEPS) $(LIBA)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS_ALL) $(SAN_LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $(filter %.c %.a,$^) $(LDLIBS_ALL)
 
 # Fuzz targets: clang + libFuzzer; the library and tools are compiled once
 # with coverage instrumentation and linked into every target.
@@ -223,6 +237,8 @@ install: all
 	install -m 0755 $(CONNTRACK) $(DESTDIR)$(PREFIX)/sbin/conntrack
 	$(if $(NFCT),install -m 0755 $(NFCT) $(DESTDIR)$(PREFIX)/sbin/nfct)
 	$(if $(CONNTRACKD),install -m 0755 $(CONNTRACKD) $(DESTDIR)$(PREFIX)/sbin/conntrackd)
+	$(if $(EXPORTER),install -m 0755 $(EXPORTER) $(DESTDIR)$(PREFIX)/sbin/ctkit-exporter)
+	$(if $(TOP),install -m 0755 $(TOP) $(DESTDIR)$(PREFIX)/sbin/ctkit-top)
 	install -m 0644 $(LIBA) $(DESTDIR)$(LIBDIR)/libctkit.a
 	install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libctkit.so.0
 	ln -sf libctkit.so.0 $(DESTDIR)$(LIBDIR)/libctkit.so
@@ -234,6 +250,17 @@ install: all
 	$(if $(wildcard man/*.5),install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/)
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(VERSION)|' \
 		lib/ctkit.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/ctkit.pc
+	$(if $(strip $(UNITS)),install -d $(DESTDIR)$(UNITDIR))
+	set -e; for u in $(UNITS); do \
+		sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/}; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/}; \
+	done
+
+# The packages are built from a copy of the tree in build/deb/src (what git
+# tracks plus new files it does not ignore): dpkg-buildpackage writes its
+# results next to the tree it builds, and the source tree stays clean.
+deb:
+	@scripts/deb.sh $(BUILD)/deb
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -94,13 +94,23 @@ static void pump(struct ctk_mirror *m, struct seen *s, int want)
 	}
 }
 
+/*
+ * cmocka counts a skip() inside a setup as a failed setup (an error), so
+ * without a namespace the setup does nothing and each test skips itself.
+ */
 static int setup(void **state)
 {
 	(void)state;
 	if (!have_netns)
-		skip();
+		return 0;
 	return ctk_nl_flush(nl, AF_UNSPEC);
 }
+
+#define NEED_NETNS()                                                                               \
+	do {                                                                                       \
+		if (!have_netns)                                                                   \
+			skip();                                                                    \
+	} while (0)
 
 static void test_baseline_and_events(void **state)
 {
@@ -109,6 +119,7 @@ static void test_baseline_and_events(void **state)
 	struct ctk_mirror *m;
 
 	(void)state;
+	NEED_NETNS();
 	create(1);
 	create(2);
 	create(3);
@@ -151,6 +162,7 @@ static void test_resync_repairs(void **state)
 	struct ctk_mirror *m;
 
 	(void)state;
+	NEED_NETNS();
 	create(1);
 	create(2);
 	m = open_mirror(&s);
@@ -179,6 +191,7 @@ static void test_run_until_stop(void **state)
 	struct ctk_mirror *m;
 
 	(void)state;
+	NEED_NETNS();
 	m = open_mirror(&s);
 	assert_int_equal(ctk_mirror_start(m), 0);
 	create(7);

@@ -304,7 +304,7 @@ int ct_load_filters(const char *path, const char *command, struct ct_batch *batc
 	struct loader ld = { .batch = batch, .err = err, .command = command };
 	const char *name;
 	size_t size = 0;
-	char *buf;
+	char *buf = NULL; /* set by slurp(); gcc -O2 -D_FORTIFY_SOURCE=2 cannot tell */
 	int ret;
 
 	batch->cmds = NULL;
