@@ -225,6 +225,7 @@ bench: deps all
 	@bench/run.sh $(abspath $(BUILD))
 	@$(PYTHON) bench/events.py $(abspath $(BUILD))
 	@$(PYTHON) bench/conntrackd.py $(abspath $(BUILD))
+	@$(PYTHON) bench/fleet.py $(abspath $(BUILD))
 	@$(MAKE) --no-print-directory bench-engine
 
 # In-process engine benchmark (no root): bench/engine.py, docs/ENGINE.md "Benchmark".
