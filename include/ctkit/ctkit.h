@@ -5,7 +5,7 @@
  *
  *   model     types.h entry.h expect.h timeout.h helper.h l4proto.h names.h labels.h
  *   netlink   netlink.h events.h commit.h expect_nl.h timeout_nl.h helper_nl.h
- *   cache     cache.h mirror.h
+ *   cache     cache.h mirror.h census.h
  *   filter    filter.h filter_bpf.h
  *   formats   format.h output.h
  *   engine    engine.h engine_policy.h
@@ -32,6 +32,7 @@
 #include <ctkit/commit.h>
 #include <ctkit/cache.h>
 #include <ctkit/mirror.h>
+#include <ctkit/census.h>
 #include <ctkit/expect_nl.h>
 #include <ctkit/timeout_nl.h>
 #include <ctkit/helper_nl.h>

@@ -8,8 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include <ctkit/cache.h>
 
@@ -23,20 +21,6 @@ uint32_t (*ctkc_hash_hook)(const void *key, size_t len);
 /* Slot numbers are 32-bit and 0 means none. */
 #define MAX_SLOTS (UINT32_MAX - SLAB_SLOTS)
 
-/* Every byte a field or zeroed padding, so memcmp() compares keys. */
-struct key {
-	union ctk_addr src;
-	union ctk_addr dst;
-	uint16_t sport;
-	uint16_t dport;
-	uint16_t icmp_id;
-	uint16_t zone;
-	uint8_t l3num;
-	uint8_t l4num;
-	uint8_t icmp_type;
-	uint8_t icmp_code;
-	uint32_t pad;
-};
 
 /* CTK_CACHE_IDENTITY's slot body. */
 struct ident {
@@ -79,62 +63,12 @@ struct ctk_cache {
 	struct ctk_entry scratch; /* CTK_CACHE_IDENTITY and _STATE read-back */
 };
 
-static void key_of(struct key *k, const struct ctk_tuple *t, uint16_t zone)
+/* A seeded multiply-mix over the key's 64-bit words (entry_key.c). */
+static uint32_t key_hash(const struct ctk_cache *c, const struct ctkc_key *k)
 {
-	memset(k, 0, sizeof(*k));
-	k->src = t->src;
-	k->dst = t->dst;
-	k->l3num = t->l3num;
-	k->l4num = t->l4num;
-	if (ctk_l4proto_has_ports(t->l4num)) {
-		k->sport = t->sport;
-		k->dport = t->dport;
-	} else if (ctk_l4proto_is_icmp(t->l4num)) {
-		k->icmp_id = t->icmp_id;
-		k->icmp_type = t->icmp_type;
-		k->icmp_code = t->icmp_code;
-	}
-	k->zone = zone;
-}
-
-static void key_of_entry(struct key *k, const struct ctk_entry *e)
-{
-	key_of(k, &e->orig, ctk_entry_has(e, CTK_ATTR_ZONE) ? e->zone : 0);
-}
-
-static uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-/* A seeded multiply-mix over the key's 64-bit words. */
-static uint32_t key_hash(const struct ctk_cache *c, const struct key *k)
-{
-	uint64_t w[sizeof(*k) / 8];
-	uint64_t h = c->seed;
-
 	if (ctkc_hash_hook)
 		return ctkc_hash_hook(k, sizeof(*k));
-	memcpy(w, k, sizeof(w));
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		h = mix(h ^ w[i]) + i;
-	return (uint32_t)(mix(h) >> 16);
-}
-
-static uint64_t new_seed(const void *salt)
-{
-	uint64_t seed;
-	struct timespec ts;
-
-	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
-		return seed;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return mix((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)(uintptr_t)salt);
+	return (uint32_t)(ctkc_key_hash(c->seed, k) >> 16);
 }
 
 static struct slot *slot_at(const struct ctk_cache *c, uint32_t n)
@@ -154,7 +88,7 @@ static void *extra_of(const struct ctk_cache *c, struct slot *s)
 	return (char *)body_of(s) + c->body_size;
 }
 
-static void slot_key(const struct ctk_cache *c, struct slot *s, struct key *k)
+static void slot_key(const struct ctk_cache *c, struct slot *s, struct ctkc_key *k)
 {
 	const struct ident *id;
 	const struct ctk_tuple *orig;
@@ -163,14 +97,14 @@ static void slot_key(const struct ctk_cache *c, struct slot *s, struct key *k)
 	switch (c->keep) {
 	case CTK_CACHE_IDENTITY:
 		id = body_of(s);
-		key_of(k, &id->orig, id->has & IDENT_ZONE ? id->zone : 0);
+		ctkc_key_of(k, &id->orig, id->has & IDENT_ZONE ? id->zone : 0);
 		break;
 	case CTK_CACHE_STATE:
 		orig = ctkc_state_orig(body_of(s), &zone);
-		key_of(k, orig, zone);
+		ctkc_key_of(k, orig, zone);
 		break;
 	default:
-		key_of_entry(k, body_of(s));
+		ctkc_key_of_entry(k, body_of(s));
 		break;
 	}
 }
@@ -278,7 +212,7 @@ struct ctk_cache *ctk_cache_new(const struct ctk_cache_opts *o)
 	c->extra = (o->extra + 7) & ~(size_t)7;
 	c->slot_size = sizeof(struct slot) + c->body_size + c->extra;
 	c->gen = 1;
-	c->seed = new_seed(c);
+	c->seed = ctkc_seed(c);
 	nb = round_pow2(o->buckets ? o->buckets : DEFAULT_BUCKETS);
 	c->buckets = calloc(nb, sizeof(*c->buckets));
 	if (!c->buckets) {
@@ -312,10 +246,10 @@ uint32_t ctk_cache_next_generation(struct ctk_cache *c)
 }
 
 /* Returns the slot number holding @k (0: none); *@prev its predecessor in the chain. */
-static uint32_t lookup(const struct ctk_cache *c, const struct key *k, uint32_t hash,
+static uint32_t lookup(const struct ctk_cache *c, const struct ctkc_key *k, uint32_t hash,
 		       uint32_t *prev)
 {
-	struct key other;
+	struct ctkc_key other;
 	uint32_t p = 0;
 
 	for (uint32_t n = c->buckets[hash & c->mask]; n; p = n, n = slot_at(c, n)->next) {
@@ -406,14 +340,14 @@ int ctk_cache_add(struct ctk_cache *c, const struct ctk_entry *e)
 
 int ctk_cache_add_ref(struct ctk_cache *c, const struct ctk_entry *e, uint32_t *ref)
 {
-	struct key k;
+	struct ctkc_key k;
 	struct slot *s;
 	uint32_t hash, n;
 	int ret;
 
 	if (!ctk_entry_has(e, CTK_ATTR_ORIG))
 		return -EINVAL;
-	key_of_entry(&k, e);
+	ctkc_key_of_entry(&k, e);
 	hash = key_hash(c, &k);
 	n = lookup(c, &k, hash, NULL);
 	if (n) {
@@ -446,23 +380,23 @@ int ctk_cache_add_ref(struct ctk_cache *c, const struct ctk_entry *e, uint32_t *
 
 const struct ctk_entry *ctk_cache_find(struct ctk_cache *c, const struct ctk_entry *key)
 {
-	struct key k;
+	struct ctkc_key k;
 	uint32_t n;
 
 	if (!ctk_entry_has(key, CTK_ATTR_ORIG))
 		return NULL;
-	key_of_entry(&k, key);
+	ctkc_key_of_entry(&k, key);
 	n = lookup(c, &k, key_hash(c, &k), NULL);
 	return n ? load(c, slot_at(c, n)) : NULL;
 }
 
 uint32_t ctk_cache_find_ref(struct ctk_cache *c, const struct ctk_entry *key)
 {
-	struct key k;
+	struct ctkc_key k;
 
 	if (!ctk_entry_has(key, CTK_ATTR_ORIG))
 		return 0;
-	key_of_entry(&k, key);
+	ctkc_key_of_entry(&k, key);
 	return lookup(c, &k, key_hash(c, &k), NULL);
 }
 
@@ -507,12 +441,12 @@ static void unlink_slot(struct ctk_cache *c, uint32_t n, uint32_t prev)
 
 int ctk_cache_del(struct ctk_cache *c, const struct ctk_entry *key)
 {
-	struct key k;
+	struct ctkc_key k;
 	uint32_t n, prev = 0;
 
 	if (!ctk_entry_has(key, CTK_ATTR_ORIG))
 		return -EINVAL;
-	key_of_entry(&k, key);
+	ctkc_key_of_entry(&k, key);
 	n = lookup(c, &k, key_hash(c, &k), &prev);
 	if (!n)
 		return -ENOENT;
