@@ -12,6 +12,12 @@
 extern "C" {
 #endif
 
+/*
+ * ctk_stat_name - the name of per-CPU counter @stat (enum ctk_stat), as
+ * conntrack -S prints it ("found", "insert_failed", ...); NULL past the last.
+ */
+const char *ctk_stat_name(unsigned int stat);
+
 /* "ipv4", "ipv6" or "unknown". */
 const char *ctk_l3_name(uint8_t l3num);
 /* Layer-4 protocol names: ctk_l4proto_name() and ctk_l4proto_find_name() (ctkit/l4proto.h). */

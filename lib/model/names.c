@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <ctkit/l4proto.h>
 #include <ctkit/names.h>
+#include <ctkit/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -102,4 +103,30 @@ int ctk_dccp_state_by_name(const char *name)
 const char *ctk_status_bit_name(unsigned int bit)
 {
 	return bit < ARRAY_SIZE(status_bits) ? status_bits[bit] : NULL;
+}
+
+static const char *const stat_names[CTK_STAT_MAX] = {
+	[CTK_STAT_SEARCHED] = "searched",
+	[CTK_STAT_FOUND] = "found",
+	[CTK_STAT_NEW] = "new",
+	[CTK_STAT_INVALID] = "invalid",
+	[CTK_STAT_IGNORE] = "ignore",
+	[CTK_STAT_DELETE] = "delete",
+	[CTK_STAT_DELETE_LIST] = "delete_list",
+	[CTK_STAT_INSERT] = "insert",
+	[CTK_STAT_INSERT_FAILED] = "insert_failed",
+	[CTK_STAT_DROP] = "drop",
+	[CTK_STAT_EARLY_DROP] = "early_drop",
+	[CTK_STAT_ERROR] = "error",
+	[CTK_STAT_SEARCH_RESTART] = "search_restart",
+	[CTK_STAT_CLASH_RESOLVE] = "clash_resolve",
+	[CTK_STAT_CHAIN_TOOLONG] = "chaintoolong",
+	[CTK_STAT_EXP_NEW] = "expect_new",
+	[CTK_STAT_EXP_CREATE] = "expect_create",
+	[CTK_STAT_EXP_DELETE] = "expect_delete",
+};
+
+const char *ctk_stat_name(unsigned int stat)
+{
+	return stat < CTK_STAT_MAX ? stat_names[stat] : NULL;
 }
