@@ -45,6 +45,7 @@ LIB_SRC     := $(sort $(wildcard lib/*/*.c))
 CLI_SRC     := $(sort $(filter-out tools/conntrack/main.c,$(wildcard tools/conntrack/*.c)))
 NFCT_SRC    := $(sort $(filter-out tools/nfct/main.c,$(wildcard tools/nfct/*.c)))
 CTD_SRC     := $(sort $(filter-out tools/conntrackd/main.c,$(wildcard tools/conntrackd/*.c)))
+XP_SRC      := $(sort $(wildcard tools/exporter/*.c))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRC   := $(sort $(wildcard bench/*.c))
@@ -54,6 +55,7 @@ LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 NFCT_OBJ    := $(NFCT_SRC:%.c=$(BUILD)/obj/%.o)
 CTD_OBJ     := $(CTD_SRC:%.c=$(BUILD)/obj/%.o)
+XP_OBJ      := $(XP_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
@@ -75,7 +77,7 @@ UNITS       := $(if $(CONNTRACKD),contrib/conntrackd/conntrackd.service) \
 
 .PHONY: all deps check unit headers abi abi-baseline examples fuzz-smoke fuzz integration demo bench bench-engine install deb clean format sample
 
-all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(CONNTRACKD) $(BENCH_BIN) $(TOOL_BIN)
+all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(CONNTRACKD) $(EXPORTER) $(BENCH_BIN) $(TOOL_BIN)
 
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
@@ -109,6 +111,10 @@ $(CONNTRACK): $(BUILD)/obj/tools/conntrack/main.o $(CLI_OBJ) $(LIBA)
 
 $(BUILD)/nfct: $(BUILD)/obj/tools/nfct/main.o $(NFCT_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+# ctkit-exporter: HTTP by libmicrohttpd.
+$(BUILD)/ctkit-exporter: $(XP_OBJ) $(LIBA)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lmicrohttpd
 
 $(BUILD)/conntrackd: $(BUILD)/obj/tools/conntrackd/main.o $(CTD_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(CTD_LDLIBS)

@@ -103,6 +103,16 @@ struct ctk_labelmap;
 int ctk_group_format(const struct ctk_groups *g, const struct ctk_group *grp, int json,
 		     const struct ctk_labelmap *labels, char *buf, size_t size);
 
+/*
+ * ctk_group_value - the value of the group's @i-th key (in the order of
+ * the spec), as ctk_group_format() writes it in text ("-" when the
+ * group's entries lack it; "" for @i past the last key). Returns the
+ * length, as snprintf.
+ */
+int ctk_group_value(const struct ctk_groups *g, const struct ctk_group *grp, unsigned int i,
+		    const struct ctk_labelmap *labels, char *buf, size_t size);
+/* ctk_groups_spec - the spec @g counts by. */
+const struct ctk_group_spec *ctk_groups_spec(const struct ctk_groups *g);
 /* ctk_groups_free - free @g and its groups; NULL is a no-op. */
 void ctk_groups_free(struct ctk_groups *g);
 

@@ -126,6 +126,17 @@ static void put_value(struct fbuf *b, bool json, const struct ctk_groups *g,
 	}
 }
 
+int ctk_group_value(const struct ctk_groups *g, const struct ctk_group *grp, unsigned int i,
+		    const struct ctk_labelmap *labels, char *buf, size_t size)
+{
+	struct fbuf b;
+
+	fb_init(&b, buf, size);
+	if (i < g->spec.nkeys)
+		put_value(&b, false, g, group_key_of(grp), g->spec.keys[i].key, labels);
+	return (int)fb_finish(&b);
+}
+
 int ctk_group_format(const struct ctk_groups *g, const struct ctk_group *grp, int json,
 		     const struct ctk_labelmap *labels, char *buf, size_t size)
 {

@@ -110,6 +110,11 @@ struct ctk_groups *ctk_groups_new(const struct ctk_group_spec *spec)
 	return g;
 }
 
+const struct ctk_group_spec *ctk_groups_spec(const struct ctk_groups *g)
+{
+	return &g->spec;
+}
+
 void ctk_groups_free(struct ctk_groups *g)
 {
 	if (!g)
