@@ -14,9 +14,19 @@
  * Feed it every entry of a dump (CTK_EV_NONE) and then every event, in
  * order. It is idempotent where the two overlap: a NEW or a dumped entry
  * already known is re-classed, not counted twice; an UPDATE of an entry
- * not known counts it; a DESTROY of one not known is ignored. So after
- * lost events (an overrun) ctk_census_clear() and a fresh dump, with the
- * events queued meanwhile applied after it, set it right.
+ * not known counts it; a DESTROY of one not known is ignored.
+ *
+ * Recounts (mark and sweep) set it right where events cannot: after lost
+ * events (an overrun), and for silent entries. With the kernel's default
+ * net.netfilter.nf_conntrack_events=2, an entry created while nobody in
+ * its namespace listened to events never sends any, not even its
+ * DESTROY: the entries a first dump finds may be such. The census counts
+ * an entry known from dumps only, with no event since, as silent
+ * (ctk_census_silent()); while there are any, a caller recounts now and
+ * then: ctk_census_recount_begin(), every entry of a dump applied, then
+ * ctk_census_recount_end() takes out what the dump did not have. Events
+ * may be applied between the two (they count as seen); scrapes may read
+ * the counts meanwhile (each entry is counted once throughout).
  *
  * Two distinct live entries whose identities hash alike (a chance of
  * about n^2 / 2^65: 3e-8 at a million entries) would count as one.
@@ -60,6 +70,13 @@ void ctk_census_free(struct ctk_census *c);
  * orig tuple or an unknown @type, -ENOMEM (the census is then unchanged).
  */
 int ctk_census_apply(struct ctk_census *c, const struct ctk_entry *e, enum ctk_event type);
+
+/* ctk_census_recount_begin - start a recount: entries applied from now on are seen. */
+void ctk_census_recount_begin(struct ctk_census *c);
+/* ctk_census_recount_end - take out every entry not applied since the begin; how many. */
+size_t ctk_census_recount_end(struct ctk_census *c);
+/* ctk_census_silent - entries known from dumps only, which the kernel may never tell of. */
+uint64_t ctk_census_silent(const struct ctk_census *c);
 
 /* ctk_census_clear - forget every entry (before a fresh dump); keeps its memory. */
 void ctk_census_clear(struct ctk_census *c);

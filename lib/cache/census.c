@@ -28,12 +28,21 @@ struct class_rec {
 	uint64_t entries;
 };
 
+/* What the census knows of one entry, beside its key. */
+struct meta {
+	uint16_t cls;		/* index into classes, from 1 */
+	uint8_t gen;		/* the recount that last saw it */
+	uint8_t silent;		/* known from a dump only: no event since */
+};
+
 struct ctk_census {
 	uint64_t seed;
 	uint64_t *keys;		/* 0: empty */
-	uint16_t *cls;		/* the class of keys[i] (index into classes, from 1) */
+	struct meta *meta;	/* meta[i] is keys[i]'s */
 	size_t mask;		/* slots - 1 */
 	size_t used;
+	size_t silent;		/* entries with meta.silent */
+	uint8_t gen;		/* the current recount */
 	struct class_rec *classes;	/* classes[0] unused */
 	size_t nclasses, classes_cap;
 	/* class by [IPv6?][protocol][state code]; 0: none yet */
@@ -48,9 +57,9 @@ struct ctk_census *ctk_census_new(void)
 		return NULL;
 	c->seed = ctkc_seed(c);
 	c->keys = calloc(MIN_SLOTS, sizeof(*c->keys));
-	c->cls = calloc(MIN_SLOTS, sizeof(*c->cls));
+	c->meta = calloc(MIN_SLOTS, sizeof(*c->meta));
 	c->nclasses = 1;
-	if (!c->keys || !c->cls) {
+	if (!c->keys || !c->meta) {
 		ctk_census_free(c);
 		errno = ENOMEM;
 		return NULL;
@@ -64,7 +73,7 @@ void ctk_census_free(struct ctk_census *c)
 	if (!c)
 		return;
 	free(c->keys);
-	free(c->cls);
+	free(c->meta);
 	free(c->classes);
 	free(c);
 }
@@ -152,16 +161,16 @@ static int grow(struct ctk_census *c)
 {
 	size_t slots = 2 * (c->mask + 1);
 	uint64_t *keys = calloc(slots, sizeof(*keys));
-	uint16_t *cls = calloc(slots, sizeof(*cls));
+	struct meta *meta = calloc(slots, sizeof(*meta));
 	struct ctk_census old = *c;
 
-	if (!keys || !cls) {
+	if (!keys || !meta) {
 		free(keys);
-		free(cls);
+		free(meta);
 		return -ENOMEM;
 	}
 	c->keys = keys;
-	c->cls = cls;
+	c->meta = meta;
 	c->mask = slots - 1;
 	for (size_t i = 0; i <= old.mask; i++) {
 		size_t j;
@@ -170,10 +179,10 @@ static int grow(struct ctk_census *c)
 			continue;
 		j = find(c, old.keys[i]);
 		c->keys[j] = old.keys[i];
-		c->cls[j] = old.cls[i];
+		c->meta[j] = old.meta[i];
 	}
 	free(old.keys);
-	free(old.cls);
+	free(old.meta);
 	return 0;
 }
 
@@ -192,32 +201,51 @@ static void remove_slot(struct ctk_census *c, size_t i)
 		/* Can entry j move to i? Only if its home is not in (i, j]. */
 		if (((j - home) & c->mask) >= ((j - i) & c->mask)) {
 			c->keys[i] = c->keys[j];
-			c->cls[i] = c->cls[j];
+			c->meta[i] = c->meta[j];
 			i = j;
 		}
 	}
 	c->keys[i] = 0;
-	c->cls[i] = 0;
+	c->meta[i] = (struct meta){0};
 	c->used--;
 }
 
 /* ---- applying ------------------------------------------------------------------ */
 
-static int count_in(struct ctk_census *c, const struct ctk_entry *e, uint64_t key, bool update)
+/* Take slot @i's entry out of its class (and of the silent ones). */
+static void uncount(struct ctk_census *c, size_t i)
+{
+	c->classes[c->meta[i].cls].entries--;
+	if (c->meta[i].silent)
+		c->silent--;
+}
+
+static int count_in(struct ctk_census *c, const struct ctk_entry *e, uint64_t key,
+		    enum ctk_event type)
 {
 	const char *state = "";
 	uint8_t code = 0;
 	bool has_state = state_of(e, &code, &state);
 	size_t i = find(c, key);
+	bool silent = type == CTK_EV_NONE;
 	uint16_t cls;
 
-	if (c->keys[i] && update && !has_state)
-		return 0; /* nothing it says changes the class */
+	if (c->keys[i]) {
+		/* an event proves the kernel sends them for this entry */
+		silent = silent && c->meta[i].silent;
+		if (type == CTK_EV_UPDATE && !has_state) {
+			if (c->meta[i].silent && !silent)
+				c->silent--;
+			c->meta[i].silent = silent;
+			c->meta[i].gen = c->gen;
+			return 0; /* nothing it says changes the class */
+		}
+	}
 	cls = class_of(c, e, code, state);
 	if (!cls)
 		return -ENOMEM;
 	if (c->keys[i]) {
-		c->classes[c->cls[i]].entries--;
+		uncount(c, i);
 	} else {
 		if (2 * (c->used + 1) > c->mask + 1) {
 			if (grow(c) < 0)
@@ -227,8 +255,9 @@ static int count_in(struct ctk_census *c, const struct ctk_entry *e, uint64_t ke
 		c->keys[i] = key;
 		c->used++;
 	}
-	c->cls[i] = cls;
+	c->meta[i] = (struct meta){.cls = cls, .gen = c->gen, .silent = silent};
 	c->classes[cls].entries++;
+	c->silent += silent;
 	return 0;
 }
 
@@ -243,13 +272,12 @@ int ctk_census_apply(struct ctk_census *c, const struct ctk_entry *e, enum ctk_e
 	switch (type) {
 	case CTK_EV_NONE:
 	case CTK_EV_NEW:
-		return count_in(c, e, key, false);
 	case CTK_EV_UPDATE:
-		return count_in(c, e, key, true);
+		return count_in(c, e, key, type);
 	case CTK_EV_DESTROY:
 		i = find(c, key);
 		if (c->keys[i]) {
-			c->classes[c->cls[i]].entries--;
+			uncount(c, i);
 			remove_slot(c, i);
 		}
 		return 0;
@@ -258,11 +286,39 @@ int ctk_census_apply(struct ctk_census *c, const struct ctk_entry *e, enum ctk_e
 	}
 }
 
+void ctk_census_recount_begin(struct ctk_census *c)
+{
+	c->gen++;
+}
+
+size_t ctk_census_recount_end(struct ctk_census *c)
+{
+	size_t removed = 0;
+
+	/* A removal shifts a later entry back into slot i: look at i again. */
+	for (size_t i = 0; i <= c->mask;) {
+		if (c->keys[i] && c->meta[i].gen != c->gen) {
+			uncount(c, i);
+			remove_slot(c, i);
+			removed++;
+			continue;
+		}
+		i++;
+	}
+	return removed;
+}
+
+uint64_t ctk_census_silent(const struct ctk_census *c)
+{
+	return c->silent;
+}
+
 void ctk_census_clear(struct ctk_census *c)
 {
 	memset(c->keys, 0, (c->mask + 1) * sizeof(*c->keys));
-	memset(c->cls, 0, (c->mask + 1) * sizeof(*c->cls));
+	memset(c->meta, 0, (c->mask + 1) * sizeof(*c->meta));
 	c->used = 0;
+	c->silent = 0;
 	for (size_t i = 1; i < c->nclasses; i++)
 		c->classes[i].entries = 0;
 }

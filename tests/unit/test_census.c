@@ -129,6 +129,31 @@ static void test_bad_input(void **state)
 	ctk_census_free(NULL);
 }
 
+static void test_recount_and_silent_entries(void **state)
+{
+	struct ctk_census *c = ctk_census_new();
+
+	(void)state;
+	/* a first dump: nothing says the kernel will tell of these */
+	for (uint32_t n = 1; n <= 4; n++)
+		apply(c, tcp(n, TCP_CONNTRACK_ESTABLISHED), CTK_EV_NONE);
+	assert_int_equal(ctk_census_silent(c), 4);
+	apply(c, tcp(1, -1), CTK_EV_UPDATE);		/* it did, for this one */
+	apply(c, tcp(5, TCP_CONNTRACK_SYN_SENT), CTK_EV_NEW);
+	assert_int_equal(ctk_census_silent(c), 3);
+	/* 2 and 3 went away without a word; 5 is new: a recount finds out */
+	ctk_census_recount_begin(c);
+	apply(c, tcp(1, TCP_CONNTRACK_ESTABLISHED), CTK_EV_NONE);
+	apply(c, tcp(4, TCP_CONNTRACK_ESTABLISHED), CTK_EV_NONE);
+	apply(c, tcp(6, TCP_CONNTRACK_SYN_SENT), CTK_EV_NEW);	/* an event meanwhile */
+	apply(c, tcp(5, TCP_CONNTRACK_ESTABLISHED), CTK_EV_NONE);
+	assert_int_equal(ctk_census_recount_end(c), 2);
+	assert_string_equal(classes(c), "2/6/ESTABLISHED=3 2/6/SYN_SENT=1");
+	assert_int_equal(ctk_census_silent(c), 1);		/* 4 still */
+	assert_int_equal(ctk_census_total(c), 4);
+	ctk_census_free(c);
+}
+
 /* Many entries in and out at random, several growths, against an array of states. */
 static void test_churn_matches_a_model(void **state)
 {
@@ -163,6 +188,13 @@ static void test_churn_matches_a_model(void **state)
 		}
 	}
 	assert_int_equal(ctk_census_total(c), live);
+	/* a recount that sees every live entry takes nothing out */
+	ctk_census_recount_begin(c);
+	for (uint32_t n = 0; n < N; n++)
+		if (model[n] >= 0)
+			apply(c, tcp(n, model[n]), CTK_EV_NONE);
+	assert_int_equal(ctk_census_recount_end(c), 0);
+	assert_int_equal(ctk_census_total(c), live);
 	for (int st = 1; st <= 8; st++) {
 		struct ctk_census_class v[16];
 		size_t k = ctk_census_classes(c, v, 16);
@@ -173,6 +205,18 @@ static void test_churn_matches_a_model(void **state)
 				got = v[i].entries;
 		assert_int_equal(got, counts[st]);
 	}
+	/* a recount that sees half of them takes the other half out */
+	ctk_census_recount_begin(c);
+	for (uint32_t n = 0; n < N; n += 2)
+		if (model[n] >= 0)
+			apply(c, tcp(n, model[n]), CTK_EV_NONE);
+	size_t odd = 0;
+	for (uint32_t n = 1; n < N; n += 2)
+		if (model[n] >= 0) {
+			odd++;
+			model[n] = -1;
+		}
+	assert_int_equal(ctk_census_recount_end(c), odd);
 	/* every live one is still found: destroying them all empties it */
 	for (uint32_t n = 0; n < N; n++)
 		if (model[n] >= 0)
@@ -188,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_counts_follow_events),
 		cmocka_unit_test(test_dump_and_events_overlap),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_recount_and_silent_entries),
 		cmocka_unit_test(test_churn_matches_a_model),
 	};
 

@@ -42,6 +42,7 @@ struct xp_opts {
 	struct ctk_group_spec group_spec;
 	unsigned long top;		/* --top N (group-by series per namespace) */
 	unsigned int group_interval;	/* seconds between group-by dumps */
+	unsigned int recount_interval;	/* seconds between recounts while silent entries remain */
 	unsigned int rescan_ms;		/* --netns all: how often new namespaces are looked for */
 };
 
@@ -54,14 +55,16 @@ struct xp_ns {
 	struct ctk_nl *query;		/* scrape thread, under the lock: statistics */
 	struct ctk_mirror *mirror;
 	/* under the lock */
-	struct ctk_census *census;	/* NULL until the first count is done */
+	struct ctk_census *census;
+	bool counted;			/* the first count is done: the census is shown */
 	uint64_t events[3];		/* NEW, UPDATE, DESTROY received */
 	uint64_t overruns;		/* events the kernel could not deliver (ENOBUFS) */
-	uint64_t recounts;		/* dumps that set the census right after an overrun */
+	uint64_t recounts;		/* dumps after the first (overruns, silent entries) */
 	bool stale;			/* an overrun since the last count */
 	char *groups;			/* group-by series, rendered; NULL: none yet */
 	/* main thread only */
 	int64_t groups_due_ms;
+	int64_t recount_due_ms;		/* while silent entries remain */
 	bool broken;			/* the mirror failed: replaced at the next round */
 };
 

@@ -95,7 +95,7 @@ static void entries(struct xp_buf *b, struct xp *x)
 		const struct xp_ns *ns = x->ns[i];
 		size_t n;
 
-		if (!ns->census)
+		if (!ns->counted)
 			continue;
 		n = ctk_census_classes(ns->census, v, sizeof(v) / sizeof(v[0]));
 		for (size_t k = 0; k < n && k < sizeof(v) / sizeof(v[0]); k++) {
@@ -240,9 +240,15 @@ static void events(struct xp_buf *b, struct xp *x)
 	for (size_t i = 0; i < x->n; i++)
 		ns_sample(b, "conntrack_event_overruns_total", x->ns[i], x->ns[i]->overruns);
 	family(b, "conntrack_recounts_total", "counter",
-	       "Dumps that set the entry counts right again after lost events.");
+	       "Dumps that counted the table again: after lost events, and every "
+	       "--recount-interval while silent entries remain.");
 	for (size_t i = 0; i < x->n; i++)
 		ns_sample(b, "conntrack_recounts_total", x->ns[i], x->ns[i]->recounts);
+	family(b, "conntrack_silent_entries", "gauge",
+	       "Entries the kernel sends no events for (made before anything listened, with "
+	       "net.netfilter.nf_conntrack_events=2): their end is seen by a recount.");
+	for (size_t i = 0; i < x->n; i++)
+		ns_sample(b, "conntrack_silent_entries", x->ns[i], ctk_census_silent(x->ns[i]->census));
 }
 
 static void groups(struct xp_buf *b, struct xp *x)

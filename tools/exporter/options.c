@@ -33,6 +33,9 @@ static void usage(FILE *f)
 		"  --top N                that many groups per namespace (default 10)\n"
 		"  --group-interval SECS  how often the groups are counted (default 60;\n"
 		"                         each count is a dump of the table)\n"
+		"  --recount-interval SECS  how often entries the kernel sends no events for\n"
+		"                         (made before anyone listened) are recounted by a\n"
+		"                         dump while any remain (default 60)\n"
 		"  --per-cpu              statistics per CPU (a cpu label) instead of summed\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          the version\n"
@@ -102,7 +105,15 @@ static void parse_listen(const char *text, struct xp_opts *o)
 	o->listen_len = sizeof(*s4);
 }
 
-enum { OPT_LISTEN = 256, OPT_NETNS, OPT_GROUP_BY, OPT_TOP, OPT_GROUP_INTERVAL, OPT_PER_CPU };
+enum {
+	OPT_LISTEN = 256,
+	OPT_NETNS,
+	OPT_GROUP_BY,
+	OPT_TOP,
+	OPT_GROUP_INTERVAL,
+	OPT_RECOUNT_INTERVAL,
+	OPT_PER_CPU,
+};
 
 static const struct option long_opts[] = {
 	{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -110,6 +121,7 @@ static const struct option long_opts[] = {
 	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "group-interval", required_argument, NULL, OPT_GROUP_INTERVAL },
+	{ "recount-interval", required_argument, NULL, OPT_RECOUNT_INTERVAL },
 	{ "per-cpu", no_argument, NULL, OPT_PER_CPU },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -148,6 +160,7 @@ void xp_parse_options(int argc, char **argv, struct xp_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->top = 10;
 	o->group_interval = 60;
+	o->recount_interval = 60;
 	o->rescan_ms = 1000;
 	parse_listen(DEFAULT_LISTEN, o);
 	opterr = 0;
@@ -169,6 +182,10 @@ void xp_parse_options(int argc, char **argv, struct xp_opts *o)
 		case OPT_GROUP_INTERVAL:
 			o->group_interval = (unsigned int)number("--group-interval", optarg, 1, 86400);
 			interval_given = true;
+			break;
+		case OPT_RECOUNT_INTERVAL:
+			o->recount_interval =
+				(unsigned int)number("--recount-interval", optarg, 1, 86400);
 			break;
 		case OPT_PER_CPU:
 			o->per_cpu = true;

@@ -24,6 +24,21 @@
 /* The event socket's queue: a burst of ~100 000 events waits there (root). */
 #define RCVBUF (64u << 20)
 
+/*
+ * CTKIT_EXPORTER_RCVBUF=BYTES: a small queue instead, so that the tests
+ * can make the kernel lose events and see the census counted again.
+ */
+static void size_queue(struct ctk_mirror *m)
+{
+	const char *v = getenv("CTKIT_EXPORTER_RCVBUF");
+	unsigned long bytes = v && *v ? strtoul(v, NULL, 10) : 0;
+
+	if (bytes)
+		ctk_events_set_rcvbuf(ctk_mirror_events(m), bytes, false);
+	else
+		ctk_events_set_rcvbuf(ctk_mirror_events(m), RCVBUF, true);
+}
+
 int64_t xp_now_ms(void)
 {
 	struct timespec ts;
@@ -40,8 +55,7 @@ static int on_event(const struct ctk_entry *e, const struct ctk_event_info *info
 
 	if (info->type >= CTK_EV_NEW && info->type <= CTK_EV_DESTROY)
 		ns->events[info->type - CTK_EV_NEW]++;
-	/* Before the first count: the dump that makes it comes after these events. */
-	if (ns->census && ctk_census_apply(ns->census, e, info->type) == -ENOMEM)
+	if (ctk_census_apply(ns->census, e, info->type) == -ENOMEM)
 		ns->stale = true;
 	return CTK_CB_OK;
 }
@@ -59,46 +73,54 @@ static void on_note(enum ctk_mirror_note note, int err, void *data)
 
 /* ---- counting ------------------------------------------------------------------ */
 
+struct count_ctx {
+	struct xp *x;
+	struct xp_ns *ns;
+};
+
+/* The lock per entry, not per dump: a scrape waits for one entry, not for a million. */
 static int count_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
+	struct count_ctx *cc = data;
+	int ret;
+
 	(void)ev;
-	return ctk_census_apply(data, e, CTK_EV_NONE) < 0 ? CTK_CB_ERROR : CTK_CB_OK;
+	pthread_mutex_lock(&cc->x->lock);
+	ret = ctk_census_apply(cc->ns->census, e, CTK_EV_NONE);
+	pthread_mutex_unlock(&cc->x->lock);
+	return ret < 0 ? CTK_CB_ERROR : CTK_CB_OK;
 }
 
 /*
- * A fresh census from a dump, swapped in. Events queued while it runs are
- * dispatched after it; those applied before it are in the dump too.
+ * Count the table again (mark and sweep, ctkit/census.h): after lost
+ * events, and now and then while silent entries remain. Events queued
+ * while the dump runs are dispatched after it; the census takes them
+ * idempotently.
  */
 static int recount(struct xp *x, struct xp_ns *ns)
 {
 	struct ctk_dump_opts o = {.family = AF_UNSPEC};
-	struct ctk_census *fresh = ctk_census_new(), *old;
+	struct count_ctx cc = {x, ns};
 	int ret, tries = 3;
 
-	if (!fresh)
-		return -ENOMEM;
-	pthread_mutex_lock(&x->lock);
-	ns->stale = false; /* an overrun during the dump sets it again */
-	pthread_mutex_unlock(&x->lock);
 	do {
-		ctk_census_clear(fresh);
-		ret = ctk_nl_dump(ns->nl, &o, count_cb, fresh);
-	} while (ret == -EINTR && --tries);
-	if (ret < 0) {
-		ctk_census_free(fresh);
 		pthread_mutex_lock(&x->lock);
-		ns->stale = true;
+		ns->stale = false; /* an overrun during the dump sets it again */
+		ctk_census_recount_begin(ns->census);
 		pthread_mutex_unlock(&x->lock);
-		return ret;
-	}
+		ret = ctk_nl_dump(ns->nl, &o, count_cb, &cc);
+	} while (ret == -EINTR && --tries);
 	pthread_mutex_lock(&x->lock);
-	old = ns->census;
-	if (old)
-		ns->recounts++;
-	ns->census = fresh;
+	if (ret == 0) {
+		ctk_census_recount_end(ns->census);
+		ns->recounts += ns->counted;
+		ns->counted = true;
+	} else {
+		ns->stale = true;
+	}
 	pthread_mutex_unlock(&x->lock);
-	ctk_census_free(old);
-	return 0;
+	ns->recount_due_ms = xp_now_ms() + (int64_t)x->o.recount_interval * 1000;
+	return ret;
 }
 
 /* ---- joining and leaving ------------------------------------------------------- */
@@ -162,7 +184,8 @@ static int open_ns(struct xp *x, const char *name, int fd, uint64_t dev, uint64_
 	snprintf(ns->name, sizeof(ns->name), "%s", name);
 	ns->nl = ctk_nl_open_netns(fd);
 	ns->query = ctk_nl_open_netns(fd);
-	if (!ns->nl || !ns->query)
+	ns->census = ctk_census_new();
+	if (!ns->nl || !ns->query || !ns->census)
 		goto fail;
 	mo.nl = ns->nl;
 	mo.data = ns;
@@ -171,7 +194,7 @@ static int open_ns(struct xp *x, const char *name, int fd, uint64_t dev, uint64_
 		ret = -errno;
 		goto fail;
 	}
-	ctk_events_set_rcvbuf(ctk_mirror_events(ns->mirror), RCVBUF, true);
+	size_queue(ns->mirror);
 	/* Subscribed before the dump: nothing falls between the two. */
 	ret = ctk_mirror_start(ns->mirror);
 	if (ret == 0)
@@ -262,8 +285,22 @@ static void rescan(struct xp *x)
 	free(refs);
 }
 
+/* The exporter's own namespace is called as --netns all would call it: its name, or a PID. */
+static void own_name(const struct stat *st, char *name, size_t size)
+{
+	struct ctk_netns_ref *refs;
+	int n = ctk_netns_list(&refs);
+
+	snprintf(name, size, "self");
+	for (int i = 0; i < n; i++)
+		if (refs[i].dev == (uint64_t)st->st_dev && refs[i].ino == (uint64_t)st->st_ino)
+			snprintf(name, size, "%s", refs[i].name);
+	free(refs);
+}
+
 static int join_spec(struct xp *x, const char *spec)
 {
+	char name[256];
 	struct stat st;
 	int fd = ctk_netns_open(spec), ret;
 
@@ -277,7 +314,10 @@ static int join_spec(struct xp *x, const char *spec)
 		close(fd);
 		return -1;
 	}
-	ret = open_ns(x, spec, fd, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+	snprintf(name, sizeof(name), "%s", spec);
+	if (!x->o.n_netns)
+		own_name(&st, name, sizeof(name));
+	ret = open_ns(x, name, fd, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
 	if (ret < 0) {
 		fprintf(stderr, "ctkit-exporter: --netns `%s': %s\n", spec, strerror(-ret));
 		return -1;
@@ -319,7 +359,7 @@ static void revive(struct xp *x, struct xp_ns *ns)
 
 	if (!m)
 		return;
-	ctk_events_set_rcvbuf(ctk_mirror_events(m), RCVBUF, true);
+	size_queue(m);
 	if (ctk_mirror_start(m) < 0) {
 		ctk_mirror_free(m);
 		return;
@@ -331,6 +371,19 @@ static void revive(struct xp *x, struct xp_ns *ns)
 	ns->stale = true;
 	pthread_mutex_unlock(&x->lock);
 	fprintf(stderr, "ctkit-exporter: netns %s: events followed again\n", ns->name);
+}
+
+/* Silent entries (ctkit/census.h) are only seen going by a recount. */
+static bool silent_due(struct xp *x, struct xp_ns *ns)
+{
+	bool silent;
+
+	if (xp_now_ms() < ns->recount_due_ms)
+		return false;
+	pthread_mutex_lock(&x->lock);
+	silent = ctk_census_silent(ns->census) > 0;
+	pthread_mutex_unlock(&x->lock);
+	return silent;
 }
 
 /* One batch of @ns's events; the census counted again if events were lost. */
@@ -389,7 +442,12 @@ int xp_watch_loop(struct xp *x)
 		for (size_t i = 0; i < x->n; i++) {
 			if (x->ns[i]->broken)
 				revive(x, x->ns[i]);
-			if (x->o.group_by && !x->ns[i]->broken)
+			if (x->ns[i]->broken)
+				continue;
+			if (silent_due(x, x->ns[i]) && recount(x, x->ns[i]) < 0)
+				fprintf(stderr, "ctkit-exporter: netns %s: cannot count the table again\n",
+					x->ns[i]->name);
+			if (x->o.group_by)
 				xp_groups_refresh(x, x->ns[i], now);
 		}
 		pfd = poll_set(x, pfd, &cap);
