@@ -111,7 +111,7 @@ void top_screen_draw(const struct top_frame *f)
 
 	erase();
 	if (!top_screen_rows()) {
-		mvaddnstr(0, 0, "ctkit-top: the terminal is too small", COLS);
+		mvaddnstr(0, 0, "ctkit-top: terminal too small", COLS);
 		refresh();
 		return;
 	}
