@@ -104,8 +104,9 @@ static void test_engine_counters(void **state)
 	assert_string_equal(o.cli.sysctl[1], "net.netfilter.nf_conntrack_timestamp=1");
 	assert_string_equal(o.cli.pcap_file, "x.pcap");
 	top_free_options(&o);
-	parses("--capture eth0 --sysctl nf_conntrack_acct=0", &o);
+	parses("--capture eth0 --sysctl nf_conntrack_acct=0 -p udp", &o);
 	assert_int_equal(o.cli.n_sysctl, 3);
+	assert_string_equal(o.filter_words, "-p udp");
 	assert_string_equal(o.cli.sysctl[2], "nf_conntrack_acct=0");	/* last: it wins */
 	top_free_options(&o);
 }

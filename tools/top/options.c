@@ -161,10 +161,17 @@ static bool is_command(const char *word)
 	return false;
 }
 
-/* conntrack's options that choose the table or the view, not entries: not in "filter:" */
+/*
+ * conntrack's options (each with a value) that choose the table, the view
+ * or the engine's settings, not entries: not in "filter:".
+ */
 static bool names_no_filter(const char *word)
 {
-	static const char *const options[] = { "--netns", "--group-by", "--pcap", "--capture" };
+	static const char *const options[] = {
+		"--netns", "--group-by", "--pcap", "--capture", "--capture-filter", "--sysctl",
+		"--timeout-policy", "--ruleset", "--local-address", "--masquerade-address",
+		"--route", "--iifname", "--buffer-size",
+	};
 
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		size_t len = strlen(options[i]);
