@@ -429,8 +429,7 @@ static uint64_t rank_value(const struct ctk_group *grp, enum ctk_group_order ord
 }
 
 /* Larger groups first; ties by count, then in the keys' order. */
-static int rec_order(const struct ranking *rk, const struct group_rec *x,
-		     const struct group_rec *y)
+static int rec_order(const struct ranking *rk, const struct group_rec *x, const struct group_rec *y)
 {
 	uint64_t a = rank_value(&x->grp, rk->order), b = rank_value(&y->grp, rk->order);
 
@@ -465,7 +464,7 @@ static size_t keep_largest(const struct ranking *rk, const struct group_rec **to
 size_t ctk_groups_top_by(struct ctk_groups *g, enum ctk_group_order order, size_t n,
 			 const struct ctk_group **out)
 {
-	struct ranking rk = { g, order };
+	struct ranking rk = {g, order};
 	const struct group_rec **all;
 	size_t k = 0;
 

@@ -28,7 +28,7 @@
 static int parse_line(const char *line, struct top_opts *o, struct ct_error *err)
 {
 	static char copy[512];
-	char *argv[32] = { (char *)"ctkit-top" }, *save = NULL;
+	char *argv[32] = {(char *)"ctkit-top"}, *save = NULL;
 	int argc = 1;
 
 	snprintf(copy, sizeof(copy), "%s", line);
@@ -107,7 +107,7 @@ static void test_engine_counters(void **state)
 	parses("--capture eth0 --sysctl nf_conntrack_acct=0 -p udp", &o);
 	assert_int_equal(o.cli.n_sysctl, 3);
 	assert_string_equal(o.filter_words, "-p udp");
-	assert_string_equal(o.cli.sysctl[2], "nf_conntrack_acct=0");	/* last: it wins */
+	assert_string_equal(o.cli.sysctl[2], "nf_conntrack_acct=0"); /* last: it wins */
 	top_free_options(&o);
 }
 
@@ -177,7 +177,7 @@ static void test_picks_match_a_full_sort(void **state)
 	(void)state;
 	top_rows_init(&bounded, true, TOP_SORT_COUNT, false);
 	top_rows_init(&all, true, TOP_SORT_COUNT, false);
-	for (int round = 0; round < 2; round++) {	/* a second refresh reuses the buffers */
+	for (int round = 0; round < 2; round++) { /* a second refresh reuses the buffers */
 		assert_int_equal(top_rows_begin(&bounded, 17), 0);
 		assert_int_equal(top_rows_begin(&all, 0), 0);
 		for (unsigned int i = 0; i < N_ENTRIES; i++) {
@@ -198,7 +198,8 @@ static void test_picks_match_a_full_sort(void **state)
 				full_order_sort = (int)s;
 				for (size_t k = 0; k + 1 < a->n; k++)
 					assert_true(full_order(&a->rows[k], &a->rows[k + 1]) *
-							    (r ? -1 : 1) < 0);
+							    (r ? -1 : 1) <
+						    0);
 				assert_memory_equal(b->rows, a->rows, 17 * sizeof(*b->rows));
 			}
 	}
@@ -217,8 +218,8 @@ static void test_groups_shown_and_rendered(void **state)
 	struct top_shown s;
 	struct top_columns cols;
 	struct top_cells cells;
-	struct top_view v = { 0 };
-	struct top_frame f = { .view = &v, .opts = &o, .shown = &s };
+	struct top_view v = {0};
+	struct top_frame f = {.view = &v, .opts = &o, .shown = &s};
 	char line[512];
 
 	(void)state;
@@ -241,7 +242,7 @@ static void test_groups_shown_and_rendered(void **state)
 	top_table_shown(&t, TOP_SORT_PACKETS, false, true, 1, &s);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.groups[0]->packets, 1000);
-	top_table_shown(&t, TOP_SORT_COUNT, true, true, 2, &s);	/* smallest first */
+	top_table_shown(&t, TOP_SORT_COUNT, true, true, 2, &s); /* smallest first */
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.groups[0]->count, 1);
 	assert_int_equal(s.groups[1]->count, 2);
@@ -284,7 +285,7 @@ static void test_keys(void **state)
 	assert_true(top_view_key(&v, '-') && top_view_key(&v, '-'));
 	assert_true(v.interval > 0.99 && v.interval < 1.01);
 	assert_true(top_view_key(&v, '?') && v.help);
-	assert_true(top_view_key(&v, 'x') && !v.help && !v.quit);	/* any key closes help */
+	assert_true(top_view_key(&v, 'x') && !v.help && !v.quit); /* any key closes help */
 	assert_false(top_view_key(&v, 'x'));
 	assert_false(top_view_key(&v, 'q'));
 	assert_true(v.quit);
@@ -292,7 +293,7 @@ static void test_keys(void **state)
 
 	parses("", &o);
 	top_view_init(&v, &o);
-	assert_false(top_view_key(&v, 'g'));	/* nothing to group by */
+	assert_false(top_view_key(&v, 'g')); /* nothing to group by */
 	assert_false(v.grouped);
 	assert_true(top_view_faster(0.1) < 0.11 && top_view_slower(3600) > 3599);
 	assert_true(top_view_slower(0.7) > 0.99 && top_view_slower(0.7) < 1.01);

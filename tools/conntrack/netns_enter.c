@@ -18,8 +18,9 @@ int ct_enter_netns(const char *spec, struct ct_error *err)
 
 	if (fd < 0) {
 		snprintf(err->msg, sizeof(err->msg), "--netns `%s': %s", spec,
-			 fd == -ENOENT ? "no such network namespace" :
-			 fd == -EINVAL ? "not a network namespace" : strerror(-fd));
+			 fd == -ENOENT	 ? "no such network namespace"
+			 : fd == -EINVAL ? "not a network namespace"
+					 : strerror(-fd));
 		err->exit_code = 2;
 		return -1;
 	}

@@ -24,13 +24,13 @@ struct top_app {
 	struct top_view view;
 	struct top_table table;
 	struct top_source *source;
-	struct ctk_labelmap *labels;	/* label names for --group-by label */
-	struct top_shown shown;		/* what the last frame showed */
-	double took_ms;			/* what the last refresh took */
-	char error[128];		/* why the last refresh failed, "" */
-	uint64_t refreshed_ns;		/* when it started (monotonic), 0: never */
-	size_t refreshed_limit;		/* the rows per order it kept (0: all) */
-	struct ctk_out out;		/* stdout, for --batch */
+	struct ctk_labelmap *labels; /* label names for --group-by label */
+	struct top_shown shown;	     /* what the last frame showed */
+	double took_ms;		     /* what the last refresh took */
+	char error[128];	     /* why the last refresh failed, "" */
+	uint64_t refreshed_ns;	     /* when it started (monotonic), 0: never */
+	size_t refreshed_limit;	     /* the rows per order it kept (0: all) */
+	struct ctk_out out;	     /* stdout, for --batch */
 };
 
 /*
@@ -40,7 +40,8 @@ struct top_app {
  */
 int top_app_refresh(struct top_app *app, size_t limit);
 
-/* top_app_frame - @f describes the last refresh as the view shows it, @max rows at most (0: all). */
+/* top_app_frame - @f describes the last refresh as the view shows it, @max rows at most (0: all).
+ */
 void top_app_frame(struct top_app *app, size_t max, struct top_frame *f);
 
 #endif

@@ -9,7 +9,8 @@
 
 #include "app.h"
 
-/* top_batch - refresh and print until --iterations, a stop signal or the source's end; the exit code. */
+/* top_batch - refresh and print until --iterations, a stop signal or the source's end; the exit
+ * code. */
 int top_batch(struct top_app *app);
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <ctkit/version.h>
 
+#include "../conntrack/report.h"
 #include "../conntrack/run.h"
 #include "app.h"
 #include "batch.h"
@@ -62,9 +63,11 @@ int main(int argc, char **argv)
 	struct ct_error err;
 	int rc;
 
+	/* conntrack's parts (the capture replay) speak as ctkit-top */
+	ct_say_prefix(TOP_PREFIX);
 	if (top_parse_options(argc, argv, &app.opts, &err) < 0)
 		return top_report_error(&err);
-	top_report_error(&err);	/* warnings */
+	top_report_error(&err); /* warnings */
 	if (app.opts.help || app.opts.version) {
 		if (app.opts.help)
 			top_print_help();

@@ -53,8 +53,10 @@ static int set_interval(struct top_opts *o, const char *value, struct ct_error *
 	double s = strtod(value, &end);
 
 	if (end == value || *end || !isfinite(s) || s < TOP_INTERVAL_MIN || s > TOP_INTERVAL_MAX)
-		return usage_error(err, "--interval: `%s' is not a number of seconds "
-				   "from 0.1 to 3600", value);
+		return usage_error(err,
+				   "--interval: `%s' is not a number of seconds "
+				   "from 0.1 to 3600",
+				   value);
 	o->interval = s;
 	return 0;
 }
@@ -99,16 +101,18 @@ static int set_flag(struct top_opts *o, const char *name)
 }
 
 struct own_option {
-	const char *name;	/* after "--" */
-	int (*set)(struct top_opts *o, const char *value, struct ct_error *err);	/* NULL: a flag */
+	const char *name;							 /* after "--" */
+	int (*set)(struct top_opts *o, const char *value, struct ct_error *err); /* NULL: a flag */
 };
 
+/* clang-format off */
 static const struct own_option own_options[] = {
 	{ "sort", set_sort },		{ "interval", set_interval },
 	{ "iterations", set_iterations }, { "top", set_top },
 	{ "batch", NULL },		{ "reverse", NULL },
 	{ "help", NULL },		{ "version", NULL },
 };
+/* clang-format on */
 
 #define N_OWN (sizeof(own_options) / sizeof(own_options[0]))
 
@@ -149,11 +153,13 @@ static const struct own_option *own_option(const char *word, const char **inline
 /* conntrack's commands: ctkit-top runs its own listing, so none of them is for it. */
 static bool is_command(const char *word)
 {
+	/* clang-format off */
 	static const char *const commands[] = {
 		"-L", "-I", "-U", "-D", "-G", "-E", "-F", "-A", "-C", "-S", "-R",
 		"--dump", "--create", "--update", "--delete", "--get", "--event", "--flush",
 		"--add", "--counter", "--stats", "--load-file",
 	};
+	/* clang-format on */
 
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(word, commands[i]))
@@ -167,11 +173,13 @@ static bool is_command(const char *word)
  */
 static bool names_no_filter(const char *word)
 {
+	/* clang-format off */
 	static const char *const options[] = {
 		"--netns", "--group-by", "--pcap", "--capture", "--capture-filter", "--sysctl",
 		"--timeout-policy", "--ruleset", "--local-address", "--masquerade-address",
 		"--route", "--iifname", "--buffer-size",
 	};
+	/* clang-format on */
 
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		size_t len = strlen(options[i]);
@@ -187,7 +195,8 @@ static void note_word(struct top_opts *o, const char *word, const char *previous
 {
 	size_t len = strlen(o->filter_words);
 
-	if (names_no_filter(word) || (previous && names_no_filter(previous) && !strchr(previous, '=')))
+	if (names_no_filter(word) ||
+	    (previous && names_no_filter(previous) && !strchr(previous, '=')))
 		return;
 	snprintf(o->filter_words + len, sizeof(o->filter_words) - len, "%s%s", len ? " " : "",
 		 word);
@@ -216,8 +225,10 @@ static int split_words(int argc, char **argv, struct top_opts *o, char **ct_argv
 			continue;
 		}
 		if (is_command(word))
-			return usage_error(err, "`%s': ctkit-top runs no conntrack command, it takes "
-					   "conntrack's filter options only", word);
+			return usage_error(err,
+					   "`%s': ctkit-top runs no conntrack command, it takes "
+					   "conntrack's filter options only",
+					   word);
 		/* conntrack would take it for -L's table ("expect") */
 		if (*ct_argc == 2 && word[0] != '-')
 			return usage_error(err, "unexpected word `%s'", word);
@@ -239,7 +250,8 @@ static int refuse_listing_options(const struct ct_cli *cli, struct ct_error *err
 	if (cli->opts & (1u << CT_OPT_OUTPUT))
 		return usage_error(err, "%s", "`-o': ctkit-top has its own layout");
 	if (cli->pcap_packets || cli->trace_packet || cli->pcap_out)
-		return usage_error(err, "%s", "`--packets', `--trace' and `--pcap-out' print "
+		return usage_error(err, "%s",
+				   "`--packets', `--trace' and `--pcap-out' print "
 				   "packets; ctkit-top shows the table");
 	return 0;
 }
@@ -263,8 +275,7 @@ static void engine_counters_on(char **ct_argv, int *ct_argc)
 	*ct_argc += 4;
 }
 
-static int parse_conntrack(struct top_opts *o, char **ct_argv, int ct_argc,
-			   struct ct_error *err)
+static int parse_conntrack(struct top_opts *o, char **ct_argv, int ct_argc, struct ct_error *err)
 {
 	/* getopt permutes the array: a copy for a second parse */
 	char **again = malloc((size_t)(ct_argc + 4) * sizeof(*again));

@@ -15,10 +15,10 @@
 #include "../conntrack/cli.h"
 
 enum top_sort {
-	TOP_SORT_COUNT,		/* groups: entries; single entries: by tuple */
+	TOP_SORT_COUNT, /* groups: entries; single entries: by tuple */
 	TOP_SORT_PACKETS,
 	TOP_SORT_BYTES,
-	TOP_SORT_AGE,		/* oldest first (start time), else shortest timeout */
+	TOP_SORT_AGE, /* oldest first (start time), else shortest timeout */
 	TOP_SORT_MAX
 };
 
@@ -30,16 +30,16 @@ const char *top_sort_name(enum top_sort sort);
 #define TOP_INTERVAL_MAX     3600.0
 
 struct top_opts {
-	struct ct_cli cli;		/* conntrack's part: filter, group spec, netns, capture */
+	struct ct_cli cli; /* conntrack's part: filter, group spec, netns, capture */
 	enum top_sort sort;
-	bool reverse;			/* --reverse: smallest (or newest) first */
-	bool batch;			/* --batch: plain text refreshes on stdout */
-	unsigned long iterations;	/* --iterations N; 0: until stopped */
-	unsigned long top;		/* --top N rows at most; 0: what fits (batch: all) */
-	double interval;		/* --interval SECONDS between refreshes */
-	bool help;			/* -h, --help */
-	bool version;			/* -V, --version */
-	char filter_words[256];		/* conntrack's words as given, for the header */
+	bool reverse;		  /* --reverse: smallest (or newest) first */
+	bool batch;		  /* --batch: plain text refreshes on stdout */
+	unsigned long iterations; /* --iterations N; 0: until stopped */
+	unsigned long top;	  /* --top N rows at most; 0: what fits (batch: all) */
+	double interval;	  /* --interval SECONDS between refreshes */
+	bool help;		  /* -h, --help */
+	bool version;		  /* -V, --version */
+	char filter_words[256];	  /* conntrack's words as given, for the header */
 };
 
 /*

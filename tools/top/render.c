@@ -134,7 +134,7 @@ static void header_refresh(const struct top_frame *f, struct line *l)
 
 void top_render_header(const struct top_frame *f, unsigned int line, char *buf, size_t size)
 {
-	struct line l = { buf, size, 0 };
+	struct line l = {buf, size, 0};
 
 	buf[0] = '\0';
 	if (line == 0)
@@ -153,7 +153,7 @@ enum { G_COUNT, G_PACKETS, G_BYTES, G_GROUP };
 static const char *const entry_titles[] = {
 	"PROTO", "STATE", "SOURCE", "", "DESTINATION", "PACKETS", "BYTES", "AGE", "TIMEOUT", "INFO",
 };
-static const char *const group_titles[] = { "COUNT", "PACKETS", "BYTES", "GROUP" };
+static const char *const group_titles[] = {"COUNT", "PACKETS", "BYTES", "GROUP"};
 
 void top_columns_init(struct top_columns *c, bool grouped)
 {
@@ -174,8 +174,8 @@ void top_columns_init(struct top_columns *c, bool grouped)
 }
 
 /* "10.0.0.1:443", "[fd00::1]:443", or the address alone for protocols without ports. */
-static void endpoint(const struct ctk_tuple *t, const union ctk_addr *a, uint16_t port,
-		     char *buf, size_t size)
+static void endpoint(const struct ctk_tuple *t, const union ctk_addr *a, uint16_t port, char *buf,
+		     size_t size)
 {
 	char addr[INET6_ADDRSTRLEN] = "?";
 	bool v6 = t->l3num == AF_INET6;
@@ -198,7 +198,7 @@ static void number_or_dash(bool known, uint64_t n, char *buf, size_t size)
 /* What else an entry says: conntrack's flags, mark, zone, an ICMP request's identity. */
 static void entry_info(const struct top_row *r, char *buf, size_t size)
 {
-	struct line l = { buf, size, 0 };
+	struct line l = {buf, size, 0};
 	uint8_t l4 = r->orig.l4num;
 
 	buf[0] = '\0';
@@ -220,7 +220,7 @@ static void entry_info(const struct top_row *r, char *buf, size_t size)
 static void entry_cells(const struct top_frame *f, const struct top_row *r, struct top_cells *c)
 {
 	uint64_t now_s = f->table->now_ns / 1000000000ull, start_s = r->start_ns / 1000000000ull;
-	struct line age = { c->text[C_AGE], TOP_CELL, 0 };
+	struct line age = {c->text[C_AGE], TOP_CELL, 0};
 	bool counted = r->has & TOP_ROW_COUNTERS;
 
 	snprintf(c->text[C_PROTO], TOP_CELL, "%s", ctk_l4proto_name(r->orig.l4num));
@@ -255,8 +255,7 @@ static void group_keys(const struct top_frame *f, const struct ctk_group *grp, c
 	snprintf(buf, size, "%.*s", (int)len, keys);
 }
 
-static void group_cells(const struct top_frame *f, const struct ctk_group *grp,
-			struct top_cells *c)
+static void group_cells(const struct top_frame *f, const struct ctk_group *grp, struct top_cells *c)
 {
 	bool counted = grp->with_counters;
 
@@ -287,7 +286,7 @@ void top_columns_fit(struct top_columns *c, const struct top_cells *cells)
 size_t top_columns_line(const struct top_columns *c, const struct top_cells *cells, char *buf,
 			size_t size)
 {
-	struct line l = { buf, size, 0 };
+	struct line l = {buf, size, 0};
 	unsigned int last = c->n - 1;
 
 	buf[0] = '\0';

@@ -28,11 +28,11 @@ struct top_frame {
 	const struct top_source *source;
 	const struct top_table *table;
 	const struct top_shown *shown;
-	const struct ctk_labelmap *labels;	/* label names for groups, NULL: numbers */
-	long long entries, limit;		/* the source's count and limit, -1: unknown */
-	double took_ms;				/* the last refresh */
-	const char *error;			/* why the last refresh failed, "" if it did not */
-	uint64_t wall_ns;			/* the time shown */
+	const struct ctk_labelmap *labels; /* label names for groups, NULL: numbers */
+	long long entries, limit;	   /* the source's count and limit, -1: unknown */
+	double took_ms;			   /* the last refresh */
+	const char *error;		   /* why the last refresh failed, "" if it did not */
+	uint64_t wall_ns;		   /* the time shown */
 };
 
 struct top_cells {
@@ -42,7 +42,7 @@ struct top_cells {
 struct top_columns {
 	unsigned int n;
 	const char *title[TOP_COLS_MAX];
-	bool right[TOP_COLS_MAX];	/* numbers: aligned right */
+	bool right[TOP_COLS_MAX]; /* numbers: aligned right */
 	size_t width[TOP_COLS_MAX];
 };
 

@@ -9,7 +9,7 @@ void top_say(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ctkit-top: ", stderr);
+	fputs(TOP_PREFIX, stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -5,9 +5,11 @@
 
 #include "../conntrack/cli.h"
 
+#define TOP_PREFIX "ctkit-top: "
+
 #define TOP_EXIT_OK    0
-#define TOP_EXIT_OTHER 1	/* runtime errors */
-#define TOP_EXIT_PARAM 2	/* usage errors */
+#define TOP_EXIT_OTHER 1 /* runtime errors */
+#define TOP_EXIT_PARAM 2 /* usage errors */
 
 /* top_say - one line on stderr after the program's name. */
 void top_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

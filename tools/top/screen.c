@@ -53,7 +53,7 @@ int top_screen_key(void)
 /* @text on line @y, cut to the width; @bar: reverse video across the whole line. */
 static void draw_line(int y, const char *text, bool bar)
 {
-	int width = y == LINES - 1 ? COLS - 1 : COLS;	/* the last cell would scroll */
+	int width = y == LINES - 1 ? COLS - 1 : COLS; /* the last cell would scroll */
 
 	if (bar) {
 		attron(A_REVERSE);
@@ -88,9 +88,8 @@ static void draw_help(const struct top_frame *f, int top_line)
 {
 	const char *text;
 
-	for (unsigned int i = 0; (text = top_help_line(i, f->view->can_group)) &&
-				 top_line + (int)i < LINES - 1;
-	     i++)
+	for (unsigned int i = 0;
+	     (text = top_help_line(i, f->view->can_group)) && top_line + (int)i < LINES - 1; i++)
 		draw_line(top_line + (int)i, text, i == 0);
 }
 
@@ -98,7 +97,8 @@ static void draw_keys(const struct top_frame *f)
 {
 	char line[160];
 
-	snprintf(line, sizeof(line), " q quit  s sort  r reverse  %sp %s  space refresh  "
+	snprintf(line, sizeof(line),
+		 " q quit  s sort  r reverse  %sp %s  space refresh  "
 		 "+/- interval  h help",
 		 f->view->can_group ? (f->view->grouped ? "g entries  " : "g groups  ") : "",
 		 f->view->paused ? "resume" : "pause");

@@ -17,10 +17,10 @@
 #include "options.h"
 
 enum top_wait {
-	TOP_WAIT_INPUT,		/* the input is readable, or a signal came */
-	TOP_WAIT_TIMEOUT,	/* the time ran out */
-	TOP_WAIT_END,		/* the source ended (a live capture stopped) */
-	TOP_WAIT_ERROR,		/* it cannot go on (said on stderr) */
+	TOP_WAIT_INPUT,	  /* the input is readable, or a signal came */
+	TOP_WAIT_TIMEOUT, /* the time ran out */
+	TOP_WAIT_END,	  /* the source ended (a live capture stopped) */
+	TOP_WAIT_ERROR,	  /* it cannot go on (said on stderr) */
 };
 
 struct top_source;
@@ -44,10 +44,10 @@ struct top_source_ops {
 
 struct top_source {
 	const struct top_source_ops *ops;
-	char what[160];			/* for the header: "kernel table", "capture FILE" */
-	struct top_rates rates;		/* events as they come */
-	bool has_events;		/* the rates mean something */
-	bool still;			/* the table no longer changes (a replayed capture) */
+	char what[160];		/* for the header: "kernel table", "capture FILE" */
+	struct top_rates rates; /* events as they come */
+	bool has_events;	/* the rates mean something */
+	bool still;		/* the table no longer changes (a replayed capture) */
 };
 
 /*

@@ -27,9 +27,9 @@
 #define FILE_STEP 65536
 
 struct engine_source {
-	struct top_source base;		/* first: the loops' handle */
+	struct top_source base; /* first: the loops' handle */
 	struct ct_replay *replay;
-	bool live;			/* --capture */
+	bool live; /* --capture */
 };
 
 static struct engine_source *engine_of(struct top_source *s)
@@ -65,7 +65,7 @@ static int engine_refresh(struct top_source *s, struct top_table *t, size_t limi
 
 static bool input_ready(int input_fd)
 {
-	struct pollfd p = { .fd = input_fd, .events = POLLIN };
+	struct pollfd p = {.fd = input_fd, .events = POLLIN};
 
 	return poll(&p, 1, 0) > 0 || top_stopping();
 }
@@ -74,13 +74,14 @@ static enum top_wait engine_wait(struct top_source *s, int input_fd, int timeout
 {
 	struct engine_source *g = engine_of(s);
 	uint64_t deadline = top_mono_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000;
-	struct pollfd p = { .fd = input_fd, .events = POLLIN };
+	struct pollfd p = {.fd = input_fd, .events = POLLIN};
 
 	if (!g->live) {
 		int n = poll(&p, 1, timeout_ms);
 
-		return n > 0 || (n < 0 && errno == EINTR) ? TOP_WAIT_INPUT : n == 0 ? TOP_WAIT_TIMEOUT
-										  : TOP_WAIT_ERROR;
+		return n > 0 || (n < 0 && errno == EINTR) ? TOP_WAIT_INPUT
+		       : n == 0				  ? TOP_WAIT_TIMEOUT
+							  : TOP_WAIT_ERROR;
 	}
 	/* a step waits a quarter of a second at most when no packet comes */
 	for (;;) {

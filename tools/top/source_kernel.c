@@ -23,10 +23,10 @@
 #define SYSCTL_DIR "/proc/sys/net/netfilter/"
 
 struct kernel_source {
-	struct top_source base;		/* first: the loops' handle */
-	struct ct_run run;		/* conntrack's -L: the command line and the session */
-	struct top_kevents *events;	/* NULL when events cannot be had */
-	int count_fd, max_fd;		/* the sysctls, read again at each refresh */
+	struct top_source base;	    /* first: the loops' handle */
+	struct ct_run run;	    /* conntrack's -L: the command line and the session */
+	struct top_kevents *events; /* NULL when events cannot be had */
+	int count_fd, max_fd;	    /* the sysctls, read again at each refresh */
 };
 
 static struct kernel_source *kernel_of(struct top_source *s)
@@ -65,8 +65,8 @@ static enum top_wait kernel_wait(struct top_source *s, int input_fd, int timeout
 
 	for (;;) {
 		struct pollfd p[2] = {
-			{ .fd = input_fd, .events = POLLIN },
-			{ .fd = k->events ? top_kevents_fd(k->events) : -1, .events = POLLIN },
+			{.fd = input_fd, .events = POLLIN},
+			{.fd = k->events ? top_kevents_fd(k->events) : -1, .events = POLLIN},
 		};
 		int n = poll(p, 2, timeout_ms < 0 ? -1 : top_ms_until(deadline));
 

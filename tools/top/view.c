@@ -3,7 +3,8 @@
 #include "view.h"
 
 /* Round intervals, so + and - never leave an odd value like 1.7 s. */
-static const double ladder[] = { 0.1, 0.2, 0.5, 1, 2, 3, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600 };
+static const double ladder[] = {0.1, 0.2, 0.5, 1,   2,	 3,   5,    10,
+				15,  30,  60,  120, 300, 600, 1800, 3600};
 
 #define N_RUNGS (sizeof(ladder) / sizeof(ladder[0]))
 

@@ -14,13 +14,13 @@
 struct top_view {
 	enum top_sort sort;
 	bool reverse;
-	bool grouped;		/* groups (--group-by) rather than entries */
-	bool can_group;		/* --group-by was given */
-	bool paused;		/* no refresh until p again */
-	bool refresh_now;	/* space: refresh without waiting for the interval */
-	bool help;		/* the key list instead of the rows */
+	bool grouped;	  /* groups (--group-by) rather than entries */
+	bool can_group;	  /* --group-by was given */
+	bool paused;	  /* no refresh until p again */
+	bool refresh_now; /* space: refresh without waiting for the interval */
+	bool help;	  /* the key list instead of the rows */
 	bool quit;
-	double interval;	/* seconds between refreshes */
+	double interval; /* seconds between refreshes */
 };
 
 void top_view_init(struct top_view *v, const struct top_opts *o);

@@ -14,12 +14,12 @@
 enum { TOP_EV_NEW, TOP_EV_UPDATE, TOP_EV_DESTROY, TOP_EV_MAX };
 
 struct top_rates {
-	uint64_t total[TOP_EV_MAX];	/* events seen so far */
-	uint64_t base[TOP_EV_MAX];	/* the totals at the last sample */
-	uint64_t base_ns;		/* when that was (monotonic), 0: no sample yet */
-	double per_sec[TOP_EV_MAX];	/* between the last two samples */
-	bool known;			/* per_sec has been measured */
-	uint64_t lost;			/* times the kernel dropped events (overruns) */
+	uint64_t total[TOP_EV_MAX]; /* events seen so far */
+	uint64_t base[TOP_EV_MAX];  /* the totals at the last sample */
+	uint64_t base_ns;	    /* when that was (monotonic), 0: no sample yet */
+	double per_sec[TOP_EV_MAX]; /* between the last two samples */
+	bool known;		    /* per_sec has been measured */
+	uint64_t lost;		    /* times the kernel dropped events (overruns) */
 };
 
 /* top_rates_count - one event of type @ev (other types are ignored). */

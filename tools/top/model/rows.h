@@ -21,14 +21,14 @@
 /* What a row shows of an entry. */
 struct top_row {
 	struct ctk_tuple orig;
-	uint64_t packets, bytes;	/* both directions */
-	uint64_t start_ns;		/* when it began (ns since the epoch), 0: unknown */
-	const char *state;		/* the protocol's state name, NULL: none */
-	uint32_t timeout;		/* seconds left */
-	uint32_t status;		/* IPS_* */
+	uint64_t packets, bytes; /* both directions */
+	uint64_t start_ns;	 /* when it began (ns since the epoch), 0: unknown */
+	const char *state;	 /* the protocol's state name, NULL: none */
+	uint32_t timeout;	 /* seconds left */
+	uint32_t status;	 /* IPS_* */
 	uint32_t mark;
 	uint16_t zone;
-	uint8_t has;			/* TOP_ROW_* */
+	uint8_t has; /* TOP_ROW_* */
 };
 
 enum {
@@ -43,15 +43,15 @@ enum {
 struct top_pick {
 	enum top_sort sort;
 	bool reverse;
-	size_t n;		/* rows held */
-	size_t cap;		/* rows allocated */
-	struct top_row *rows;	/* sorted once the refresh ends */
+	size_t n;	      /* rows held */
+	size_t cap;	      /* rows allocated */
+	struct top_row *rows; /* sorted once the refresh ends */
 };
 
 struct top_rows {
 	struct top_pick picks[2 * TOP_SORT_MAX];
 	unsigned int npicks;
-	size_t limit;		/* rows kept per pick; 0: every row */
+	size_t limit; /* rows kept per pick; 0: every row */
 };
 
 /*

@@ -14,7 +14,7 @@
 
 int top_table_init(struct top_table *t, const struct top_opts *o, bool every_order)
 {
-	*t = (struct top_table){ .cli = &o->cli };
+	*t = (struct top_table){.cli = &o->cli};
 	top_rows_init(&t->rows, every_order, o->sort, o->reverse);
 	if (o->cli.group_by) {
 		t->groups = ctk_groups_new(&o->cli.group_spec);
@@ -60,7 +60,8 @@ int top_table_entry_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	}
 	if (!selected(t->cli, e))
 		return CTK_CB_OK;
-	if (top_rows_add(&t->rows, e) < 0 || (t->groups && ctk_groups_add(t->groups, e, NULL) < 0)) {
+	if (top_rows_add(&t->rows, e) < 0 ||
+	    (t->groups && ctk_groups_add(t->groups, e, NULL) < 0)) {
 		t->error = -ENOMEM;
 		return CTK_CB_STOP;
 	}
@@ -111,7 +112,7 @@ void top_table_shown(struct top_table *t, enum top_sort sort, bool reverse, bool
 {
 	const struct top_pick *p;
 
-	*s = (struct top_shown){ .grouped = grouped && t->groups, .all = t->groups };
+	*s = (struct top_shown){.grouped = grouped && t->groups, .all = t->groups};
 	if (s->grouped) {
 		s->n = rank_groups(t, sort, reverse, max);
 		s->groups = t->ranked;

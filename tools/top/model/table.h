@@ -18,12 +18,12 @@
 #include "rows.h"
 
 struct top_table {
-	const struct ct_cli *cli;	/* the filter, the group spec */
+	const struct ct_cli *cli; /* the filter, the group spec */
 	struct top_rows rows;
-	struct ctk_groups *groups;	/* NULL without --group-by */
-	uint64_t matched;		/* entries that passed the filter */
-	uint64_t now_ns;		/* the clock ages are measured against (ns since the epoch) */
-	bool complete;			/* the last refresh saw the whole table */
+	struct ctk_groups *groups; /* NULL without --group-by */
+	uint64_t matched;	   /* entries that passed the filter */
+	uint64_t now_ns;	   /* the clock ages are measured against (ns since the epoch) */
+	bool complete;		   /* the last refresh saw the whole table */
 	/*
 	 * Asked every few thousand entries while a refresh runs, so that a
 	 * long dump still answers keys and signals: true stops the refresh.
@@ -31,9 +31,9 @@ struct top_table {
 	bool (*interrupt)(void *data);
 	void *interrupt_data;
 	unsigned int until_check;
-	bool stopped;			/* the hook stopped this refresh */
-	int error;			/* -ENOMEM when a row or group could not be kept */
-	const struct ctk_group **ranked;	/* groups in the order shown, reused */
+	bool stopped;			 /* the hook stopped this refresh */
+	int error;			 /* -ENOMEM when a row or group could not be kept */
+	const struct ctk_group **ranked; /* groups in the order shown, reused */
 	size_t ranked_cap;
 };
 
@@ -41,9 +41,9 @@ struct top_table {
 struct top_shown {
 	bool grouped;
 	size_t n;
-	const struct top_row *rows;		/* entries: n of them */
-	const struct ctk_group *const *groups;	/* groups: n of them */
-	const struct ctk_groups *all;		/* the count they belong to */
+	const struct top_row *rows;	       /* entries: n of them */
+	const struct ctk_group *const *groups; /* groups: n of them */
+	const struct ctk_groups *all;	       /* the count they belong to */
 };
 
 /*
