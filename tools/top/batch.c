@@ -54,9 +54,18 @@ static bool wait_interval(struct top_app *app, int *rc)
 	}
 }
 
+/* The table's hook during a refresh: a stop signal ends a long dump at once. */
+static bool stop_refresh(void *data)
+{
+	(void)data;
+	return top_stopping();
+}
+
 int top_batch(struct top_app *app)
 {
 	int rc = TOP_EXIT_OK;
+
+	app->table.interrupt = stop_refresh;
 
 	for (unsigned long n = 1;; n++) {
 		int ret = top_app_refresh(app, app->opts.top);
