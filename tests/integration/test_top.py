@@ -7,7 +7,7 @@ ctkit-top runs from a second namespace of the Lab with --netns, so that a
 --netns that did not take would show a throwaway table, never the host's.
 The oracle is the reference's own `conntrack -L` of the same table (and
 ctkit's `conntrack --pcap -L` for a capture). The interactive view runs in
-tmux on a private socket, driven by send-keys and read by capture-pane.
+tmux with a socket of its own, driven by send-keys and read by capture-pane.
 """
 import collections
 import os
@@ -292,11 +292,12 @@ def test_live_capture(lab):
 # ---- (b) the interactive view under tmux ---------------------------------------------------
 
 class Tmux:
-    """A private tmux server (its own socket) running one command in a 160x40 window."""
+    """A private tmux server (its socket in a directory of its own, removed with it)
+    running one command in a 160x40 window."""
 
     def __init__(self, command):
-        self.socket = "ctktop-%d" % os.getpid()
         self.dir = tempfile.mkdtemp(prefix="ctk-top-")
+        self.socket = os.path.join(self.dir, "tmux")
         self.rc_file = os.path.join(self.dir, "rc")
         self.err_file = os.path.join(self.dir, "err")
         self.pid_file = os.path.join(self.dir, "pid")
@@ -307,7 +308,7 @@ class Tmux:
         self.tmux("new-session", "-d", "-s", "top", "-x", "160", "-y", "40", "sh -c %s" % shlex.quote(script))
 
     def tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.socket] + list(args), stdout=subprocess.PIPE,
+        return subprocess.run(["tmux", "-S", self.socket] + list(args), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, timeout=10)
 
     def screen(self):
