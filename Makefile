@@ -61,15 +61,20 @@ BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
+# ctkit-top (tools/top/, model/ in it): conntrack's parser and replay (CLI_OBJ) and curses.
+TOP_SRC     := $(sort $(wildcard tools/top/*.c tools/top/*/*.c))
+TOP_OBJ     := $(TOP_SRC:%.c=$(BUILD)/obj/%.o)
+TOP_CORE_OBJ := $(filter-out %/main.o %/screen.o %/interactive.o,$(TOP_OBJ))
+TOP_LDLIBS  := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncurses)
+
 LIBA        := $(BUILD)/libctkit.a
 LIBSO       := $(BUILD)/libctkit.so.0
 CONNTRACK   := $(BUILD)/conntrack
 NFCT        := $(if $(wildcard tools/nfct/main.c),$(BUILD)/nfct)
 CONNTRACKD  := $(if $(wildcard tools/conntrackd/main.c),$(BUILD)/conntrackd)
-# Programs still to come: installed once their main.c exists (their build
-# rules come with them), so `make install` and debian/ need no edit then.
+# Programs installed (and debian/ packaged) when their main.c exists.
 EXPORTER    := $(if $(wildcard tools/exporter/main.c),$(BUILD)/ctkit-exporter)
-TOP         := $(if $(wildcard tools/top/main.c),$(BUILD)/ctkit-top)
+CTKIT_TOP   := $(if $(wildcard tools/top/main.c),$(BUILD)/ctkit-top)
 # systemd units: conntrackd's, and the programs' in contrib/systemd/; they
 # name /usr/sbin/, installed under another PREFIX they name its sbin/.
 UNITS       := $(if $(CONNTRACKD),contrib/conntrackd/conntrackd.service) \
@@ -77,7 +82,7 @@ UNITS       := $(if $(CONNTRACKD),contrib/conntrackd/conntrackd.service) \
 
 .PHONY: all deps check unit headers abi abi-baseline examples fuzz-smoke fuzz integration demo bench bench-engine install deb clean format sample
 
-all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(CONNTRACKD) $(EXPORTER) $(BENCH_BIN) $(TOOL_BIN)
+all: $(LIBA) $(LIBSO) $(CONNTRACK) $(NFCT) $(CONNTRACKD) $(EXPORTER) $(CTKIT_TOP) $(BENCH_BIN) $(TOOL_BIN)
 
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
@@ -118,6 +123,15 @@ $(BUILD)/ctkit-exporter: $(XP_OBJ) $(LIBA)
 
 $(BUILD)/conntrackd: $(BUILD)/obj/tools/conntrackd/main.o $(CTD_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(CTD_LDLIBS)
+
+$(BUILD)/ctkit-top: $(TOP_OBJ) $(CLI_OBJ) $(LIBA)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(TOP_LDLIBS)
+
+# ctkit-top's parts without the terminal, with conntrack's and the library's.
+$(BUILD)/tests/test_top: tests/unit/test_top.c $(TOP_CORE_OBJ) $(CLI_OBJ) $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itools/top $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lcmocka
 
 # Unit tests link the library's objects (internal functions included) and
 # the tools' objects (not their main()).
@@ -245,7 +259,7 @@ install: all
 	$(if $(NFCT),install -m 0755 $(NFCT) $(DESTDIR)$(PREFIX)/sbin/nfct)
 	$(if $(CONNTRACKD),install -m 0755 $(CONNTRACKD) $(DESTDIR)$(PREFIX)/sbin/conntrackd)
 	$(if $(EXPORTER),install -m 0755 $(EXPORTER) $(DESTDIR)$(PREFIX)/sbin/ctkit-exporter)
-	$(if $(TOP),install -m 0755 $(TOP) $(DESTDIR)$(PREFIX)/sbin/ctkit-top)
+	$(if $(CTKIT_TOP),install -m 0755 $(CTKIT_TOP) $(DESTDIR)$(PREFIX)/sbin/ctkit-top)
 	install -m 0644 $(LIBA) $(DESTDIR)$(LIBDIR)/libctkit.a
 	install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libctkit.so.0
 	ln -sf libctkit.so.0 $(DESTDIR)$(LIBDIR)/libctkit.so

@@ -8,7 +8,7 @@ PKGS="make gcc clang libc6-dev pkg-config libmnl-dev libcmocka-dev libpcap-dev
       python3 python3-pytest python3-scapy iproute2 nftables iptables tcpdump
       conntrack nfct procps kmod g++ abigail-tools conntrackd libsodium-dev libsystemd-dev
       libjansson-dev build-essential debhelper lintian libmicrohttpd-dev libncurses-dev
-      prometheus"
+      prometheus tmux"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

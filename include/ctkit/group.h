@@ -88,9 +88,33 @@ size_t ctk_groups_count(const struct ctk_groups *g);
 /*
  * ctk_groups_top - the @n largest groups (all for n == 0), by count, then
  * by key, into @out (room for ctk_groups_count() or @n). Returns how many.
- * The pointers stay valid until the next add or the free.
+ * The pointers stay valid until the next add, clear or the free.
  */
 size_t ctk_groups_top(struct ctk_groups *g, size_t n, const struct ctk_group **out);
+
+/* What ctk_groups_top_by() ranks groups by, largest first. */
+enum ctk_group_order {
+	CTK_GROUP_ORDER_COUNT,		/* entries */
+	CTK_GROUP_ORDER_PACKETS,	/* packets, both directions (0 without counters) */
+	CTK_GROUP_ORDER_BYTES,		/* bytes, both directions */
+};
+
+/*
+ * ctk_groups_top_by - as ctk_groups_top(), ranked by @order: the @n
+ * largest (all for n == 0), ties by count, then by key. Returns how many;
+ * 0 for an unknown @order (or when memory for ranking more than 64
+ * groups ran out). The pointers stay valid until the next add, clear or
+ * the free.
+ */
+size_t ctk_groups_top_by(struct ctk_groups *g, enum ctk_group_order order, size_t n,
+			 const struct ctk_group **out);
+
+/*
+ * ctk_groups_clear - forget every group and keep the memory, so a count
+ * redone at every refresh (a top view, an exporter's scrape) allocates
+ * only when it outgrows the previous one. Never fails.
+ */
+void ctk_groups_clear(struct ctk_groups *g);
 
 /*
  * ctk_group_format - one group as a line: text "COUNT KEY=VALUE ..." (then

@@ -415,41 +415,66 @@ static int key_cmp(const struct ctk_groups *g, const struct group_key *a, const 
 	return 0;
 }
 
-/* Larger groups first; equal counts in the keys' order. */
-static int rec_order(const struct ctk_groups *g, const struct group_rec *x,
-		     const struct group_rec *y)
+/* What groups are ranked by, for the comparators. */
+struct ranking {
+	const struct ctk_groups *g;
+	enum ctk_group_order order;
+};
+
+static uint64_t rank_value(const struct ctk_group *grp, enum ctk_group_order order)
 {
-	if (x->grp.count != y->grp.count)
-		return x->grp.count > y->grp.count ? -1 : 1;
-	return key_cmp(g, &x->key, &y->key);
+	switch (order) {
+	case CTK_GROUP_ORDER_PACKETS:
+		return grp->packets;
+	case CTK_GROUP_ORDER_BYTES:
+		return grp->bytes;
+	default:
+		return grp->count;
+	}
 }
 
-static int by_count(const void *a, const void *b, void *groups)
+/* Larger groups first; ties by count, then in the keys' order. */
+static int rec_order(const struct ranking *rk, const struct group_rec *x, const struct group_rec *y)
 {
-	return rec_order(groups, *(const struct group_rec *const *)a,
+	uint64_t a = rank_value(&x->grp, rk->order), b = rank_value(&y->grp, rk->order);
+
+	if (a != b)
+		return a > b ? -1 : 1;
+	if (x->grp.count != y->grp.count)
+		return x->grp.count > y->grp.count ? -1 : 1;
+	return key_cmp(rk->g, &x->key, &y->key);
+}
+
+static int by_rank(const void *a, const void *b, void *ranking)
+{
+	return rec_order(ranking, *(const struct group_rec *const *)a,
 			 *(const struct group_rec *const *)b);
 }
 
 /* Keep @top (n slots, sorted largest first) the n largest seen: insertion into a short list. */
-static size_t keep_largest(const struct ctk_groups *g, const struct group_rec **top, size_t have,
+static size_t keep_largest(const struct ranking *rk, const struct group_rec **top, size_t have,
 			   size_t n, const struct group_rec *s)
 {
 	size_t i;
 
-	if (have == n && rec_order(g, s, top[n - 1]) >= 0)
+	if (have == n && rec_order(rk, s, top[n - 1]) >= 0)
 		return have;
 	i = have < n ? have++ : n - 1;
-	for (; i > 0 && rec_order(g, s, top[i - 1]) < 0; i--)
+	for (; i > 0 && rec_order(rk, s, top[i - 1]) < 0; i--)
 		top[i] = top[i - 1];
 	top[i] = s;
 	return have;
 }
 
-size_t ctk_groups_top(struct ctk_groups *g, size_t n, const struct ctk_group **out)
+size_t ctk_groups_top_by(struct ctk_groups *g, enum ctk_group_order order, size_t n,
+			 const struct ctk_group **out)
 {
+	struct ranking rk = {g, order};
 	const struct group_rec **all;
 	size_t k = 0;
 
+	if ((unsigned int)order > CTK_GROUP_ORDER_BYTES)
+		return 0;
 	if (n == 0 || n > g->n)
 		n = g->n;
 	if (n && n <= 64) {
@@ -457,7 +482,7 @@ size_t ctk_groups_top(struct ctk_groups *g, size_t n, const struct ctk_group **o
 		const struct group_rec *top[64];
 
 		for (size_t i = 0; i < g->n; i++)
-			k = keep_largest(g, top, k, n, group_rec_at(g, i));
+			k = keep_largest(&rk, top, k, n, group_rec_at(g, i));
 		for (size_t i = 0; i < k; i++)
 			out[i] = &top[i]->grp;
 		return k;
@@ -467,9 +492,21 @@ size_t ctk_groups_top(struct ctk_groups *g, size_t n, const struct ctk_group **o
 		return 0;
 	for (size_t i = 0; i < g->n; i++)
 		all[k++] = group_rec_at(g, i);
-	qsort_r(all, k, sizeof(*all), by_count, g);
+	qsort_r(all, k, sizeof(*all), by_rank, &rk);
 	for (size_t i = 0; i < n; i++)
 		out[i] = &all[i]->grp;
 	free(all);
 	return n;
+}
+
+size_t ctk_groups_top(struct ctk_groups *g, size_t n, const struct ctk_group **out)
+{
+	return ctk_groups_top_by(g, CTK_GROUP_ORDER_COUNT, n, out);
+}
+
+void ctk_groups_clear(struct ctk_groups *g)
+{
+	/* The records' chunks and the interned names stay for the next count. */
+	memset(g->index, 0, g->cap * sizeof(*g->index));
+	g->n = 0;
 }

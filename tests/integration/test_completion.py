@@ -99,3 +99,32 @@ def test_nfct(words, want):
 ])
 def test_conntrackd(words, want):
     assert complete("conntrackd", "_ctk_conntrackd", words) == want
+
+
+def top(*words):
+    prog = os.path.join(os.path.dirname(CONNTRACK), "ctkit-top")
+    return complete("ctkit-top", "_ctk_top", [prog] + list(words))
+
+
+@pytest.mark.parametrize("words,want", [
+    (["--sort", "b"], ["bytes"]),
+    (["--sort", "packets", "--group-by", "src,dp"], ["src,dport"]),
+    (["-p", "tcp", "--state", "ESTAB"], ["ESTABLISHED"]),
+    (["-f", "ipv"], ["ipv4", "ipv6"]),
+    (["--it"], ["--iterations"]),
+    (["--inter"], ["--interval"]),
+])
+def test_ctkit_top(words, want):
+    if not os.path.exists(os.path.join(os.path.dirname(CONNTRACK), "ctkit-top")):
+        pytest.skip("build ctkit-top first (make all)")
+    assert top(*words) == want
+
+
+def test_ctkit_top_options():
+    if not os.path.exists(os.path.join(os.path.dirname(CONNTRACK), "ctkit-top")):
+        pytest.skip("build ctkit-top first (make all)")
+    offered = set(top("-"))
+    assert {"--sort", "--batch", "--netns", "--group-by", "-s", "-m", "--pcap"} <= offered
+    assert not {"-L", "-D", "-o", "-z", "--packets"} & offered
+    assert "--dport" in top("-p", "tcp", "--")
+

@@ -200,6 +200,61 @@ static void test_many_groups_and_top(void **state)
 	ctk_groups_free(g);
 }
 
+/* An entry of @g's "dport" count with these counters. */
+static void add_counted(struct ctk_groups *g, uint16_t dport, uint64_t packets, uint64_t bytes)
+{
+	struct ctk_entry e = entry(AF_INET, "10.0.0.1", "10.0.0.2", IPPROTO_TCP, 1000, dport);
+
+	e.counters[CTK_DIR_ORIG] = (struct ctk_counters){packets, bytes};
+	ctk_entry_set(&e, CTK_ATTR_COUNTERS_ORIG);
+	add(g, e);
+}
+
+/* Ranked by packets or bytes (ties by count, then key), and a count redone after a clear. */
+static void test_top_by_and_clear(void **state)
+{
+	struct ctk_groups *g = groups("dport");
+	const struct ctk_group *top[200];
+	char line[64];
+
+	(void)state;
+	add_counted(g, 80, 10, 100000);
+	add_counted(g, 80, 10, 100000);
+	add_counted(g, 80, 10, 100000);
+	add_counted(g, 443, 500, 1000);
+	add_counted(g, 22, 20, 900000);
+	add_counted(g, 53, 20, 10);
+	assert_int_equal(ctk_groups_top_by(g, CTK_GROUP_ORDER_PACKETS, 0, top), 4);
+	ctk_group_format(g, top[0], 0, NULL, line, sizeof(line));
+	assert_string_equal(line, "1 dport=443 packets=500 bytes=1000\n");
+	ctk_group_format(g, top[1], 0, NULL, line, sizeof(line));
+	assert_string_equal(line, "3 dport=80 packets=30 bytes=300000\n");
+	ctk_group_format(g, top[2], 0, NULL, line, sizeof(line));
+	assert_string_equal(line, "1 dport=22 packets=20 bytes=900000\n"); /* tie: key order */
+	assert_int_equal(ctk_groups_top_by(g, CTK_GROUP_ORDER_BYTES, 1, top), 1);
+	assert_int_equal(top[0]->bytes, 900000);
+	assert_int_equal(ctk_groups_top_by(g, CTK_GROUP_ORDER_COUNT, 1, top), 1);
+	assert_int_equal(top[0]->count, 3);
+	assert_int_equal(ctk_groups_top_by(g, (enum ctk_group_order)9, 1, top), 0);
+	/* more than the short list holds: the sorted path */
+	for (unsigned int port = 1000; port < 1100; port++)
+		add_counted(g, (uint16_t)port, port, 1);
+	assert_int_equal(ctk_groups_top_by(g, CTK_GROUP_ORDER_PACKETS, 100, top), 100);
+	assert_int_equal(top[0]->packets, 1099);
+	assert_int_equal(top[99]->packets, 1000);
+
+	ctk_groups_clear(g);
+	assert_int_equal(ctk_groups_count(g), 0);
+	assert_int_equal(ctk_groups_top(g, 0, top), 0);
+	add_counted(g, 80, 1, 1);
+	add_counted(g, 7, 2, 2);
+	add_counted(g, 80, 1, 1);
+	assert_int_equal(ctk_groups_count(g), 2);
+	assert_string_equal(lines(g, 0), "2 dport=80 packets=2 bytes=2\n"
+					 "1 dport=7 packets=2 bytes=2\n");
+	ctk_groups_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_json_and_counters),
 		cmocka_unit_test(test_status_mark_zone_label_netns),
 		cmocka_unit_test(test_many_groups_and_top),
+		cmocka_unit_test(test_top_by_and_clear),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

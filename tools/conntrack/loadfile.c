@@ -512,3 +512,24 @@ void ct_batch_free(struct ct_batch *batch)
 	batch->cmds = NULL;
 	batch->count = 0;
 }
+
+int ct_load_filter_file(struct ct_cli *cli, struct ct_error *err)
+{
+	struct ct_batch batch;
+
+	if (ct_load_filters(cli->filter_file, cli->cmd == CT_CMD_DELETE ? "-D" : "-L", &batch,
+			    err) < 0)
+		return -1;
+	cli->any_of = calloc(batch.count ? batch.count : 1, sizeof(*cli->any_of));
+	if (!cli->any_of) {
+		ct_batch_free(&batch);
+		snprintf(err->msg, sizeof(err->msg), "OOM");
+		err->exit_code = 1;
+		return -1;
+	}
+	for (size_t i = 0; i < batch.count; i++)
+		cli->any_of[i] = batch.cmds[i].filter;
+	cli->n_any_of = batch.count;
+	ct_batch_free(&batch);
+	return 0;
+}

@@ -49,6 +49,13 @@ void ct_load_close(struct ct_load *ld);
 int ct_load_filters(const char *path, const char *command, struct ct_batch *batch,
 		    struct ct_error *err);
 
+/*
+ * ct_load_filter_file - --filter-file of @cli: the selection of every line
+ * of cli->filter_file into cli->any_of, for one dump (ct_selected()).
+ * 0, or -1 with @err set as ct_load_filters() (exit code 1 when out of memory).
+ */
+int ct_load_filter_file(struct ct_cli *cli, struct ct_error *err);
+
 /* help.c: ctkit's usage text; @l4proto >= 0 adds that protocol's options. */
 #include <stdio.h>
 void ct_print_help(FILE *f, int l4proto);

@@ -3,14 +3,10 @@
  * conntrack (ctkit): a drop-in replacement for conntrack-tools' conntrack.
  * main() only parses, reports and dispatches; see run.c for execution.
  */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <ctkit/netns.h>
 
 #include "cli.h"
 #include "loadfile.h"
@@ -24,51 +20,6 @@ static bool is_load_file(int argc, char **argv)
 	return argc > 2 && (!strcmp(argv[1], "-R") || !strcmp(argv[1], "--load-file"));
 }
 
-/* --filter-file: the selection of every line, for one dump. */
-static int load_filter_file(struct ct_cli *cli, struct ct_error *err)
-{
-	struct ct_batch batch;
-
-	if (ct_load_filters(cli->filter_file, cli->cmd == CT_CMD_DELETE ? "-D" : "-L", &batch,
-			    err) < 0)
-		return -1;
-	cli->any_of = calloc(batch.count ? batch.count : 1, sizeof(*cli->any_of));
-	if (!cli->any_of) {
-		ct_batch_free(&batch);
-		snprintf(err->msg, sizeof(err->msg), "OOM");
-		err->exit_code = 1;
-		return -1;
-	}
-	for (size_t i = 0; i < batch.count; i++)
-		cli->any_of[i] = batch.cmds[i].filter;
-	cli->n_any_of = batch.count;
-	ct_batch_free(&batch);
-	return 0;
-}
-
-/* --netns: the whole command runs in that namespace, as under "ip netns exec". */
-static int enter_netns(const char *spec, struct ct_error *err)
-{
-	int fd = ctk_netns_open(spec), ret;
-
-	if (fd < 0) {
-		snprintf(err->msg, sizeof(err->msg), "--netns `%s': %s", spec,
-			 fd == -ENOENT ? "no such network namespace" :
-			 fd == -EINVAL ? "not a network namespace" : strerror(-fd));
-		err->exit_code = 2;
-		return -1;
-	}
-	ret = ctk_netns_enter(fd);
-	close(fd);
-	if (ret < 0) {
-		snprintf(err->msg, sizeof(err->msg), "--netns `%s': cannot enter it: %s", spec,
-			 strerror(-ret));
-		err->exit_code = 1;
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * -R FILE: the reference ignores the words after the file; `--netns NS'
  * there is honoured (a file loaded into the wrong table would be worse
@@ -78,7 +29,7 @@ static int load_file_netns(int argc, char **argv, struct ct_error *err)
 {
 	for (int i = 3; i < argc; i++) {
 		if (!strncmp(argv[i], "--netns=", 8))
-			return enter_netns(argv[i] + 8, err);
+			return ct_enter_netns(argv[i] + 8, err);
 		if (strcmp(argv[i], "--netns"))
 			continue;
 		if (i + 1 == argc) {
@@ -87,7 +38,7 @@ static int load_file_netns(int argc, char **argv, struct ct_error *err)
 			err->try_help = true;
 			return -1;
 		}
-		return enter_netns(argv[i + 1], err);
+		return ct_enter_netns(argv[i + 1], err);
 	}
 	return 0;
 }
@@ -105,8 +56,8 @@ int main(int argc, char **argv)
 	} else {
 		ct_cli_init(&cli);
 		if (ct_parse_args(argc, argv, &cli, &err) < 0 ||
-		    (cli.filter_file && load_filter_file(&cli, &err) < 0) ||
-		    (cli.netns && !ct_netns_all(&cli) && enter_netns(cli.netns, &err) < 0)) {
+		    (cli.filter_file && ct_load_filter_file(&cli, &err) < 0) ||
+		    (cli.netns && !ct_netns_all(&cli) && ct_enter_netns(cli.netns, &err) < 0)) {
 			rc = ct_report_error(&err);
 		} else {
 			ct_report_error(&err);	/* warnings */

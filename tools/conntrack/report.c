@@ -11,11 +11,18 @@
 #define ENOTSUPP 524	/* kernel-internal, leaks out of ctnetlink */
 #endif
 
+static const char *say_prefix = CT_PREFIX;
+
+void ct_say_prefix(const char *prefix)
+{
+	say_prefix = prefix;
+}
+
 void ct_say(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(CT_PREFIX, stderr);
+	fputs(say_prefix, stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

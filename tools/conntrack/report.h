@@ -20,6 +20,12 @@ enum ct_exit {
 /* ct_say - one stderr line after the program prefix. */
 void ct_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * ct_say_prefix - the prefix of ct_say()'s lines (CT_PREFIX until then),
+ * for another program that runs conntrack's parts (ctkit-top).
+ */
+void ct_say_prefix(const char *prefix);
+
 /* ct_report_error - print a parse error as the reference does; returns its exit code. */
 int ct_report_error(const struct ct_error *err);
 

@@ -82,6 +82,14 @@ int ct_run_session(struct ct_run *run, ct_runner_fn fn, ct_err2str_fn err2str);
 void ct_print_count(struct ct_run *run, uint32_t count);
 int ct_print_cpu_stats(const struct ctk_cpu_stats *s, void *data);	/* ctk_stats_cb, data = run */
 
+/*
+ * ct_enter_netns - move the process (its only thread) into the network
+ * namespace @spec names (ctk_netns_open()). 0, or -1 with @err set: exit
+ * code 2 for a namespace that does not exist or is not one, 1 when it
+ * cannot be entered (no CAP_SYS_ADMIN).
+ */
+int ct_enter_netns(const char *spec, struct ct_error *err);
+
 /* A runner that already printed its own message returns this. */
 #define CT_ERR_REPORTED (-4095)
 
@@ -108,6 +116,11 @@ int ct_run_event(struct ct_run *run);	/* run_event.c */
  */
 int ct_dump_filtered(struct ct_run *run, const struct ctk_dump_opts *base,
 		     const struct ctk_filter *f, ctk_entry_cb cb, void *data);
+/*
+ * ct_list_dump_opts - the dump request of -L for @cli: its table, and the
+ * family, mark and status filters the reference sends to the kernel.
+ */
+void ct_list_dump_opts(const struct ct_cli *cli, struct ctk_dump_opts *o);
 /* ct_debug_fields - the --debug line "ctkit: @what: <CTK_F_* names>" (dump_plan.c). */
 void ct_debug_fields(const char *what, uint64_t fields);
 

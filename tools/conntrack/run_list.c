@@ -40,8 +40,7 @@ static enum ctk_table dump_table(enum ct_table t)
 	}
 }
 
-/* The kernel-side part of the filter, as the reference sends it. */
-static void dump_opts_from_cli(const struct ct_cli *cli, struct ctk_dump_opts *o)
+void ct_list_dump_opts(const struct ct_cli *cli, struct ctk_dump_opts *o)
 {
 	const struct ctk_filter *f = &cli->filter;
 
@@ -110,7 +109,7 @@ int ct_run_list(struct ct_run *run)
 	int ret;
 
 	run->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
-	dump_opts_from_cli(run->cli, &o);
+	ct_list_dump_opts(run->cli, &o);
 	if (run->cli->group_by)
 		return list_groups(run, &o);
 	ret = ct_dump_filtered(run, &o, &run->cli->filter, list_cb, run);

@@ -19,6 +19,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@
 
 struct replay_batch;
 
-struct replay {
+struct ct_replay {
 	const struct ct_cli *cli;
 	struct ctk_out *out;
 	struct ctk_fmt fmt;
@@ -81,14 +82,14 @@ struct replay {
 /* ---- small output helpers ---------------------------------------------------------- */
 
 /* Packet times as seconds with microseconds, as tcpdump and -o timestamp print them. */
-static void put_time(struct replay *r, const char *pre, uint64_t ns, const char *post)
+static void put_time(struct ct_replay *r, const char *pre, uint64_t ns, const char *post)
 {
 	ctk_out_printf(r->out, "%s%llu.%06llu%s", pre, (unsigned long long)(ns / 1000000000ull),
 		(unsigned long long)(ns % 1000000000ull / 1000), post);
 }
 
 /* Format @e into r->line; returns its length (cut at the buffer's end). */
-static size_t format_entry(struct replay *r, const struct ctk_entry *e, enum ctk_event ev)
+static size_t format_entry(struct ct_replay *r, const struct ctk_entry *e, enum ctk_event ev)
 {
 	size_t n = ctk_format_entry(r->line, sizeof(r->line), e, ev, &r->fmt);
 
@@ -100,7 +101,7 @@ static size_t format_entry(struct replay *r, const struct ctk_entry *e, enum ctk
  * formatted entry in r->line (one JSON object) adds its members after
  * them, then the packet time (@with_time), then the closing brace.
  */
-static void put_json_spliced(struct replay *r, size_t len, bool with_time)
+static void put_json_spliced(struct ct_replay *r, size_t len, bool with_time)
 {
 	const char *obj = r->line;
 
@@ -114,7 +115,7 @@ static void put_json_spliced(struct replay *r, size_t len, bool with_time)
 	ctk_out_puts(r->out, "}");
 }
 
-static bool selected(const struct replay *r, const struct ctk_entry *e)
+static bool selected(const struct ct_replay *r, const struct ctk_entry *e)
 {
 	const struct ct_cli *cli = r->cli;
 
@@ -123,12 +124,12 @@ static bool selected(const struct replay *r, const struct ctk_entry *e)
 	return ct_selected(cli, e);
 }
 
-static bool expect_table(const struct replay *r)
+static bool expect_table(const struct ct_replay *r)
 {
 	return r->cli->table == CT_TABLE_EXPECT;
 }
 
-static void open_xml(struct replay *r)
+static void open_xml(struct ct_replay *r)
 {
 	if (r->fmt.kind == CTK_FMT_XML && !r->xml_open) {
 		ctk_out_puts(r->out, expect_table(r) ? CTK_XML_EXP_HEADER : CTK_XML_HEADER);
@@ -136,14 +137,14 @@ static void open_xml(struct replay *r)
 	}
 }
 
-static void close_xml(struct replay *r)
+static void close_xml(struct ct_replay *r)
 {
 	if (r->xml_open)
 		ctk_out_puts(r->out, expect_table(r) ? CTK_XML_EXP_FOOTER : CTK_XML_FOOTER);
 }
 
 /* As the kernel path: without -f, the IPv4 expectations only (COMPATIBILITY.md). */
-static bool expect_selected(const struct replay *r, const struct ctk_expect *x)
+static bool expect_selected(const struct ct_replay *r, const struct ctk_expect *x)
 {
 	uint8_t family = r->cli->family != AF_UNSPEC ? r->cli->family : AF_INET;
 
@@ -151,7 +152,7 @@ static bool expect_selected(const struct replay *r, const struct ctk_expect *x)
 }
 
 /* An entry holding only the tuple of a packet the engine kept no entry for. */
-static const struct ctk_entry *packet_entry(struct replay *r, const struct ctk_verdict *v)
+static const struct ctk_entry *packet_entry(struct ct_replay *r, const struct ctk_verdict *v)
 {
 	ctk_entry_clear(&r->scratch);
 	if (v->tuple.l3num) {
@@ -172,7 +173,7 @@ static unsigned int event_bit(enum ctk_event ev)
 
 static int on_event(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
-	struct replay *r = data;
+	struct ct_replay *r = data;
 	size_t len;
 
 	if (!(r->cli->event_mask & event_bit(ev)) || !selected(r, e))
@@ -199,7 +200,7 @@ static int on_event(const struct ctk_entry *e, enum ctk_event ev, void *data)
 /* -E expect: expectations made, taken and expired, in trace time. */
 static int on_expect_event(const struct ctk_expect *x, enum ctk_event ev, void *data)
 {
-	struct replay *r = data;
+	struct ct_replay *r = data;
 
 	if (!(r->cli->event_mask & event_bit(ev)) || !expect_selected(r, x))
 		return CTK_CB_OK;
@@ -214,7 +215,7 @@ static int on_expect_event(const struct ctk_expect *x, enum ctk_event ev, void *
  * the event tag column; text and JSON only (XML and save describe
  * entries, and an invalid packet has none). Shown unless -e was given.
  */
-static void print_invalid(struct replay *r, const struct ctk_verdict *v)
+static void print_invalid(struct ct_replay *r, const struct ctk_verdict *v)
 {
 	const struct ctk_entry *e = packet_entry(r, v);
 	size_t n;
@@ -253,7 +254,7 @@ static const char *dir_name(const struct ctk_verdict *v)
 	return v->dir == CTK_DIR_REPLY ? "reply" : "original";
 }
 
-static const struct ctk_entry *verdict_entry(struct replay *r, const struct ctk_verdict *v)
+static const struct ctk_entry *verdict_entry(struct ct_replay *r, const struct ctk_verdict *v)
 {
 	if (!v->conn)
 		return packet_entry(r, v);
@@ -272,7 +273,7 @@ static const char *state_name(const struct ctk_fw_verdict *v)
 	return ctk_ct_state_name(v->ct.state);
 }
 
-static void packets_json(struct replay *r, const struct ctk_fw_verdict *fv,
+static void packets_json(struct ct_replay *r, const struct ctk_fw_verdict *fv,
 			 const struct ctk_entry *e)
 {
 	const struct ctk_verdict *v = &fv->ct;
@@ -301,7 +302,7 @@ static void packets_json(struct replay *r, const struct ctk_fw_verdict *fv,
 	put_json_spliced(r, n, false);
 }
 
-static void packets_text(struct replay *r, const struct ctk_fw_verdict *fv,
+static void packets_text(struct ct_replay *r, const struct ctk_fw_verdict *fv,
 			 const struct ctk_entry *e)
 {
 	const struct ctk_verdict *v = &fv->ct;
@@ -325,7 +326,7 @@ static void packets_text(struct replay *r, const struct ctk_fw_verdict *fv,
 	ct_verdict_text(r->out, fv, r->rs != NULL);
 }
 
-static void print_verdict(struct replay *r, const struct ctk_fw_verdict *v)
+static void print_verdict(struct ct_replay *r, const struct ctk_fw_verdict *v)
 {
 	const struct ctk_entry *e = verdict_entry(r, &v->ct);
 
@@ -341,21 +342,21 @@ static void print_verdict(struct replay *r, const struct ctk_fw_verdict *v)
 
 static void on_trace(const struct ctk_fw_trace *t, void *data)
 {
-	struct replay *r = data;
+	struct ct_replay *r = data;
 
 	ct_trace_line(r->out, r->packet, t, r->fmt.kind == CTK_FMT_JSON);
 }
 
 /* ---- the replay loop ------------------------------------------------------------- */
 
-static void set_clock(struct replay *r, uint64_t now)
+static void set_clock(struct ct_replay *r, uint64_t now)
 {
 	r->now = now;
 	r->fmt.now = (int64_t)(now / 1000000000ull);
 	r->packet = 0;
 }
 
-static void expire_at(struct replay *r, uint64_t now)
+static void expire_at(struct ct_replay *r, uint64_t now)
 {
 	set_clock(r, now);
 	ctk_engine_expire(r->eng, now);
@@ -368,7 +369,7 @@ static void expire_at(struct replay *r, uint64_t now)
  * shortest timeout. Expectations have deadlines (and masters) the
  * engine's next expiry does not count: with any, there is no fence.
  */
-static uint64_t expiry_fence(const struct replay *r, uint64_t ts)
+static uint64_t expiry_fence(const struct ct_replay *r, uint64_t ts)
 {
 	uint64_t next = ctk_engine_next_expiry(r->eng);
 	uint64_t due = ts + r->min_timeout < ts ? UINT64_MAX : ts + r->min_timeout;
@@ -384,7 +385,7 @@ static uint64_t expiry_fence(const struct replay *r, uint64_t ts)
  * walked a second at a time so that a DESTROY is printed within a second
  * of its deadline, not at the next packet; very long gaps are jumped.
  */
-static void advance_clock(struct replay *r, uint64_t ts)
+static void advance_clock(struct ct_replay *r, uint64_t ts)
 {
 	if (ts < r->now)
 		ts = r->now;
@@ -400,7 +401,7 @@ static void advance_clock(struct replay *r, uint64_t ts)
 }
 
 /* The counters every tracked packet feeds, batched or not. */
-static void count_verdict(struct replay *r, const struct ctk_verdict *v)
+static void count_verdict(struct ct_replay *r, const struct ctk_verdict *v)
 {
 	r->ip_packets++;
 	if (v->state == CTK_CT_INVALID && v->reason[0] != '(' && strstr(v->reason, "checksum"))
@@ -424,7 +425,7 @@ struct replay_batch {
 	uint8_t arena[BATCH_ARENA_BYTES];
 };
 
-static void batch_run(struct replay *r)
+static void batch_run(struct ct_replay *r)
 {
 	struct replay_batch *b = r->batch;
 
@@ -443,7 +444,7 @@ static void batch_run(struct replay *r)
  * expiry the one-packet path runs before each later packet of the batch
  * would do nothing; time never goes back (advance_clock).
  */
-static void batch_start(struct replay *r, uint64_t ts)
+static void batch_start(struct ct_replay *r, uint64_t ts)
 {
 	struct replay_batch *b = r->batch;
 
@@ -452,7 +453,7 @@ static void batch_start(struct replay *r, uint64_t ts)
 		b->horizon = expiry_fence(r, ts);
 }
 
-static void batch_frame(struct replay *r, const uint8_t *l3, size_t len, uint64_t ts)
+static void batch_frame(struct ct_replay *r, const uint8_t *l3, size_t len, uint64_t ts)
 {
 	struct replay_batch *b = r->batch;
 	struct ctk_packet *p;
@@ -511,7 +512,7 @@ static bool firewall_wanted(const struct ct_cli *cli)
 }
 
 /* Through the firewall: the verdict, the trace, the packet as it leaves. */
-static int fw_frame(struct replay *r, const struct ct_pcap_frame *f, const uint8_t *l3,
+static int fw_frame(struct ct_replay *r, const struct ct_pcap_frame *f, const uint8_t *l3,
 		    size_t len)
 {
 	const struct ct_cli *cli = r->cli;
@@ -555,7 +556,7 @@ static int fw_frame(struct replay *r, const struct ct_pcap_frame *f, const uint8
 }
 
 /* A frame whose IP packet starts @off bytes in. */
-static int track_l3(struct replay *r, const struct ct_pcap_frame *f, size_t off)
+static int track_l3(struct ct_replay *r, const struct ct_pcap_frame *f, size_t off)
 {
 	size_t len = f->caplen - off;
 
@@ -572,7 +573,7 @@ static int track_l3(struct replay *r, const struct ct_pcap_frame *f, size_t off)
 	return 0;
 }
 
-static int track_frame(struct replay *r, const struct ct_pcap_frame *f)
+static int track_frame(struct ct_replay *r, const struct ct_pcap_frame *f)
 {
 	size_t off;
 
@@ -582,7 +583,7 @@ static int track_frame(struct replay *r, const struct ct_pcap_frame *f)
 }
 
 /* Tell the engine of the frames not told of yet (at most a group). */
-static void ahead_hint(struct replay *r)
+static void ahead_hint(struct ct_replay *r)
 {
 	struct lookahead *a = r->ahead;
 	struct ctk_packet pkts[AHEAD_GROUP];
@@ -601,7 +602,7 @@ static void ahead_hint(struct replay *r)
 }
 
 /* Track the @count oldest frames held. */
-static int ahead_take(struct replay *r, unsigned int count)
+static int ahead_take(struct ct_replay *r, unsigned int count)
 {
 	struct lookahead *a = r->ahead;
 
@@ -617,7 +618,7 @@ static int ahead_take(struct replay *r, unsigned int count)
 	return 0;
 }
 
-static int ahead_flush(struct replay *r)
+static int ahead_flush(struct ct_replay *r)
 {
 	struct lookahead *a = r->ahead;
 
@@ -627,7 +628,7 @@ static int ahead_flush(struct replay *r)
 }
 
 /* Keep a copy of @f (pcap reuses its buffer); a frame too big is taken alone. */
-static int ahead_add(struct replay *r, const struct ct_pcap_frame *f)
+static int ahead_add(struct ct_replay *r, const struct ct_pcap_frame *f)
 {
 	struct lookahead *a = r->ahead;
 	unsigned int slot = (a->head + a->n) % AHEAD_SLOTS;
@@ -655,7 +656,7 @@ static int ahead_add(struct replay *r, const struct ct_pcap_frame *f)
 	return a->n == AHEAD_SLOTS ? ahead_take(r, AHEAD_GROUP) : 0;
 }
 
-static int next_frame(struct replay *r, const struct ct_pcap_frame *f)
+static int next_frame(struct ct_replay *r, const struct ct_pcap_frame *f)
 {
 	return r->ahead ? ahead_add(r, f) : track_frame(r, f);
 }
@@ -665,7 +666,7 @@ static int next_frame(struct replay *r, const struct ct_pcap_frame *f)
  * the time now, so a DESTROY on expiry is not held back until the next
  * packet. The other commands print at the end, where expiry runs anyway.
  */
-static void idle(struct replay *r, uint64_t now)
+static void idle(struct ct_replay *r, uint64_t now)
 {
 	if (r->cli->cmd != CT_CMD_EVENT || r->cli->pcap_packets || !r->now)
 		return;
@@ -673,23 +674,51 @@ static void idle(struct replay *r, uint64_t now)
 	ctk_out_flush(r->out);
 }
 
-static int replay(struct replay *r)
+/*
+ * Up to @max frames of the capture. 1: more may come (a live capture also
+ * returns after a quiet while); 0: the capture ended; -1: a packet could
+ * not be handled (reported); CT_ERR_REPORTED: the capture could not be
+ * read, its message in @err, not yet printed.
+ */
+static int replay_step(struct ct_replay *r, unsigned int max, char err[CT_PCAP_ERR_MAX])
 {
 	struct ct_pcap_frame f;
-	char err[CT_PCAP_ERR_MAX];
-	int ret;
+	int ret = 1;
 
-	while ((ret = ct_pcap_next(r->src, &f, err)) > 0) {
-		if (ret == CT_PCAP_IDLE)
+	for (unsigned int i = 0; i < max; i++) {
+		ret = ct_pcap_next(r->src, &f, err);
+		if (ret <= 0)
+			break;
+		if (ret == CT_PCAP_IDLE) {
 			idle(r, f.ts_ns);	/* live input only: nothing is read ahead */
-		else if (next_frame(r, &f) < 0)
+			return 1;
+		}
+		if (next_frame(r, &f) < 0)
 			return -1;
 	}
+	return ret < 0 ? CT_ERR_REPORTED : ret > 0;
+}
+
+/* Track what is held back: frames read ahead, a batch not yet run. */
+static int replay_drain(struct ct_replay *r)
+{
 	if (r->ahead && ahead_flush(r) < 0)
 		return -1;
 	if (r->batch)
 		batch_run(r);
-	if (ret < 0) {
+	return 0;
+}
+
+static int replay(struct ct_replay *r)
+{
+	char err[CT_PCAP_ERR_MAX];
+	int ret;
+
+	while ((ret = replay_step(r, UINT_MAX, err)) > 0)
+		;
+	if (ret == -1 || replay_drain(r) < 0)
+		return -1;
+	if (ret == CT_ERR_REPORTED) {
 		ctk_out_flush(r->out);
 		ct_say("%s", err);
 		return CT_ERR_REPORTED;
@@ -712,7 +741,7 @@ static int replay(struct replay *r)
 
 static int list_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
-	struct replay *r = data;
+	struct ct_replay *r = data;
 
 	(void)ev;
 	if (!selected(r, e))
@@ -726,7 +755,7 @@ static int list_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 /* --group-by: the engine's table counted, as the kernel's (run_list.c). */
 static int group_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 {
-	struct replay *r = data;
+	struct ct_replay *r = data;
 
 	(void)ev;
 	if (!selected(r, e))
@@ -739,7 +768,7 @@ static int group_cb(const struct ctk_entry *e, enum ctk_event ev, void *data)
 	return CTK_CB_OK;
 }
 
-static int list_groups(struct replay *r)
+static int list_groups(struct ct_replay *r)
 {
 	int ret = 0;
 
@@ -754,7 +783,7 @@ static int list_groups(struct replay *r)
 	return ret;
 }
 
-static int run_list(struct replay *r)
+static int run_list(struct ct_replay *r)
 {
 	r->fmt.flags &= ~CTK_FMT_F_TIMESTAMP;
 	if (!r->cli->group_by) {
@@ -772,7 +801,7 @@ static int run_list(struct replay *r)
 
 static int expect_list_cb(const struct ctk_expect *x, enum ctk_event ev, void *data)
 {
-	struct replay *r = data;
+	struct ct_replay *r = data;
 
 	(void)ev;
 	if (!expect_selected(r, x))
@@ -783,7 +812,7 @@ static int expect_list_cb(const struct ctk_expect *x, enum ctk_event ev, void *d
 	return CTK_CB_OK;
 }
 
-static int run_expect_list(struct replay *r)
+static int run_expect_list(struct ct_replay *r)
 {
 	ctk_engine_expect_foreach(r->eng, r->now, expect_list_cb, r);
 	close_xml(r);
@@ -792,7 +821,7 @@ static int run_expect_list(struct replay *r)
 	return CT_EXIT_OK;
 }
 
-static int run_get(struct replay *r)
+static int run_get(struct ct_replay *r)
 {
 	const struct ctk_entry *t = &r->cli->tmpl;
 	const struct ctk_tuple *key = ctk_entry_has(t, CTK_ATTR_ORIG) ? &t->orig : &t->reply;
@@ -811,7 +840,7 @@ static int run_get(struct replay *r)
 	return CT_EXIT_OK;
 }
 
-static int run_stats(struct replay *r)
+static int run_stats(struct ct_replay *r)
 {
 	struct ctk_cpu_stats s;
 	size_t n;
@@ -825,7 +854,7 @@ static int run_stats(struct replay *r)
 	return CT_EXIT_OK;
 }
 
-static int finish(struct replay *r)
+static int finish(struct ct_replay *r)
 {
 	switch (r->cli->cmd) {
 	case CT_CMD_COUNT:
@@ -902,7 +931,7 @@ static int apply_policy_file(const struct ct_cli *cli, struct ctk_engine_config 
 	return ret;
 }
 
-static int setup_addresses(struct replay *r)
+static int setup_addresses(struct ct_replay *r)
 {
 	const struct ct_cli *cli = r->cli;
 
@@ -941,7 +970,7 @@ static int setup_addresses(struct replay *r)
 }
 
 /* The firewall around the engine: always for per-packet output, or when asked for. */
-static int setup_firewall(struct replay *r)
+static int setup_firewall(struct ct_replay *r)
 {
 	const struct ct_cli *cli = r->cli;
 	char err[CTK_RULESET_ERR_MAX];
@@ -972,7 +1001,7 @@ static int setup_firewall(struct replay *r)
 	return CT_EXIT_OK;
 }
 
-static int setup(struct replay *r)
+static int setup(struct ct_replay *r)
 {
 	const struct ct_cli *cli = r->cli;
 	struct ctk_engine_config cfg;
@@ -1030,14 +1059,28 @@ static int setup(struct replay *r)
 	return CT_EXIT_OK;
 }
 
-int ct_run_pcap(const struct ct_cli *cli, struct ctk_out *out)
+void ct_replay_close(struct ct_replay *r)
 {
-	struct replay *r = calloc(1, sizeof(*r));
-	int rc;
+	if (!r)
+		return;
+	ct_pcap_sink_close(r->sink);
+	ct_pcap_close(r->src);
+	ctk_fw_free(r->fw);
+	ctk_ruleset_free(r->rs);
+	ctk_engine_free(r->eng);
+	free(r->batch);
+	free(r->ahead);
+	free(r);
+}
+
+struct ct_replay *ct_replay_open(const struct ct_cli *cli, struct ctk_out *out, int *rc)
+{
+	struct ct_replay *r = calloc(1, sizeof(*r));
 
 	if (!r) {
 		ct_say("%s", strerror(ENOMEM));
-		return CT_EXIT_OTHER;
+		*rc = CT_EXIT_OTHER;
+		return NULL;
 	}
 	r->cli = cli;
 	r->out = out;
@@ -1046,19 +1089,58 @@ int ct_run_pcap(const struct ct_cli *cli, struct ctk_out *out)
 	/* Verdict lines are text or JSON; XML and save describe entries, not packets. */
 	if (cli->pcap_packets && r->fmt.kind != CTK_FMT_JSON)
 		r->fmt.kind = CTK_FMT_DEFAULT;
-	rc = setup(r);
-	if (rc == CT_EXIT_OK)
-		rc = replay(r) == 0 ? finish(r) : CT_EXIT_OTHER;
+	*rc = setup(r);
+	if (*rc == CT_EXIT_OK)
+		return r;
+	ct_replay_close(r);
+	return NULL;
+}
+
+int ct_replay_step(struct ct_replay *r, unsigned int max_frames)
+{
+	char err[CT_PCAP_ERR_MAX];
+	int ret = replay_step(r, max_frames, err);
+
+	if (ret == CT_ERR_REPORTED) {
+		replay_drain(r);
+		ctk_out_flush(r->out);
+		ct_say("%s", err);
+		return -1;
+	}
+	return ret;
+}
+
+int ct_replay_settle(struct ct_replay *r, uint64_t now_ns)
+{
+	if (replay_drain(r) < 0)
+		return -1;
+	expire_at(r, now_ns > r->now ? now_ns : r->now);
+	return 0;
+}
+
+struct ctk_engine *ct_replay_engine(const struct ct_replay *r)
+{
+	return r->eng;
+}
+
+uint64_t ct_replay_now(const struct ct_replay *r)
+{
+	return r->now;
+}
+
+int ct_run_pcap(const struct ct_cli *cli, struct ctk_out *out)
+{
+	int rc;
+	struct ct_replay *r = ct_replay_open(cli, out, &rc);
+
+	if (!r)
+		return rc;
+	rc = replay(r) == 0 ? finish(r) : CT_EXIT_OTHER;
 	if (ct_pcap_sink_close(r->sink) < 0 && rc == CT_EXIT_OK) {
 		ct_say("--pcap-out `%s': %s", cli->pcap_out, strerror(errno));
 		rc = CT_EXIT_OTHER;
 	}
-	ct_pcap_close(r->src);
-	ctk_fw_free(r->fw);
-	ctk_ruleset_free(r->rs);
-	ctk_engine_free(r->eng);
-	free(r->batch);
-	free(r->ahead);
-	free(r);
+	r->sink = NULL;
+	ct_replay_close(r);
 	return rc;
 }
