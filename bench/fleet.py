@@ -11,6 +11,13 @@ Target: at most 1.3x the sum. Both outputs go to /dev/null; the machine's
 other namespaces (its own, usually empty) are part of "all", as they would
 be for an operator. Runs alternate; medians of RUNS.
 
+"scrape": one namespace of SCRAPE_ENTRIES (1 000 000) entries followed by
+ctkit-exporter; the time of a /metrics scrape (median and worst of
+SCRAPES, client inside the namespace), against the exporter's own
+startup count and what an exporter that dumps at every scrape would pay
+(`conntrack -C` and `conntrack -L` of the reference). Target: under 50 ms.
+The exporter's memory (VmRSS) is reported too.
+
 Every namespace is created here and removed at the end, whatever happens.
 """
 import os
@@ -23,6 +30,19 @@ import time
 NETNS = int(os.environ.get("FLEET_NETNS", "50"))
 PER_NS = int(os.environ.get("FLEET_PER_NS", "10000"))
 RUNS = int(os.environ.get("RUNS", "5"))
+SCRAPE_ENTRIES = int(os.environ.get("SCRAPE_ENTRIES", "1000000"))
+SCRAPES = int(os.environ.get("SCRAPES", "20"))
+MAX_PATH = "/proc/sys/net/netfilter/nf_conntrack_max"
+
+SCRAPE = """
+import statistics, sys, time, urllib.request
+times = []
+for _ in range(int(sys.argv[2])):
+    t0 = time.perf_counter()
+    body = urllib.request.urlopen(sys.argv[1], timeout=30).read()
+    times.append(time.perf_counter() - t0)
+print(statistics.median(times), max(times), len(body))
+"""
 
 
 def run(argv):
@@ -75,6 +95,54 @@ class Fleet:
         print("medians of %d alternating runs; 'sum' = one -L --netns NAME per namespace" % RUNS)
 
 
+def scrape_bench(build):
+    """ctkit-exporter over SCRAPE_ENTRIES entries: scrape time and memory."""
+    ns = "ctk-scrape-%d" % os.getpid()
+    exporter = os.path.join(build, "ctkit-exporter")
+    with open(MAX_PATH) as f:
+        old_max = int(f.read())
+    proc = None
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        if old_max < SCRAPE_ENTRIES * 1.1:
+            with open(MAX_PATH, "w") as f:
+                f.write(str(int(SCRAPE_ENTRIES * 1.1)))
+        inns = ["ip", "netns", "exec", ns]
+        subprocess.run(inns + ["ip", "link", "set", "lo", "up"], check=True)
+        subprocess.run(inns + [os.path.join(build, "bench", "fill"), str(SCRAPE_ENTRIES), "--mix",
+                               "--timeout", "7200"], stderr=subprocess.DEVNULL, check=True)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(inns + [exporter, "--listen", "127.0.0.1:9466"],
+                                stderr=subprocess.PIPE, text=True)
+        line = proc.stderr.readline()
+        start = time.perf_counter() - t0
+        if "listening" not in line:
+            raise RuntimeError("exporter: " + line)
+        out = subprocess.run(inns + ["/usr/bin/python3", "-c", SCRAPE, "http://127.0.0.1:9466/metrics",
+                                     str(SCRAPES)], capture_output=True, text=True, check=True).stdout
+        med, worst, size = out.split()
+        # ip netns exec execs the exporter: the pid is its own
+        with open("/proc/%d/status" % proc.pid) as f:
+            rss = [l.split()[1] for l in f if l.startswith("VmRSS")][0]
+        count = run(inns + ["/usr/sbin/conntrack", "-C"])[0]
+        dump = run(inns + ["/usr/sbin/conntrack", "-L"])[0]
+        print()
+        print("%-44s  %8s  %8s" % ("scrape (%d entries)" % SCRAPE_ENTRIES, "median", "worst"))
+        print("%-44s  %6.1f ms  %6.1f ms  (target < 50 ms; %s bytes)" % (
+            "ctkit-exporter /metrics", float(med) * 1000, float(worst) * 1000, size))
+        print("%-44s  %6.0f ms" % ("exporter start (subscribe + first count)", start * 1000))
+        print("%-44s  %6.1f MiB" % ("exporter memory (VmRSS)", int(rss) / 1024.0))
+        print("%-44s  %6.1f ms" % ("for comparison: reference conntrack -C", count * 1000))
+        print("%-44s  %6.0f ms" % ("for comparison: reference conntrack -L", dump * 1000))
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait()
+        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+        with open(MAX_PATH, "w") as f:
+            f.write(str(old_max))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: fleet.py BUILD_DIR")
@@ -85,6 +153,7 @@ def main():
     try:
         with Fleet(os.path.abspath(sys.argv[1])) as f:
             f.bench()
+        scrape_bench(os.path.abspath(sys.argv[1]))
     except KeyboardInterrupt:
         sys.exit(130)
 

@@ -7,6 +7,7 @@ every namespace). Entries are made with the reference conntrack; the
 counts scraped must follow them through events. promtool checks the
 exposition, and a real Prometheus server (Debian's) scrapes it.
 """
+import json
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from urllib.parse import quote
 
 import pytest
 
@@ -262,6 +264,15 @@ def test_netns_all_follows_namespaces_as_they_come(table):
         ex.stop()
 
 
+def dashboard_queries():
+    """The PromQL of contrib/grafana's dashboard, its variables given values."""
+    with open(os.path.join(ctharness.REPO, "contrib", "grafana", "ctkit-conntrack.json")) as f:
+        dash = json.load(f)
+    for panel in dash["panels"]:
+        for target in panel["targets"]:
+            yield target["expr"].replace("$netns", ".*").replace("$__rate_interval", "1m")
+
+
 PROM_CONFIG = """
 global:
   scrape_interval: 1s
@@ -305,6 +316,13 @@ def test_a_real_prometheus_scrapes_it(table):
         up = table.run([ctharness.PYTHON, "-c", GET,
                         "http://127.0.0.1:%d/api/v1/query?query=up" % PROM_PORT], ns=table.srv)
         assert '"value":[' in up.out and up.out.rstrip().endswith('"1"]}]}}'), up.out
+        # every query of the Grafana dashboard is one Prometheus takes, with data
+        for expr in dashboard_queries():
+            url = "http://127.0.0.1:%d/api/v1/query?query=%s" % (PROM_PORT, quote(expr))
+            r = table.run([ctharness.PYTHON, "-c", GET, url], ns=table.srv)
+            assert r.rc == 0 and '"status":"success"' in r.out, (expr, r.out, r.err)
+            if "group_entries" not in expr and "rate(" not in expr and "increase(" not in expr:
+                assert '"result":[{' in r.out, (expr, r.out)
     finally:
         if prom and prom.poll() is None:
             prom.terminate()
@@ -330,6 +348,17 @@ def test_bad_command_lines(lab, args, rc, message):
     r = lab.run([exporter_bin()] + args, ns=lab.srv)
     assert r.rc == rc, r.err
     assert message in r.err
+
+
+def test_systemd_unit(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    if not analyze:
+        pytest.skip("systemd-analyze not installed")
+    unit = open(os.path.join(ctharness.REPO, "contrib", "systemd", "ctkit-exporter.service")).read()
+    path = tmp_path / "ctkit-exporter.service"
+    path.write_text(unit.replace("/usr/sbin/ctkit-exporter", os.path.abspath(exporter_bin())))
+    r = subprocess.run([analyze, "verify", "--man=no", str(path)], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
 
 
 def test_help_and_unknown_paths(table):
