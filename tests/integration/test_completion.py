@@ -128,3 +128,16 @@ def test_ctkit_top_options():
     assert not {"-L", "-D", "-o", "-z", "--packets"} & offered
     assert "--dport" in top("-p", "tcp", "--")
 
+
+
+def exporter(*words):
+    prog = os.path.join(os.path.dirname(CONNTRACK), "ctkit-exporter")
+    return complete("ctkit-exporter", "_ctk_exporter", [prog] + list(words))
+
+
+def test_exporter():
+    assert {"--listen", "--netns", "--group-by", "--top", "--group-interval",
+            "--recount-interval", "--per-cpu", "--help"} <= set(exporter("--"))
+    assert "all" in exporter("--netns", "")
+    assert exporter("--group-by", "src,dp") == ["src,dport"]
+    assert exporter("--listen", "127") == ["127.0.0.1:9466"]
