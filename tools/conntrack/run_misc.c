@@ -47,15 +47,23 @@ static int count_from_proc(struct ct_run *run)
 	return 0;
 }
 
+/*
+ * A formatted line and its newline: @n is what the formatter wanted, so
+ * a line longer than @line (a namespace name of escapes) is cut, not lost.
+ */
+static void put_line(struct ct_run *run, char *line, size_t size, size_t n)
+{
+	if (n >= size - 1)
+		n = size - 2;
+	line[n++] = '\n';
+	ctk_out_write(run->out, line, n);
+}
+
 void ct_print_count(struct ct_run *run, uint32_t count)
 {
 	char line[2048];
-	size_t n = ctk_format_count(line, sizeof(line) - 1, count, &run->fmt);
 
-	if (n >= sizeof(line) - 1)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
-	ctk_out_write(run->out, line, n);
+	put_line(run, line, sizeof(line), ctk_format_count(line, sizeof(line) - 1, count, &run->fmt));
 }
 
 int ct_run_count(struct ct_run *run)
@@ -72,12 +80,8 @@ int ct_print_cpu_stats(const struct ctk_cpu_stats *s, void *data)
 {
 	struct ct_run *run = data;
 	char line[4096];
-	size_t n = ctk_format_cpu_stats(line, sizeof(line) - 1, s, &run->fmt);
 
-	if (n >= sizeof(line) - 1)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
-	ctk_out_write(run->out, line, n);
+	put_line(run, line, sizeof(line), ctk_format_cpu_stats(line, sizeof(line) - 1, s, &run->fmt));
 	return CTK_CB_OK;
 }
 
