@@ -48,8 +48,8 @@ extern "C" {
 
 /* One class and how many entries it has. */
 struct ctk_census_class {
-	uint8_t family;		/* AF_INET, AF_INET6 */
-	uint8_t l4proto;	/* IPPROTO_* */
+	uint8_t family;	 /* AF_INET, AF_INET6 */
+	uint8_t l4proto; /* IPPROTO_* */
 	/* The protocol's state name ("ESTABLISHED"), "" for protocols without states. */
 	const char *state;
 	uint64_t entries;

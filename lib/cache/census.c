@@ -23,27 +23,27 @@
 struct class_rec {
 	uint8_t family;
 	uint8_t l4proto;
-	uint8_t code;	/* 0: no state, else state + 1 */
+	uint8_t code; /* 0: no state, else state + 1 */
 	const char *state;
 	uint64_t entries;
 };
 
 /* What the census knows of one entry, beside its key. */
 struct meta {
-	uint16_t cls;		/* index into classes, from 1 */
-	uint8_t gen;		/* the recount that last saw it */
-	uint8_t silent;		/* known from a dump only: no event since */
+	uint16_t cls;	/* index into classes, from 1 */
+	uint8_t gen;	/* the recount that last saw it */
+	uint8_t silent; /* known from a dump only: no event since */
 };
 
 struct ctk_census {
 	uint64_t seed;
-	uint64_t *keys;		/* 0: empty */
-	struct meta *meta;	/* meta[i] is keys[i]'s */
-	size_t mask;		/* slots - 1 */
+	uint64_t *keys;	   /* 0: empty */
+	struct meta *meta; /* meta[i] is keys[i]'s */
+	size_t mask;	   /* slots - 1 */
 	size_t used;
-	size_t silent;		/* entries with meta.silent */
-	uint8_t gen;		/* the current recount */
-	struct class_rec *classes;	/* classes[0] unused */
+	size_t silent;		   /* entries with meta.silent */
+	uint8_t gen;		   /* the current recount */
+	struct class_rec *classes; /* classes[0] unused */
 	size_t nclasses, classes_cap;
 	/* class by [IPv6?][protocol][state code]; 0: none yet */
 	uint16_t index[2][256][STATE_CODES];
@@ -128,7 +128,9 @@ static uint16_t class_of(struct ctk_census *c, const struct ctk_entry *e, uint8_
 		c->classes_cap = cap;
 	}
 	r = &c->classes[c->nclasses];
-	*r = (struct class_rec){.family = e->orig.l3num, .l4proto = e->orig.l4num, .code = code,
+	*r = (struct class_rec){.family = e->orig.l3num,
+				.l4proto = e->orig.l4num,
+				.code = code,
 				.state = code ? state : ""};
 	*slot = (uint16_t)c->nclasses++;
 	return *slot;
@@ -349,8 +351,10 @@ size_t ctk_census_classes(const struct ctk_census *c, struct ctk_census_class *o
 		if (!r->entries)
 			continue;
 		if (n < max)
-			out[n] = (struct ctk_census_class){.family = r->family, .l4proto = r->l4proto,
-							   .state = r->state, .entries = r->entries};
+			out[n] = (struct ctk_census_class){.family = r->family,
+							   .l4proto = r->l4proto,
+							   .state = r->state,
+							   .entries = r->entries};
 		n++;
 	}
 	if (out && n)

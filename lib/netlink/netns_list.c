@@ -20,7 +20,7 @@
 struct found {
 	struct ctk_netns_ref *refs;
 	size_t n, cap;
-	dev_t nsfs;	/* the device of every namespace file */
+	dev_t nsfs; /* the device of every namespace file */
 };
 
 static int push(struct found *f, const struct ctk_netns_ref *r)
@@ -68,7 +68,7 @@ static int list_named(struct found *f)
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while (ret == 0 && (de = readdir(d))) {
-		struct ctk_netns_ref r = { 0 };
+		struct ctk_netns_ref r = {0};
 		char path[sizeof(CTK_NETNS_RUN_DIR) + sizeof(de->d_name) + 1];
 
 		if (de->d_name[0] == '.')
@@ -137,7 +137,7 @@ static int list_processes(struct found *f)
 	if (!d)
 		return -errno;
 	while (ret == 0 && (de = readdir(d))) {
-		struct ctk_netns_ref r = { 0 };
+		struct ctk_netns_ref r = {0};
 		char path[sizeof(de->d_name) + 16];
 		long pid = pid_of(de->d_name);
 
@@ -170,7 +170,7 @@ static int list_processes(struct found *f)
 
 int ctk_netns_list(struct ctk_netns_ref **refs)
 {
-	struct found f = { 0 };
+	struct found f = {0};
 	struct stat self;
 	int ret;
 

@@ -79,8 +79,8 @@ struct event_loop {
 	/* --netns all: the namespace entered before dispatching (-1: the caller's) */
 	int netns_fd;
 	uint64_t netns_dev, netns_ino;
-	char netns_name[256];	/* --netns all: own_run.fmt.netns */
-	struct ct_run own_run;	/* --netns all: @run points here */
+	char netns_name[256];  /* --netns all: own_run.fmt.netns */
+	struct ct_run own_run; /* --netns all: @run points here */
 };
 
 /*
@@ -89,12 +89,12 @@ struct event_loop {
  */
 struct listeners {
 	struct event_loop **v;
-	struct pollfd *pfd;		/* pfd[i] is v[i]'s mirror */
+	struct pollfd *pfd; /* pfd[i] is v[i]'s mirror */
 	size_t n, cap;
-	const struct ct_run *tmpl;	/* --netns all: what a new listener starts from */
-	struct ctk_netns_ref *refused;	/* namespaces reported once, not again at each rescan */
+	const struct ct_run *tmpl;     /* --netns all: what a new listener starts from */
+	struct ctk_netns_ref *refused; /* namespaces reported once, not again at each rescan */
 	size_t n_refused;
-	bool failed;			/* a namespace was skipped: exit code 1 */
+	bool failed; /* a namespace was skipped: exit code 1 */
 	/* what listeners no longer here showed, for the summary */
 	unsigned long overruns, synth_new, synth_destroy;
 	unsigned int shown;

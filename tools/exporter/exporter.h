@@ -28,7 +28,7 @@
 #include <ctkit/netlink.h>
 #include <ctkit/netns.h>
 
-#define XP_NETNS_MAX 64	/* --netns given this many times at most */
+#define XP_NETNS_MAX 64 /* --netns given this many times at most */
 
 struct xp_opts {
 	struct sockaddr_storage listen;
@@ -36,56 +36,56 @@ struct xp_opts {
 	const char *listen_text;
 	const char *netns[XP_NETNS_MAX]; /* none: the exporter's own namespace */
 	unsigned int n_netns;
-	bool all;			/* --netns all */
-	bool per_cpu;			/* --per-cpu: a cpu label on the statistics */
+	bool all;     /* --netns all */
+	bool per_cpu; /* --per-cpu: a cpu label on the statistics */
 	bool group_by;
 	struct ctk_group_spec group_spec;
-	unsigned long top;		/* --top N (group-by series per namespace) */
-	unsigned int group_interval;	/* seconds between group-by dumps */
-	unsigned int recount_interval;	/* seconds between recounts while silent entries remain */
-	unsigned int rescan_ms;		/* --netns all: how often new namespaces are looked for */
+	unsigned long top;	       /* --top N (group-by series per namespace) */
+	unsigned int group_interval;   /* seconds between group-by dumps */
+	unsigned int recount_interval; /* seconds between recounts while silent entries remain */
+	unsigned int rescan_ms;	       /* --netns all: how often new namespaces are looked for */
 };
 
 /* One namespace followed. */
 struct xp_ns {
 	char name[256];
 	uint64_t dev, ino;
-	int fd;				/* the namespace (dumps and sessions open in it) */
-	struct ctk_nl *nl;		/* main thread: the mirror's session, dumps */
-	struct ctk_nl *query;		/* scrape thread, under the lock: statistics */
+	int fd;		      /* the namespace (dumps and sessions open in it) */
+	struct ctk_nl *nl;    /* main thread: the mirror's session, dumps */
+	struct ctk_nl *query; /* scrape thread, under the lock: statistics */
 	struct ctk_mirror *mirror;
 	/* under the lock */
 	struct ctk_census *census;
-	bool counted;			/* the first count is done: the census is shown */
-	uint64_t events[3];		/* NEW, UPDATE, DESTROY received */
-	uint64_t overruns;		/* events the kernel could not deliver (ENOBUFS) */
-	uint64_t recounts;		/* dumps after the first (overruns, silent entries) */
-	bool stale;			/* an overrun since the last count */
-	char *groups;			/* group-by series, rendered; NULL: none yet */
+	bool counted;	    /* the first count is done: the census is shown */
+	uint64_t events[3]; /* NEW, UPDATE, DESTROY received */
+	uint64_t overruns;  /* events the kernel could not deliver (ENOBUFS) */
+	uint64_t recounts;  /* dumps after the first (overruns, silent entries) */
+	bool stale;	    /* an overrun since the last count */
+	char *groups;	    /* group-by series, rendered; NULL: none yet */
 	/* main thread only */
 	int64_t groups_due_ms;
-	int64_t recount_due_ms;		/* while silent entries remain */
-	bool broken;			/* the mirror failed: replaced at the next round */
+	int64_t recount_due_ms; /* while silent entries remain */
+	bool broken;		/* the mirror failed: replaced at the next round */
 };
 
 struct xp {
 	struct xp_opts o;
 	pthread_mutex_t lock;
-	struct xp_ns **ns;		/* under the lock (the main thread adds and removes) */
+	struct xp_ns **ns; /* under the lock (the main thread adds and removes) */
 	size_t n, cap;
-	struct ctk_netns_ref *refused;	/* --netns all: reported once */
+	struct ctk_netns_ref *refused; /* --netns all: reported once */
 	size_t n_refused;
 	uint64_t scrapes;
-	volatile int stop;		/* SIGINT/SIGTERM */
+	volatile int stop; /* SIGINT/SIGTERM */
 };
 
 /* options.c: argv into @o; exits 0 for --help/--version, 2 with a message on bad input. */
 void xp_parse_options(int argc, char **argv, struct xp_opts *o);
 
 /* watch.c */
-int xp_watch_start(struct xp *x);		/* the namespaces of the options; 0 or -1 (reported) */
-int xp_watch_loop(struct xp *x);		/* until x->stop; 0 or -1 */
-void xp_watch_stop(struct xp *x);		/* everything freed */
+int xp_watch_start(struct xp *x); /* the namespaces of the options; 0 or -1 (reported) */
+int xp_watch_loop(struct xp *x);  /* until x->stop; 0 or -1 */
+void xp_watch_stop(struct xp *x); /* everything freed */
 
 /* groups.c: the group-by series of @ns, when due (main thread, without the lock). */
 void xp_groups_refresh(struct xp *x, struct xp_ns *ns, int64_t now_ms);
@@ -103,7 +103,7 @@ void xp_buf_label(struct xp_buf *b, const char *name, const char *value, bool fi
 
 /* http.c */
 struct MHD_Daemon;
-struct MHD_Daemon *xp_http_start(struct xp *x);	/* NULL: reported */
+struct MHD_Daemon *xp_http_start(struct xp *x); /* NULL: reported */
 void xp_http_stop(struct MHD_Daemon *d);
 
 int64_t xp_now_ms(void);

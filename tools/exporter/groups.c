@@ -46,7 +46,7 @@ void xp_groups_refresh(struct xp *x, struct xp_ns *ns, int64_t now_ms)
 {
 	struct ctk_dump_opts o = {.family = AF_UNSPEC};
 	struct ctk_groups *g;
-	struct xp_buf b = { 0 };
+	struct xp_buf b = {0};
 	char *old;
 
 	if (now_ms < ns->groups_due_ms)

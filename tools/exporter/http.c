@@ -13,8 +13,8 @@
 #include "exporter.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
-#define INDEX                                                                              \
-	"<html><head><title>ctkit-exporter</title></head><body><h1>ctkit-exporter</h1>"      \
+#define INDEX                                                                                      \
+	"<html><head><title>ctkit-exporter</title></head><body><h1>ctkit-exporter</h1>"            \
 	"<p><a href=\"/metrics\">Metrics</a></p></body></html>\n"
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *type,

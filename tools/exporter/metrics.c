@@ -19,7 +19,7 @@
 #include "exporter.h"
 
 #define LIMIT_PROC "/proc/sys/net/netfilter/nf_conntrack_max"
-#define MAX_CPUS 4096
+#define MAX_CPUS   4096
 
 /* ---- the buffer -------------------------------------------------------------- */
 
@@ -137,7 +137,8 @@ static int stats_cb(const struct ctk_cpu_stats *s, void *data)
 
 	if (set->n == set->cap) {
 		size_t cap = set->cap ? 2 * set->cap : 8;
-		struct ctk_cpu_stats *v = cap <= MAX_CPUS ? realloc(set->v, cap * sizeof(*v)) : NULL;
+		struct ctk_cpu_stats *v =
+			cap <= MAX_CPUS ? realloc(set->v, cap * sizeof(*v)) : NULL;
 
 		if (!v)
 			return CTK_CB_ERROR;
@@ -167,8 +168,10 @@ static void stat_family(struct xp_buf *b, struct xp *x, const struct cpu_set *se
 				char help[160];
 
 				snprintf(help, sizeof(help),
-					 "The kernel's per-CPU conntrack counter %s%s (conntrack -S).",
-					 ctk_stat_name(stat), x->o.per_cpu ? "" : ", summed over CPUs");
+					 "The kernel's per-CPU conntrack counter %s%s (conntrack "
+					 "-S).",
+					 ctk_stat_name(stat),
+					 x->o.per_cpu ? "" : ", summed over CPUs");
 				family(b, name, "counter", help);
 				any = true;
 			}
@@ -223,7 +226,7 @@ static void expectations(struct xp_buf *b, struct xp *x)
 
 static void events(struct xp_buf *b, struct xp *x)
 {
-	static const char *const types[] = { "new", "update", "destroy" };
+	static const char *const types[] = {"new", "update", "destroy"};
 
 	family(b, "conntrack_events_total", "counter",
 	       "Conntrack events received, by type, since the namespace was joined.");
@@ -236,7 +239,8 @@ static void events(struct xp_buf *b, struct xp *x)
 		}
 	}
 	family(b, "conntrack_event_overruns_total", "counter",
-	       "Times the kernel could not deliver events (ENOBUFS); each is followed by a recount.");
+	       "Times the kernel could not deliver events (ENOBUFS); each is followed by a "
+	       "recount.");
 	for (size_t i = 0; i < x->n; i++)
 		ns_sample(b, "conntrack_event_overruns_total", x->ns[i], x->ns[i]->overruns);
 	family(b, "conntrack_recounts_total", "counter",
@@ -248,7 +252,8 @@ static void events(struct xp_buf *b, struct xp *x)
 	       "Entries the kernel sends no events for (made before anything listened, with "
 	       "net.netfilter.nf_conntrack_events=2): their end is seen by a recount.");
 	for (size_t i = 0; i < x->n; i++)
-		ns_sample(b, "conntrack_silent_entries", x->ns[i], ctk_census_silent(x->ns[i]->census));
+		ns_sample(b, "conntrack_silent_entries", x->ns[i],
+			  ctk_census_silent(x->ns[i]->census));
 }
 
 static void groups(struct xp_buf *b, struct xp *x)
@@ -256,7 +261,8 @@ static void groups(struct xp_buf *b, struct xp *x)
 	if (!x->o.group_by)
 		return;
 	family(b, "conntrack_group_entries", "gauge",
-	       "Entries of the largest groups (--group-by, --top), counted every --group-interval.");
+	       "Entries of the largest groups (--group-by, --top), counted every "
+	       "--group-interval.");
 	for (size_t i = 0; i < x->n; i++)
 		if (x->ns[i]->groups)
 			xp_buf_printf(b, "%s", x->ns[i]->groups);
@@ -274,7 +280,7 @@ static void self(struct xp_buf *b, struct xp *x)
 
 char *xp_metrics_render(struct xp *x, size_t *len)
 {
-	struct xp_buf b = { 0 };
+	struct xp_buf b = {0};
 
 	pthread_mutex_lock(&x->lock);
 	x->scrapes++;

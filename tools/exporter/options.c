@@ -16,32 +16,31 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: ctkit-exporter [OPTION]...\n"
-		"Serve the conntrack tables as Prometheus metrics on /metrics.\n"
-		"\n"
-		"  --listen ADDR:PORT     where to listen (default " DEFAULT_LISTEN
-		": every address;\n"
-		"                         127.0.0.1:9466, [::1]:9466)\n"
-		"  --netns NAME|PATH|PID  a network namespace to export (again for more;\n"
-		"                         default: the exporter's own)\n"
-		"  --netns all            every namespace of the machine, joined and left\n"
-		"                         as they come and go\n"
-		"  --group-by KEY[,KEY]   also export the largest groups of entries, as\n"
-		"                         conntrack -L --group-by (src dst src/24 sport\n"
-		"                         dport proto family state zone mark status label)\n"
-		"  --top N                that many groups per namespace (default 10)\n"
-		"  --group-interval SECS  how often the groups are counted (default 60;\n"
-		"                         each count is a dump of the table)\n"
-		"  --recount-interval SECS  how often entries the kernel sends no events for\n"
-		"                         (made before anyone listened) are recounted by a\n"
-		"                         dump while any remain (default 60)\n"
-		"  --per-cpu              statistics per CPU (a cpu label) instead of summed\n"
-		"  -h, --help             this text\n"
-		"  -V, --version          the version\n"
-		"\n"
-		"Entry counts are kept current by conntrack events, so a scrape costs the\n"
-		"same at any table size. See ctkit-exporter(8).\n");
+	fprintf(f, "Usage: ctkit-exporter [OPTION]...\n"
+		   "Serve the conntrack tables as Prometheus metrics on /metrics.\n"
+		   "\n"
+		   "  --listen ADDR:PORT     where to listen (default " DEFAULT_LISTEN
+		   ": every address;\n"
+		   "                         127.0.0.1:9466, [::1]:9466)\n"
+		   "  --netns NAME|PATH|PID  a network namespace to export (again for more;\n"
+		   "                         default: the exporter's own)\n"
+		   "  --netns all            every namespace of the machine, joined and left\n"
+		   "                         as they come and go\n"
+		   "  --group-by KEY[,KEY]   also export the largest groups of entries, as\n"
+		   "                         conntrack -L --group-by (src dst src/24 sport\n"
+		   "                         dport proto family state zone mark status label)\n"
+		   "  --top N                that many groups per namespace (default 10)\n"
+		   "  --group-interval SECS  how often the groups are counted (default 60;\n"
+		   "                         each count is a dump of the table)\n"
+		   "  --recount-interval SECS  how often entries the kernel sends no events for\n"
+		   "                         (made before anyone listened) are recounted by a\n"
+		   "                         dump while any remain (default 60)\n"
+		   "  --per-cpu              statistics per CPU (a cpu label) instead of summed\n"
+		   "  -h, --help             this text\n"
+		   "  -V, --version          the version\n"
+		   "\n"
+		   "Entry counts are kept current by conntrack events, so a scrape costs the\n"
+		   "same at any table size. See ctkit-exporter(8).\n");
 }
 
 static void fail(const char *fmt, const char *arg)
@@ -62,7 +61,8 @@ static unsigned long number(const char *opt, const char *arg, unsigned long min,
 	if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max) {
 		char msg[128];
 
-		snprintf(msg, sizeof(msg), "%s: `%%s' is not a number from %lu to %lu", opt, min, max);
+		snprintf(msg, sizeof(msg), "%s: `%%s' is not a number from %lu to %lu", opt, min,
+			 max);
 		fail(msg, arg);
 	}
 	return v;
@@ -116,16 +116,16 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{ "listen", required_argument, NULL, OPT_LISTEN },
-	{ "netns", required_argument, NULL, OPT_NETNS },
-	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
-	{ "top", required_argument, NULL, OPT_TOP },
-	{ "group-interval", required_argument, NULL, OPT_GROUP_INTERVAL },
-	{ "recount-interval", required_argument, NULL, OPT_RECOUNT_INTERVAL },
-	{ "per-cpu", no_argument, NULL, OPT_PER_CPU },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	{"listen", required_argument, NULL, OPT_LISTEN},
+	{"netns", required_argument, NULL, OPT_NETNS},
+	{"group-by", required_argument, NULL, OPT_GROUP_BY},
+	{"top", required_argument, NULL, OPT_TOP},
+	{"group-interval", required_argument, NULL, OPT_GROUP_INTERVAL},
+	{"recount-interval", required_argument, NULL, OPT_RECOUNT_INTERVAL},
+	{"per-cpu", no_argument, NULL, OPT_PER_CPU},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
 };
 
 static void add_netns(struct xp_opts *o, const char *spec)
@@ -180,7 +180,8 @@ void xp_parse_options(int argc, char **argv, struct xp_opts *o)
 			top_given = true;
 			break;
 		case OPT_GROUP_INTERVAL:
-			o->group_interval = (unsigned int)number("--group-interval", optarg, 1, 86400);
+			o->group_interval =
+				(unsigned int)number("--group-interval", optarg, 1, 86400);
 			interval_given = true;
 			break;
 		case OPT_RECOUNT_INTERVAL:

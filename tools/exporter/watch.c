@@ -306,8 +306,9 @@ static int join_spec(struct xp *x, const char *spec)
 
 	if (fd < 0) {
 		fprintf(stderr, "ctkit-exporter: --netns `%s': %s\n", spec,
-			fd == -ENOENT ? "no such network namespace" :
-			fd == -EINVAL ? "not a network namespace" : strerror(-fd));
+			fd == -ENOENT	? "no such network namespace"
+			: fd == -EINVAL ? "not a network namespace"
+					: strerror(-fd));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0) {
@@ -353,7 +354,10 @@ static void revive(struct xp *x, struct xp_ns *ns)
 {
 	struct ctk_mirror_opts mo = {
 		.groups = CTK_EVENTS_NEW | CTK_EVENTS_UPDATE | CTK_EVENTS_DESTROY,
-		.nl = ns->nl, .cb = on_event, .notify = on_note, .data = ns,
+		.nl = ns->nl,
+		.cb = on_event,
+		.notify = on_note,
+		.data = ns,
 	};
 	struct ctk_mirror *m = ctk_mirror_new(&mo);
 
@@ -418,9 +422,9 @@ static struct pollfd *poll_set(struct xp *x, struct pollfd *pfd, size_t *cap)
 		*cap = x->n;
 	}
 	for (size_t i = 0; i < x->n && i < *cap; i++)
-		pfd[i] = (struct pollfd){
-			.fd = x->ns[i]->broken ? -1 : ctk_mirror_fd(x->ns[i]->mirror),
-			.events = POLLIN};
+		pfd[i] = (struct pollfd){.fd = x->ns[i]->broken ? -1
+								: ctk_mirror_fd(x->ns[i]->mirror),
+					 .events = POLLIN};
 	return pfd;
 }
 
@@ -445,7 +449,8 @@ int xp_watch_loop(struct xp *x)
 			if (x->ns[i]->broken)
 				continue;
 			if (silent_due(x, x->ns[i]) && recount(x, x->ns[i]) < 0)
-				fprintf(stderr, "ctkit-exporter: netns %s: cannot count the table again\n",
+				fprintf(stderr,
+					"ctkit-exporter: netns %s: cannot count the table again\n",
 					x->ns[i]->name);
 			if (x->o.group_by)
 				xp_groups_refresh(x, x->ns[i], now);
