@@ -185,8 +185,10 @@ static int open_ns(struct xp *x, const char *name, int fd, uint64_t dev, uint64_
 	ns->nl = ctk_nl_open_netns(fd);
 	ns->query = ctk_nl_open_netns(fd);
 	ns->census = ctk_census_new();
-	if (!ns->nl || !ns->query || !ns->census)
+	if (!ns->nl || !ns->query || !ns->census) {
+		ret = -errno; /* the constructors' reason: EPERM, ENOMEM, ... */
 		goto fail;
+	}
 	mo.nl = ns->nl;
 	mo.data = ns;
 	ns->mirror = ctk_mirror_new(&mo);
@@ -204,8 +206,6 @@ static int open_ns(struct xp *x, const char *name, int fd, uint64_t dev, uint64_
 	if (ret == 0)
 		return 0;
 fail:
-	if (ret == -ENOMEM && errno && errno != ENOMEM)
-		ret = -errno;
 	free_ns(ns);
 	return ret;
 }
